@@ -1,0 +1,35 @@
+# One task runner: what CI runs is here, and the README shows these targets.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/uv/bin/uv
+VENV := .venv
+SYNCED := $(VENV)/.synced
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: setup demo test lint clean
+
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
+
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
+	@touch $@
+
+setup: $(SYNCED) ## create .venv with the locked dependencies
+
+demo: setup ## serve the bundled snapshot and ingest it into warehouse/newsflow.duckdb
+	$(VENV)/bin/newsflow demo
+
+test: setup ## lint, then the whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

@@ -1,0 +1,40 @@
+"""Settings from one place: `NEWSFLOW_*` environment variables, overridden by CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SITE = "https://global.espreso.tv"
+
+
+class Settings(BaseSettings):
+    """Everything a run needs to know; built when a command starts, never at import."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="forbid")
+
+    base_url: str = Field(DEFAULT_SITE, description="Site to crawl (scheme and host).")
+    warehouse: Path = Field(Path("warehouse/newsflow.duckdb"), description="DuckDB warehouse file.")
+    contact_url: str = Field(
+        "https://github.com/newsflow/newsflow", description="Where a site operator can reach us."
+    )
+    pages: int = Field(3, ge=1, description="Feed pages to read at most per run.")
+    lookback_days: int = Field(2, ge=0, description="Sitemap entries modified this many days back.")
+    timeout_s: float = Field(20.0, gt=0, description="Per-request timeout in seconds.")
+    max_concurrency: int = Field(2, ge=1, description="Requests in flight at once.")
+    min_interval_s: float = Field(1.0, ge=0, description="Seconds between request starts.")
+    max_bytes: int = Field(
+        5_000_000, gt=0, description="Response bodies are cut off past this size."
+    )
+
+    @property
+    def user_agent(self) -> str:
+        """A User-Agent that says who we are and where to reach us."""
+        return f"newsflow/0.1 (+{self.contact_url})"
+
+    @property
+    def raw_dir(self) -> Path:
+        """Where raw pages that could not be used are kept, beside the warehouse."""
+        return self.warehouse.parent / "raw"

@@ -1,0 +1,70 @@
+"""Kyiv wall-clock dates as the site prints them, turned into exact UTC instants."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+KYIV = ZoneInfo("Europe/Kyiv")
+
+MONTHS: dict[str, int] = {
+    # English (global.espreso.tv)
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+    "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    # Ukrainian genitive (espreso.tv): "14 грудня"
+    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6,
+    "липня": 7, "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
+}  # fmt: skip
+
+_DAY_MONTH = re.compile(r"(\d{1,2})\s+([^\W\d_]+)", re.UNICODE)
+_YEAR = re.compile(r"(\d{4})")
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_day_month(text: str) -> tuple[int, int] | None:
+    """`14 грудня` / `27 October` (anywhere in the text) → (day, month), or None."""
+    for match in _DAY_MONTH.finditer(text):
+        month = MONTHS.get(match.group(2).lower())
+        if month is not None:
+            return int(match.group(1)), month
+    return None
+
+
+def parse_year(text: str) -> int | None:
+    """The first four-digit year in `2025, Monday` or `27 October, 2025 Monday`."""
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def parse_date_line(text: str) -> date | None:
+    """An article date line, `27 October, 2025 Monday` or `14 грудня, 2025 неділя`."""
+    day_month = parse_day_month(text)
+    year = parse_year(text)
+    if day_month is None or year is None:
+        return None
+    try:
+        return date(year, day_month[1], day_month[0])
+    except ValueError:
+        return None
+
+
+def parse_clock(text: str) -> time | None:
+    """`00:25` → time(0, 25); anything else → None."""
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def kyiv_to_utc(day: date, clock: time) -> datetime:
+    """Kyiv wall-clock → aware UTC instant.
+
+    An ambiguous autumn hour (03:00-03:59 on the last Sunday of October) is read as the first
+    occurrence (summer time, fold=0); a skipped spring hour is read with the pre-change offset,
+    which is what `zoneinfo` does for fold=0.
+    """
+    return datetime.combine(day, clock, tzinfo=KYIV).astimezone(UTC)

@@ -1,0 +1,71 @@
+"""Which URLs a run should fetch: pure decisions over what the feed, RSS and sitemaps listed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from sources.espreso.parse import SitemapEntry, TapeRow, canonical_url
+from sources.http import is_on_site
+
+FEED_PATH = "/news"
+RSS_PATH = "/rss"
+SITEMAP_PATH = "/sitemap.xml"
+NOT_ARTICLES = frozenset({"/", "/news", "/rss", "/sitemap.xml", "/search-results"})
+
+
+def site_page(site_url: str, path: str) -> str:
+    """An absolute URL of a page of the site."""
+    return site_url.rstrip("/") + path
+
+
+def is_article_url(url: str, site_url: str) -> bool:
+    """An on-site URL of the flat `/<slug>` form that is not a known list page."""
+    if not is_on_site(url, site_url):
+        return False
+    path = urlsplit(url).path.rstrip("/")
+    return path.count("/") == 1 and path not in NOT_ARTICLES and not path.endswith(".xml")
+
+
+def has_new_rows(rows: Iterable[TapeRow], known_feed_urls: set[str]) -> bool:
+    """True when a feed page lists at least one URL not seen before."""
+    return any(row.url not in known_feed_urls for row in rows)
+
+
+def news_sitemaps(index: Iterable[SitemapEntry], site_url: str) -> list[str]:
+    """The article sitemaps of a sitemap index (tags and categories list no articles)."""
+    return [
+        entry.loc
+        for entry in index
+        if is_on_site(entry.loc, site_url) and "news" in urlsplit(entry.loc).path
+    ]
+
+
+def recent_sitemap_urls(
+    entries: Iterable[SitemapEntry], today: date, lookback_days: int
+) -> list[str]:
+    """Sitemap URLs whose `lastmod` is within `lookback_days` of `today` (Kyiv dates)."""
+    since = today - timedelta(days=lookback_days)
+    return [entry.loc for entry in entries if entry.lastmod is not None and entry.lastmod >= since]
+
+
+def article_candidates(
+    site_url: str,
+    feed_rows: Iterable[TapeRow],
+    listed_urls: Iterable[str],
+    known_article_urls: set[str],
+) -> list[str]:
+    """Article URLs to fetch this run, each once, in discovery order.
+
+    New URLs (never loaded) are fetched; known ones only when the feed marks them `Updated`.
+    """
+    wanted: dict[str, None] = {}
+    for row in feed_rows:
+        if row.url not in known_article_urls or row.badge == "Updated":
+            wanted[row.url] = None
+    for url in listed_urls:
+        clean = canonical_url(url, site_url)
+        if clean not in known_article_urls:
+            wanted[clean] = None
+    return [url for url in wanted if is_article_url(url, site_url)]

@@ -1,0 +1,420 @@
+"""Pure parsers for Espreso pages: bytes + URL in, typed records plus problems out.
+
+No I/O, no clock, and never an exception for an odd page: what cannot be read becomes a problem
+string that names the missing piece, so the caller can record it and go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from urllib.parse import urljoin, urlsplit, urlunsplit
+from xml.etree import ElementTree
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from sources.espreso.dates import (
+    kyiv_to_utc,
+    parse_clock,
+    parse_date_line,
+    parse_day_month,
+    parse_year,
+)
+
+SOURCE = "espreso-global"
+TEMPLATE_JUNK = re.compile(r"client/[\w.]+|\{\{.*?\}\}|\blist_title\b")
+_WHITESPACE = re.compile(r"\s+")
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """One entry of an article's tag cloud."""
+
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """One "Read also" link under an article."""
+
+    url: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What one article page says about itself."""
+
+    url: str
+    slug: str
+    section: str | None
+    badge: str | None
+    title: str
+    lead: str | None
+    author: str | None
+    author_url: str | None
+    published_at: datetime
+    modified_at: datetime | None
+    body_text: str
+    image_url: str | None
+    language: str | None
+    tags: tuple[Tag, ...]
+    related: tuple[Related, ...]
+
+    @property
+    def word_count(self) -> int:
+        """Words in the body, split on whitespace."""
+        return len(self.body_text.split())
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of title, lead and body: a change means a new revision."""
+        joined = "\x1f".join((self.title, self.lead or "", self.body_text))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleParse:
+    """An article record (None when the page is unusable) and what was wrong with the page."""
+
+    url: str
+    article: Article | None
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TapeRow:
+    """One row of the "News" feed, in page order (position 0 = top)."""
+
+    position: int
+    url: str
+    title: str
+    subtitle: str | None
+    badge: str | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TapeParse:
+    """The rows of a feed tape, the "More news" link, and problems found."""
+
+    page_url: str
+    rows: tuple[TapeRow, ...]
+    next_page_url: str | None
+    problems: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    """A `<url>` or `<sitemap>` entry; `lastmod` is the date part only."""
+
+    loc: str
+    lastmod: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sitemap:
+    """A sitemap index (`is_index`) or urlset."""
+
+    is_index: bool
+    entries: tuple[SitemapEntry, ...]
+    problems: tuple[str, ...] = field(default=())
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse runs of whitespace (as a browser does) and trim."""
+    return _WHITESPACE.sub(" ", text or "").strip()
+
+
+def canonical_url(href: str, base: str) -> str:
+    """Absolute URL without query or fragment, no trailing slash on paths."""
+    parts = urlsplit(urljoin(base, href.strip()))
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def decode_html(body: bytes, declared: str | None = None) -> tuple[str, list[str]]:
+    """Bytes → text: the declared charset, then a `<meta charset>`, then UTF-8 with replacement."""
+    candidates = [declared] if declared else []
+    meta = _CHARSET.search(body[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "replace"))
+    for encoding in [*candidates, "utf-8"]:
+        try:
+            return body.decode(encoding), []
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", "replace"), [
+        "page is not valid UTF-8 and declares no usable charset"
+    ]
+
+
+def _text(node: LexborNode | None) -> str:
+    return clean_text(node.text(deep=True)) if node is not None else ""
+
+
+def _junk_free(text: str) -> str:
+    """The text with template keys removed; "" when nothing else is left."""
+    return clean_text(TEMPLATE_JUNK.sub(" ", text))
+
+
+def _json_ld_article(tree: LexborHTMLParser) -> dict[str, object]:
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text(deep=True), strict=False)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and item.get("@type") in ("NewsArticle", "Article"):
+                return item
+    return {}
+
+
+def _iso_instant(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
+
+
+def _body_text(content: LexborNode | None) -> str:
+    if content is None:
+        return ""
+    blocks: list[str] = []
+    for node in content.css("p, li"):
+        if node.tag == "p" and _has_ancestor(node, "li", content):
+            continue
+        if node.tag == "li" and node.css_first("p") is not None:
+            continue
+        text = _junk_free(_text(node))
+        if text:
+            blocks.append(text)
+    return "\n\n".join(blocks)
+
+
+def _has_ancestor(node: LexborNode, tag: str, stop: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent != stop:
+        if parent.tag == tag:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _image_url(tree: LexborHTMLParser, base: str) -> str | None:
+    img = tree.css_first("div.in_news_single__image img")
+    if img is not None:
+        src = img.attributes.get("data-src") or img.attributes.get("src")
+        if src and not src.endswith("px.gif"):
+            return urljoin(base, src)
+    og = tree.css_first('meta[property="og:image"]')
+    content = og.attributes.get("content") if og is not None else None
+    return content or None
+
+
+def parse_article(body: bytes, url: str, encoding: str | None = None) -> ArticleParse:
+    """Parse one article page. The HTML is the source of truth; JSON-LD only fills gaps."""
+    html, problems = decode_html(body, encoding)
+    if not html.strip():
+        return ArticleParse(url, None, ("empty page",))
+    tree = LexborHTMLParser(html)
+    header = tree.css_first("section.header_current_article")
+    content_section = tree.css_first("section.content_current_article")
+    ld = _json_ld_article(tree)
+
+    canonical = tree.css_first('link[rel="canonical"]')
+    href = canonical.attributes.get("href") if canonical is not None else None
+    page_url = canonical_url(href or url, url)
+
+    title = _junk_free(_text(header.css_first("h1.text-title") if header else None))
+    if not title:
+        problems.append("no headline (h1.text-title in section.header_current_article)")
+
+    date_node = tree.css_first("div.news__author_date__date")
+    time_node = tree.css_first("div.news__author_date__time")
+    day = parse_date_line(_text(date_node)) if date_node else None
+    clock = parse_clock(_text(time_node)) if time_node else None
+    published_at = kyiv_to_utc(day, clock) if day and clock else None
+    if published_at is None:
+        published_at = _iso_instant(ld.get("datePublished"))
+        if published_at is not None:
+            problems.append("date line missing or unreadable; used JSON-LD datePublished")
+        else:
+            problems.append(
+                "no publication date (div.news__author_date__date/__time, JSON-LD datePublished)"
+            )
+
+    body_text = _body_text(tree.css_first("div.news-content"))
+    if not body_text:
+        problems.append("no body text (div.news-content p, li)")
+
+    if not title or published_at is None or not body_text:
+        return ArticleParse(page_url, None, tuple(problems))
+
+    badge = _text(header.css_first("div.mark > div.item") if header else None) or None
+    author_link = tree.css_first("div.news__author_date__author a")
+    author = _text(author_link) or _text(tree.css_first("div.news__author_date__author")) or None
+    author_href = author_link.attributes.get("href") if author_link is not None else None
+    lead = (
+        _junk_free(_text(content_section.css_first("h2.text-subtitle"))) if content_section else ""
+    )
+    section = ld.get("articleSection")
+    if not isinstance(section, str) or not section.strip():
+        section = _text(tree.css_first("a.in_news_single__image__rubric")) or None
+    html_node = tree.css_first("html")
+    lang = html_node.attributes.get("lang") if html_node is not None else None
+
+    tags = tuple(
+        Tag(
+            name=_text(a),
+            url=canonical_url(a.attributes["href"], url) if a.attributes.get("href") else None,
+        )
+        for a in tree.css("section.tags-cloud div.similar_by_tags_output a")
+        if _text(a)
+    )
+    related = tuple(
+        Related(
+            url=canonical_url(a.attributes["href"] or "", url),
+            title=_text(a.css_first("div.similar_by_tag__multiple__title")),
+        )
+        for a in tree.css("section.similar-news a.similar_by_tag__multiple__item")
+        if a.attributes.get("href")
+    )
+    slug = urlsplit(page_url).path.rstrip("/").rsplit("/", 1)[-1]
+    article = Article(
+        url=page_url,
+        slug=slug,
+        section=clean_text(section) if section else None,
+        badge=badge,
+        title=title,
+        lead=lead or None,
+        author=author,
+        author_url=canonical_url(author_href, url) if author_href else None,
+        published_at=published_at,
+        modified_at=_iso_instant(ld.get("dateModified")),
+        body_text=body_text,
+        image_url=_image_url(tree, url),
+        language=lang.split("-")[0].lower() if lang else None,
+        tags=tags,
+        related=related,
+    )
+    return ArticleParse(page_url, article, tuple(problems))
+
+
+def _tape_row(
+    node: LexborNode, position: int, day: date | None, base: str
+) -> tuple[TapeRow | None, str | None]:
+    link = node.css_first("a.news-tape-item_link")
+    href = link.attributes.get("href") if link is not None else None
+    if not href:
+        return None, f"tape row {position}: no link (a.news-tape-item_link)"
+    headline = node.css_first("div.ttx")
+    if headline is None:
+        return None, f"tape row {position}: no headline (div.ttx)"
+    # A sub-headline is any element nested in (or following) the headline block; the
+    # headline itself is only the block's own text.
+    own_text = clean_text(
+        " ".join(
+            child.text_content or ""
+            for child in headline.iter(include_text=True)
+            if child.tag == "-text"
+        )
+    )
+    sub_parts = [_text(child) for child in headline.iter() if _text(child)]
+    sibling = headline.next
+    while sibling is not None:
+        if sibling.tag not in ("-text", "-comment") and _text(sibling):
+            sub_parts.append(_text(sibling))
+        sibling = sibling.next
+    clock = parse_clock(_text(node.css_first("div.main_time")))
+    problem = None
+    if day is None or clock is None:
+        problem = f"tape row {position}: no {'day header' if day is None else 'time'}"
+    return (
+        TapeRow(
+            position=position,
+            url=canonical_url(href, base),
+            title=own_text,
+            subtitle=" ".join(sub_parts) or None,
+            badge=_text(node.css_first("div.mark-block")) or None,
+            published_at=kyiv_to_utc(day, clock) if day and clock else None,
+        ),
+        problem,
+    )
+
+
+def parse_tape(body: bytes, page_url: str, encoding: str | None = None) -> TapeParse:
+    """Parse the "News" tape (`#js-newsTapeContent`) of a feed or article page."""
+    html, problems = decode_html(body, encoding)
+    tree = LexborHTMLParser(html)
+    tape = tree.css_first("#js-newsTapeContent")
+    if tape is None:
+        return TapeParse(page_url, (), None, (*problems, "no feed tape (#js-newsTapeContent)"))
+    rows: list[TapeRow] = []
+    day: date | None = None
+    for node in tape.css("div.date_title, div.news-tape-item"):
+        if "news-tape-item" in (node.attributes.get("class") or "").split():
+            row, problem = _tape_row(node, len(rows), day, page_url)
+            if problem:
+                problems.append(problem)
+            if row is not None:
+                rows.append(row)
+            continue
+        year_node = node.css_first("div.year_date")
+        if year_node is None:
+            continue
+        year = parse_year(_text(year_node))
+        day_month = parse_day_month(_text(node))
+        try:
+            day = date(year, day_month[1], day_month[0]) if year and day_month else None
+        except ValueError:
+            day = None
+        if day is None:
+            problems.append(f"unreadable day header {_text(node)!r}")
+    more = tree.css_first("a.btn.btn-black")
+    more_href = more.attributes.get("href") if more is not None else None
+    next_url = urljoin(page_url, more_href) if more_href else None
+    return TapeParse(page_url, tuple(rows), next_url, tuple(problems))
+
+
+def parse_rss(body: bytes) -> tuple[list[str], list[str]]:
+    """Item links of an RSS 2.0 feed, and problems."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        return [], [f"RSS is not well-formed XML: {error}"]
+    links = [clean_text(item.findtext("link")) for item in root.iter("item")]
+    return [link for link in links if link], []
+
+
+def parse_sitemap(body: bytes) -> Sitemap:
+    """A sitemaps.org urlset or sitemap index."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        return Sitemap(False, (), (f"sitemap is not well-formed XML: {error}",))
+    is_index = root.tag.endswith("sitemapindex")
+    entries: list[SitemapEntry] = []
+    for element in root:
+        loc = lastmod = None
+        for child in element:
+            name = child.tag.rsplit("}", 1)[-1]
+            if name == "loc":
+                loc = clean_text(child.text)
+            elif name == "lastmod":
+                lastmod = clean_text(child.text)[:10]
+        if loc:
+            try:
+                day = date.fromisoformat(lastmod) if lastmod else None
+            except ValueError:
+                day = None
+            entries.append(SitemapEntry(loc, day))
+    return Sitemap(is_index, tuple(entries))

@@ -1,0 +1,60 @@
+"""The warehouse contract as Polars schemas: each shaped frame is checked against its table's."""
+
+from __future__ import annotations
+
+import polars as pl
+
+UTC_TS = pl.Datetime("us", "UTC")
+
+ARTICLES = pl.Schema(
+    {
+        "url": pl.String, "source": pl.String, "slug": pl.String, "section": pl.String,
+        "badge": pl.String, "title": pl.String, "lead": pl.String, "author": pl.String,
+        "author_url": pl.String, "published_at": UTC_TS, "modified_at": UTC_TS,
+        "body_text": pl.String, "word_count": pl.Int32, "image_url": pl.String,
+        "language": pl.String, "content_hash": pl.String, "first_seen_at": UTC_TS,
+        "fetched_at": UTC_TS,
+    }
+)  # fmt: skip
+ARTICLE_TAGS = pl.Schema(
+    {"url": pl.String, "position": pl.Int32, "tag": pl.String, "tag_url": pl.String}
+)
+ARTICLE_RELATED = pl.Schema(
+    {"url": pl.String, "position": pl.Int32, "related_url": pl.String, "related_title": pl.String}
+)
+FEED_ITEMS = pl.Schema(
+    {
+        "url": pl.String, "title": pl.String, "subtitle": pl.String, "badge": pl.String,
+        "published_at": UTC_TS, "first_seen_at": UTC_TS, "last_seen_at": UTC_TS,
+    }
+)  # fmt: skip
+FEED_OBSERVATIONS = pl.Schema(
+    {"observed_at": UTC_TS, "page_url": pl.String, "position": pl.Int32, "url": pl.String}
+)
+FETCH_LOG = pl.Schema(
+    {
+        "run_id": pl.String, "url": pl.String, "kind": pl.String, "requested_at": UTC_TS,
+        "status": pl.Int32, "bytes": pl.Int64, "elapsed_ms": pl.Int32, "error": pl.String,
+    }
+)  # fmt: skip
+
+TABLES: dict[str, pl.Schema] = {
+    "articles": ARTICLES,
+    "article_tags": ARTICLE_TAGS,
+    "article_related": ARTICLE_RELATED,
+    "feed_items": FEED_ITEMS,
+    "feed_observations": FEED_OBSERVATIONS,
+    "fetch_log": FETCH_LOG,
+}
+KEYS: dict[str, tuple[str, ...]] = {
+    "articles": ("url",),
+    "article_tags": ("url", "position"),
+    "article_related": ("url", "position"),
+    "feed_items": ("url",),
+    "feed_observations": ("observed_at", "page_url", "position"),
+}
+
+
+def frame(rows: list[dict[str, object]], schema: pl.Schema) -> pl.DataFrame:
+    """Rows → a frame with exactly the contract's columns and dtypes (empty rows give an empty frame)."""
+    return pl.DataFrame(rows, schema=schema)

@@ -1,0 +1,163 @@
+"""The DuckDB warehouse: connections, versioned migrations, and transactional idempotent loads.
+
+Only this package writes DuckDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from transforms.schemas import KEYS, TABLES
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, SQL) of every migration shipped in `warehouse/migrations`, in order."""
+    folder = resources.files("warehouse") / "migrations"
+    found = [
+        (int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    ]
+    return sorted(found)
+
+
+@contextmanager
+def connect(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection in UTC that never downloads extensions, with the schema migrated."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(
+        str(path),
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations not yet applied, each in its own transaction; return the version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    for version, sql in migrations():
+        if version in applied:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return max((v for v, _ in migrations()), default=0)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What one load wrote."""
+
+    run_id: str
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+
+
+def _upsert_articles(con: duckdb.DuckDBPyConnection) -> None:
+    # A new fetch replaces the row; first_seen_at stays the earliest ever recorded.
+    columns = [c for c in TABLES["articles"].names() if c not in ("url", "first_seen_at")]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    con.execute(
+        f"INSERT INTO articles SELECT * FROM batch_articles ON CONFLICT (url) DO UPDATE SET {updates}, "
+        "first_seen_at = least(articles.first_seen_at, excluded.first_seen_at)"
+    )
+
+
+def _replace_children(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    # Tags and related links belong to the article version just loaded: replace them whole.
+    con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM batch_articles)")
+    con.execute(f"INSERT INTO {table} SELECT * FROM batch_{table}")
+
+
+def _upsert_feed_items(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "INSERT INTO feed_items SELECT * FROM batch_feed_items ON CONFLICT (url) DO UPDATE SET "
+        "title = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.title ELSE feed_items.title END, "
+        "subtitle = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.subtitle ELSE feed_items.subtitle END, "
+        "badge = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.badge ELSE feed_items.badge END, "
+        "published_at = coalesce(excluded.published_at, feed_items.published_at), "
+        "first_seen_at = least(feed_items.first_seen_at, excluded.first_seen_at), "
+        "last_seen_at = greatest(feed_items.last_seen_at, excluded.last_seen_at)"
+    )
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    frames: Mapping[str, pl.DataFrame],
+    *,
+    started_at: datetime,
+    finished_at: datetime,
+    rows_quarantined: int = 0,
+) -> LoadResult:
+    """Write one run's frames in a single transaction: all of it lands, or none of it."""
+    for name, schema in TABLES.items():
+        if name not in frames:
+            raise KeyError(f"load_batch: the batch has no {name!r} frame")
+        got = frames[name].schema
+        if got != schema:
+            raise TypeError(
+                f"load_batch: frame {name!r} has schema {dict(got)}, the contract says {dict(schema)}"
+            )
+    batch = {
+        name: frames[name].unique(subset=list(KEYS[name]), keep="last", maintain_order=True)
+        if name in KEYS
+        else frames[name]
+        for name in TABLES
+    }
+    rows_in = sum(f.height for f in frames.values())
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, df in batch.items():
+            con.register(f"batch_{name}", df.to_arrow())
+        _upsert_articles(con)
+        _replace_children(con, "article_tags")
+        _replace_children(con, "article_related")
+        _upsert_feed_items(con)
+        con.execute(
+            "INSERT INTO feed_observations SELECT * FROM batch_feed_observations ON CONFLICT DO NOTHING"
+        )
+        con.execute("INSERT INTO fetch_log SELECT * FROM batch_fetch_log")
+        rows_loaded = sum(df.height for df in batch.values())
+        con.execute(
+            "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, 'loaded')",
+            [run_id, started_at, finished_at, rows_in, rows_loaded, rows_quarantined],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in batch:
+            con.unregister(f"batch_{name}")
+    return LoadResult(run_id, rows_in, rows_loaded, rows_quarantined)
+
+
+def known_urls(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """Every URL already in `articles` or `feed_items`."""
+    if table not in ("articles", "feed_items"):
+        raise ValueError(f"known_urls: no URL set for table {table!r}")
+    return {row[0] for row in con.execute(f"SELECT url FROM {table}").fetchall()}
