@@ -29,6 +29,7 @@ class Response:
     status: int
     body: bytes
     content_type: str = "text/html; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def snapshot_file(root: Path, path: str, query: str) -> Path | None:
@@ -60,14 +61,19 @@ class SnapshotServer:
         self.root = root
         self.overrides = dict(overrides or {})
         self.requests: list[str] = []
+        self.user_agents: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append(self.path)
-                status, body, content_type = server.answer(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
+                server.user_agents.append(self.headers.get("User-Agent", ""))
+                answer = server.answer(self.path)
+                self.send_response(answer.status)
+                self.send_header("Content-Type", answer.content_type)
+                for name, value in answer.headers:
+                    self.send_header(name, value)
+                body = answer.body
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -84,17 +90,17 @@ class SnapshotServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def answer(self, raw_path: str) -> tuple[int, bytes, str]:
-        """Status, body and content type for one request path."""
+    def answer(self, raw_path: str) -> Response:
+        """The answer to one request path: an override, a snapshot file, or a 404."""
         parts = urlsplit(raw_path)
         override = self.overrides.get(raw_path) or self.overrides.get(parts.path)
         if override is not None:
-            return override.status, override.body, override.content_type
+            return override
         found = snapshot_file(self.root, parts.path, parts.query)
         if found is None:
-            return 404, b"<html><body><h1>404 Not Found</h1></body></html>", CONTENT_TYPES[".html"]
+            return Response(404, b"<html><body><h1>404 Not Found</h1></body></html>")
         body = found.read_bytes().replace(LIVE_ORIGIN, self.base_url.encode())
-        return 200, body, CONTENT_TYPES.get(found.suffix, "application/octet-stream")
+        return Response(200, body, CONTENT_TYPES.get(found.suffix, "application/octet-stream"))
 
     def __enter__(self) -> SnapshotServer:
         self._thread.start()
