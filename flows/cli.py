@@ -15,55 +15,52 @@ PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "GX_ANALYTICS_ENABLED": "false",
 }
+# A fixed port keeps the demo's URLs, and so its warehouse, the same from run to run.
+DEMO_PORT = 8765
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsflow", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (
-        ("run", "one incremental ingest run against a site"),
-        ("demo", "serve the bundled offline snapshot on 127.0.0.1 and ingest it"),
-    ):
-        sub = commands.add_parser(name, help=help_text)
-        if name == "run":
-            sub.add_argument(
-                "--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE)
-            )
+    run = commands.add_parser("run", help="one incremental ingest run against a site")
+    run.add_argument("--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE))
+    demo = commands.add_parser("demo", help="serve the bundled snapshot on 127.0.0.1 and ingest it")
+    demo.add_argument("--port", type=int, default=DEMO_PORT, help=f"default {DEMO_PORT}")
+    for sub, lookback, interval in ((run, 2, 1.0), (demo, 3650, 0.0)):
         sub.add_argument(
             "--warehouse",
             type=Path,
             default=Path(os.environ.get("NEWSFLOW_WAREHOUSE", "warehouse/newsflow.duckdb")),
         )
-        sub.add_argument(
-            "--pages", type=int, default=3, help="feed pages to read at most (default 3)"
-        )
+        sub.add_argument("--pages", type=int, default=3, help="feed pages to read at most")
         sub.add_argument(
             "--lookback-days",
             type=int,
-            default=2 if name == "run" else 3650,
-            help="sitemap entries modified this many days back",
+            default=lookback,
+            help=f"sitemap entries modified this many days back (default {lookback})",
         )
         sub.add_argument(
             "--min-interval",
             type=float,
-            default=1.0 if name == "run" else 0.0,
-            help="seconds between two requests to the site",
+            default=interval,
+            help=f"seconds between two requests to the site (default {interval})",
         )
     return parser
 
 
 def _print_summary(warehouse: Path) -> None:
+    from sources.espreso.dates import KYIV
     from warehouse.db import connect
     from warehouse.summary import EXAMPLE_QUERIES, summarize
 
     with connect(warehouse) as con:
         s = summarize(con)
-    span = (
-        f"{s.first_published:%Y-%m-%d %H:%M} … {s.last_published:%Y-%m-%d %H:%M} UTC"
-        if s.first_published
-        else "-"
-    )
+    span = "-"
+    if s.first_published and s.last_published:
+        first, last = s.first_published.astimezone(KYIV), s.last_published.astimezone(KYIV)
+        span = f"{first:%Y-%m-%d %H:%M} … {last:%Y-%m-%d %H:%M} Kyiv time"
     print(f"\nWarehouse {warehouse}")
     print(f"  articles:        {s.articles}")
     print(f"  feed items:      {s.feed_items}")
@@ -91,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from sources.snapshot_server import SnapshotServer
 
-        with SnapshotServer() as server:
+        with SnapshotServer(port=args.port) as server:
             print(f"Serving the bundled snapshot of Espreso Global at {server.base_url}")
             ingest(base_url=server.base_url, **options)
     else:

@@ -18,13 +18,13 @@ from sources.espreso.crawl import Discovery, discover
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import article_candidates
 from sources.espreso.parse import parse_article
-from sources.http import Fetched, SiteClient
+from sources.http import Fetched, LoggedFetch, SiteClient
 from transforms.article_related import article_related
 from transforms.article_tags import article_tags
 from transforms.articles import FetchedArticle, articles
 from transforms.feed_items import feed_items
 from transforms.feed_observations import ObservedTape, feed_observations
-from transforms.fetch_log import LoggedFetch, fetch_log
+from transforms.fetch_log import fetch_log
 from warehouse.db import LoadResult, connect, known_urls, load_batch
 
 
@@ -112,9 +112,7 @@ def shape_tables(
 ) -> dict[str, pl.DataFrame]:
     """One frame per warehouse table."""
     tapes = [ObservedTape(tape, fetched.requested_at) for tape, fetched in found.tapes]
-    logged = [
-        LoggedFetch(f, kind, problem) for f, kind, problem in found.requests
-    ] + parsed.requests
+    logged = found.requests + parsed.requests
     return {
         "articles": articles(parsed.items, now),
         "article_tags": article_tags(parsed.items),

@@ -34,6 +34,26 @@ class Fetched:
         return self.status == 200 and self.error is None
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedFetch:
+    """A request, what it was for (`feed`, `rss`, `sitemap`, `article`), and any later problem.
+
+    `expected_absent` marks a 404 that is normal (past the last feed page, no RSS on the site):
+    its status is kept but it is not an error.
+    """
+
+    fetched: Fetched
+    kind: str
+    problem: str | None = None
+    expected_absent: bool = False
+
+    @property
+    def error(self) -> str | None:
+        """The request's error and any parse problem, or None."""
+        fetch_error = None if self.expected_absent else self.fetched.error
+        return "; ".join(e for e in (fetch_error, self.problem) if e) or None
+
+
 def origin(url: str) -> tuple[str, str]:
     """(scheme, host[:port]) of a URL, lower-cased."""
     parts = urlsplit(url)

@@ -18,7 +18,7 @@ from sources.espreso.discover import (
     site_page,
 )
 from sources.espreso.parse import TapeParse, parse_rss, parse_sitemap, parse_tape
-from sources.http import Fetched, SiteClient
+from sources.http import Fetched, LoggedFetch, SiteClient
 
 
 @dataclass(slots=True)
@@ -27,11 +27,14 @@ class Discovery:
 
     tapes: list[tuple[TapeParse, Fetched]] = field(default_factory=list)
     listed_urls: list[str] = field(default_factory=list)
-    requests: list[tuple[Fetched, str, str | None]] = field(default_factory=list)
+    requests: list[LoggedFetch] = field(default_factory=list)
 
     def log(self, fetched: Fetched, kind: str, problem: str | None = None) -> None:
-        """Record one request with what it was for and any problem reading it."""
-        self.requests.append((fetched, kind, problem))
+        """Record one request; a 404 for a list page (past the last feed page, a site without
+        RSS or sitemap) is normal, not an error."""
+        self.requests.append(
+            LoggedFetch(fetched, kind, problem, expected_absent=fetched.status == 404)
+        )
 
 
 async def read_feed(

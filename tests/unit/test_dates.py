@@ -47,6 +47,9 @@ def test_parse_date_line(line: str, expected: date | None) -> None:
     assert parse_date_line(line) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [(" 00:25 ", time(0, 25)), ("19:51", time(19, 51)), ("24:00", None), ("7", None)])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(" 00:25 ", time(0, 25)), ("19:51", time(19, 51)), ("24:00", None), ("7", None)],
+)
 def test_parse_clock(text: str, expected: time | None) -> None:
     assert parse_clock(text) == expected

@@ -11,7 +11,9 @@ from sources.snapshot_server import Response, SnapshotServer
 
 def _fetch(server: SnapshotServer, path: str, **options: object) -> Fetched:
     async def run() -> Fetched:
-        async with SiteClient(server.base_url, user_agent="newsflow-test/1 (+http://example.invalid)", **options) as client:  # type: ignore[arg-type]
+        async with SiteClient(
+            server.base_url, user_agent="newsflow-test/1 (+http://example.invalid)", **options
+        ) as client:  # type: ignore[arg-type]
             return await client.fetch(server.base_url + path)
 
     return asyncio.run(run())
@@ -21,8 +23,12 @@ def test_redirect_within_site_is_followed_and_off_site_is_not(tmp_path: Path) ->
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "target.html").write_bytes(b"<html>target</html>")
     with SnapshotServer(tmp_path) as server:
-        server.overrides["/moved"] = Response(301, b"", headers=(("Location", server.base_url + "/target"),))
-        server.overrides["/away"] = Response(302, b"", headers=(("Location", "http://127.0.0.2:9/x"),))
+        server.overrides["/moved"] = Response(
+            301, b"", headers=(("Location", server.base_url + "/target"),)
+        )
+        server.overrides["/away"] = Response(
+            302, b"", headers=(("Location", "http://127.0.0.2:9/x"),)
+        )
         moved = _fetch(server, "/moved")
         away = _fetch(server, "/away")
     assert moved.ok
@@ -43,7 +49,9 @@ def test_off_site_url_is_refused_without_a_request(tmp_path: Path) -> None:
         refused = asyncio.run(run())
         assert server.requests == []
     assert refused.status is None
-    assert refused.error == f"refused: https://static.espreso.tv/logo.png is outside {server.base_url}"
+    assert (
+        refused.error == f"refused: https://static.espreso.tv/logo.png is outside {server.base_url}"
+    )
 
 
 def test_body_over_the_cap_is_cut_and_recorded(tmp_path: Path) -> None:
@@ -56,7 +64,9 @@ def test_body_over_the_cap_is_cut_and_recorded(tmp_path: Path) -> None:
 
 
 def test_errors_are_results_not_exceptions(tmp_path: Path) -> None:
-    with SnapshotServer(tmp_path, overrides={"/boom": Response(500, b"oops"), "/empty": Response(200, b"")}) as server:
+    with SnapshotServer(
+        tmp_path, overrides={"/boom": Response(500, b"oops"), "/empty": Response(200, b"")}
+    ) as server:
         boom = _fetch(server, "/boom")
         empty = _fetch(server, "/empty")
         missing = _fetch(server, "/nothing-here")

@@ -38,20 +38,38 @@ def test_news_article(realdata: Path) -> None:
     assert a.published_at == datetime.fromisoformat("2025-12-14T00:25:00+02:00")
     assert a.published_at == datetime(2025, 12, 13, 22, 25, tzinfo=UTC)
     assert a.modified_at == datetime.fromisoformat("2025-12-14T00:28:11+02:00")
-    assert [t.name for t in a.tags] == ["Новини", "Суспільство", "Білорусь", "Олександр Лукашенко", "Литва", "США"]
+    assert [t.name for t in a.tags] == [
+        "Новини",
+        "Суспільство",
+        "Білорусь",
+        "Олександр Лукашенко",
+        "Литва",
+        "США",
+    ]
     assert a.tags[2].url == "https://espreso.tv/bilorus"
     assert [r.url for r in a.related] == [
         "https://espreso.tv/svit-u-nastupnomu-rotsi-ukraina-mozhe-rozrakhovuvati-na-paketi-ozbroen-v-ramkakh-purl-u-1516-mlrd-zelenskiy",
         "https://espreso.tv/kultura-get-vid-moskvi-132-roki-tomu-narodivsya-mikola-khviloviy-yakiy-kuleyu-v-golovu-zvilniv-sebe-vid-stalinskogo-teroru",
         "https://espreso.tv/svit-v-nato-zayavili-shcho-ukraina-otrimae-ozbroennya-na-5-mlrd-v-mezhakh-programi-purl-do-kintsya-roku",
     ]
-    assert a.related[1].title.startswith('"Геть від Москви!": 132 роки тому народився Микола Хвильовий')
+    assert a.related[1].title.startswith(
+        '"Геть від Москви!": 132 роки тому народився Микола Хвильовий'
+    )
     paragraphs = a.body_text.split("\n\n")
     assert len(paragraphs) == 5
     assert paragraphs[0] == "Про це повідомляє Reuters."
-    assert paragraphs[4].startswith("Нагадаємо, 5 грудня уряд Литви планував оголосити надзвичайний стан")
+    assert paragraphs[4].startswith(
+        "Нагадаємо, 5 грудня уряд Литви планував оголосити надзвичайний стан"
+    )
     assert a.word_count == 101
-    for junk in ("Зміст", "Поділитися", "Share to", "Читати Еспресо в Telegram", "фото: відкриті джерела", "Залиште коментар"):
+    for junk in (
+        "Зміст",
+        "Поділитися",
+        "Share to",
+        "Читати Еспресо в Telegram",
+        "фото: відкриті джерела",
+        "Залиште коментар",
+    ):
         assert junk not in a.body_text
     assert a.image_url == (
         "https://static.espreso.tv/uploads/photobank/349000_350000/349227_Lukashenko-Oleksandr_new_960x500_0.webp"
@@ -83,8 +101,14 @@ def test_tape_of_a_real_page(realdata: Path) -> None:
     assert len(tape.rows) == 40
     first, last = tape.rows[0], tape.rows[-1]
     assert first.position == 0
-    assert first.url == "https://espreso.tv/viyna-z-rosiyeyu-rf-zapustila-udarni-bezpilotniki-po-teritorii-ukraini-situatsiya-vvecheri-14-grudnya"
-    assert first.title == "РФ запустила ударні безпілотники по території України: ситуація ввечері 14 грудня"
+    assert (
+        first.url
+        == "https://espreso.tv/viyna-z-rosiyeyu-rf-zapustila-udarni-bezpilotniki-po-teritorii-ukraini-situatsiya-vvecheri-14-grudnya"
+    )
+    assert (
+        first.title
+        == "РФ запустила ударні безпілотники по території України: ситуація ввечері 14 грудня"
+    )
     assert first.badge == "Оновлено"
     assert first.subtitle is None
     assert first.published_at == datetime(2025, 12, 14, 17, 51, tzinfo=UTC)
@@ -101,7 +125,10 @@ def test_tape_of_a_real_page(realdata: Path) -> None:
 def test_real_sitemaps(realdata: Path) -> None:
     index = parse_sitemap((realdata / "espreso" / "ssitemap.xml").read_bytes())
     assert index.is_index
-    assert [e.loc for e in index.entries][:2] == ["https://espreso.tv/sitemap-categories.xml", "https://espreso.tv/sitemap_news_1.xml"]
+    assert [e.loc for e in index.entries][:2] == [
+        "https://espreso.tv/sitemap-categories.xml",
+        "https://espreso.tv/sitemap_news_1.xml",
+    ]
     urlset = parse_sitemap((realdata / "espreso" / "sitemap_news_1.xml").read_bytes())
     assert not urlset.is_index
     assert len(urlset.entries) == 6179

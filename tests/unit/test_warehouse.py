@@ -47,7 +47,9 @@ def test_schema_is_the_contract(tmp_path: Path) -> None:
     with connect(tmp_path / "w.duckdb") as con:
         for table, columns in CONTRACT.items():
             assert _columns(con, table) == columns
-        assert [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()] == [v for v, _ in migrations()]
+        assert [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()] == [
+            v for v, _ in migrations()
+        ]
 
 
 def test_frames_match_table_columns(tmp_path: Path) -> None:
@@ -69,18 +71,33 @@ def _frames(title: str, seen_at: datetime, tags: list[str]) -> dict[str, pl.Data
         schema=TABLES["articles"],
     )  # fmt: skip
     frames["article_tags"] = pl.DataFrame(
-        [{"url": url, "position": i, "tag": t, "tag_url": None} for i, t in enumerate(tags)], schema=TABLES["article_tags"]
+        [{"url": url, "position": i, "tag": t, "tag_url": None} for i, t in enumerate(tags)],
+        schema=TABLES["article_tags"],
     )
     return frames
 
 
 def test_upsert_keeps_first_seen_and_replaces_tags(tmp_path: Path) -> None:
     with connect(tmp_path / "w.duckdb") as con:
-        load_batch(con, "run-1", _frames("Old title", T0, ["News", "Drones", "Kharkiv"]), started_at=T0, finished_at=T0)
-        load_batch(con, "run-2", _frames("New title", T1, ["News", "Drones"]), started_at=T1, finished_at=T1)
+        load_batch(
+            con,
+            "run-1",
+            _frames("Old title", T0, ["News", "Drones", "Kharkiv"]),
+            started_at=T0,
+            finished_at=T0,
+        )
+        load_batch(
+            con,
+            "run-2",
+            _frames("New title", T1, ["News", "Drones"]),
+            started_at=T1,
+            finished_at=T1,
+        )
         row = con.execute("SELECT title, first_seen_at, fetched_at FROM articles").fetchall()
         tags = con.execute("SELECT position, tag FROM article_tags ORDER BY position").fetchall()
-        runs = con.execute("SELECT run_id, rows_in, state FROM load_runs ORDER BY started_at").fetchall()
+        runs = con.execute(
+            "SELECT run_id, rows_in, state FROM load_runs ORDER BY started_at"
+        ).fetchall()
     assert row == [("New title", T0, T1)]
     assert tags == [(0, "News"), (1, "Drones")]
     assert runs == [("run-1", 4, "loaded"), ("run-2", 3, "loaded")]
@@ -91,7 +108,9 @@ def test_a_failing_batch_changes_nothing(tmp_path: Path) -> None:
         load_batch(con, "run-1", _frames("Kept", T0, ["News"]), started_at=T0, finished_at=T0)
         broken = _frames("Broken", T1, ["News", "Drones"])
         # A NULL in a NOT NULL column fails inside the transaction, after the article upsert.
-        broken["article_tags"] = broken["article_tags"].with_columns(pl.lit(None, pl.String).alias("tag"))
+        broken["article_tags"] = broken["article_tags"].with_columns(
+            pl.lit(None, pl.String).alias("tag")
+        )
         with pytest.raises(duckdb.ConstraintException):
             load_batch(con, "run-2", broken, started_at=T1, finished_at=T1)
         assert con.execute("SELECT title FROM articles").fetchall() == [("Kept",)]
@@ -102,5 +121,8 @@ def test_a_failing_batch_changes_nothing(tmp_path: Path) -> None:
 def test_a_frame_off_contract_is_refused(tmp_path: Path) -> None:
     frames = _frames("T", T0, [])
     frames["articles"] = frames["articles"].with_columns(pl.col("word_count").cast(pl.Int64))
-    with connect(tmp_path / "w.duckdb") as con, pytest.raises(TypeError, match="frame 'articles' has schema"):
+    with (
+        connect(tmp_path / "w.duckdb") as con,
+        pytest.raises(TypeError, match="frame 'articles' has schema"),
+    ):
         load_batch(con, "run-1", frames, started_at=T0, finished_at=T0)
