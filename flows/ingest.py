@@ -25,7 +25,7 @@ from transforms.articles import FetchedArticle, articles
 from transforms.feed_items import feed_items
 from transforms.feed_observations import ObservedTape, feed_observations
 from transforms.fetch_log import fetch_log
-from warehouse.db import LoadResult, connect, known_urls, load_batch
+from warehouse.db import LoadResult, connect, known_urls, load_batch, urls_to_retry
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +47,20 @@ def _client(settings: Settings) -> SiteClient:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the warehouse already holds: feed URLs, article URLs, and failed URLs to try again."""
+
+    feed_urls: set[str]
+    article_urls: set[str]
+    retry_urls: list[str]
+
+
 @task(cache_policy=NO_CACHE)
-def read_known(warehouse: Path) -> tuple[set[str], set[str]]:
-    """URLs already in `feed_items` and in `articles`."""
+def read_known(warehouse: Path) -> Known:
+    """URLs already in `feed_items` and `articles`, and article URLs whose fetch or parse failed."""
     with connect(warehouse) as con:
-        return known_urls(con, "feed_items"), known_urls(con, "articles")
+        return Known(known_urls(con, "feed_items"), known_urls(con, "articles"), urls_to_retry(con))
 
 
 @task(cache_policy=NO_CACHE)
@@ -156,10 +165,11 @@ def ingest(
     )
     run_id = str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
     now = datetime.now(UTC)
-    known_feed, known_articles = read_known(settings.warehouse)
-    found = discover_pages(settings, known_feed, now)
+    known = read_known(settings.warehouse)
+    found = discover_pages(settings, known.feed_urls, now)
     rows = [row for tape, _ in found.tapes for row in tape.rows]
-    urls = article_candidates(settings.base_url, rows, found.listed_urls, known_articles)
+    listed = found.listed_urls + known.retry_urls
+    urls = article_candidates(settings.base_url, rows, listed, known.article_urls)
     fetched = fetch_articles(settings, urls)
     parsed = parse_pages(fetched, settings.raw_dir, run_id)
     frames = gate(shape_tables(run_id, found, parsed, now))

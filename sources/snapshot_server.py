@@ -7,7 +7,7 @@ server rewrites that origin to its own, so a crawl of the snapshot stays on the 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -95,12 +95,15 @@ class SnapshotServer:
         parts = urlsplit(raw_path)
         override = self.overrides.get(raw_path) or self.overrides.get(parts.path)
         if override is not None:
-            return override
+            return replace(override, body=self._local(override.body))
         found = snapshot_file(self.root, parts.path, parts.query)
         if found is None:
             return Response(404, b"<html><body><h1>404 Not Found</h1></body></html>")
-        body = found.read_bytes().replace(LIVE_ORIGIN, self.base_url.encode())
-        return Response(200, body, CONTENT_TYPES.get(found.suffix, "application/octet-stream"))
+        content_type = CONTENT_TYPES.get(found.suffix, "application/octet-stream")
+        return Response(200, self._local(found.read_bytes()), content_type)
+
+    def _local(self, body: bytes) -> bytes:
+        return body.replace(LIVE_ORIGIN, self.base_url.encode())
 
     def __enter__(self) -> SnapshotServer:
         self._thread.start()

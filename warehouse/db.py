@@ -161,3 +161,15 @@ def known_urls(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     if table not in ("articles", "feed_items"):
         raise ValueError(f"known_urls: no URL set for table {table!r}")
     return {row[0] for row in con.execute(f"SELECT url FROM {table}").fetchall()}
+
+
+def urls_to_retry(con: duckdb.DuckDBPyConnection, max_attempts: int = 3) -> list[str]:
+    """Article URLs requested before but never loaded, with fewer than `max_attempts` tries."""
+    return [
+        row[0]
+        for row in con.execute(
+            "SELECT url FROM fetch_log WHERE kind = 'article' AND url NOT IN (SELECT url FROM articles) "
+            "GROUP BY url HAVING count(*) < ? ORDER BY min(requested_at), url",
+            [max_attempts],
+        ).fetchall()
+    ]

@@ -233,6 +233,9 @@ def parse_article(body: bytes, url: str, encoding: str | None = None) -> Article
     canonical = tree.css_first('link[rel="canonical"]')
     href = canonical.attributes.get("href") if canonical is not None else None
     page_url = canonical_url(href or url, url)
+    if urlsplit(page_url).netloc != urlsplit(url).netloc:
+        problems.append(f"canonical URL {page_url} is on another host; kept the fetched URL")
+        page_url = canonical_url(url, url)
 
     title = _junk_free(_text(header.css_first("h1.text-title") if header else None))
     if not title:
