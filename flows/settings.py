@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         return f"newsflow/0.1 (+{self.contact_url})"
 
     @property
+    def data_docs_dir(self) -> Path:
+        """Where the quality gate writes its Great Expectations Data Docs, beside the warehouse."""
+        return self.warehouse.parent / "data_docs"
+
+    @property
     def raw_dir(self) -> Path:
         """Where raw pages that could not be used are kept, beside the warehouse."""
         return self.warehouse.parent / "raw"

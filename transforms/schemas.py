@@ -38,6 +38,22 @@ FETCH_LOG = pl.Schema(
     }
 )  # fmt: skip
 
+QUARANTINE = pl.Schema(
+    {
+        "table_name": pl.String, "record": pl.String, "reasons": pl.List(pl.String),
+        "run_id": pl.String, "quarantined_at": UTC_TS,
+    }
+)  # fmt: skip
+# Not a warehouse table: which template parts each fetched article page had (for the layout checks).
+ARTICLE_PAGES = pl.Schema(
+    {
+        "url": pl.String,
+        "headline_found": pl.Boolean,
+        "date_line_found": pl.Boolean,
+        "body_found": pl.Boolean,
+    }
+)
+
 TABLES: dict[str, pl.Schema] = {
     "articles": ARTICLES,
     "article_tags": ARTICLE_TAGS,
@@ -45,6 +61,7 @@ TABLES: dict[str, pl.Schema] = {
     "feed_items": FEED_ITEMS,
     "feed_observations": FEED_OBSERVATIONS,
     "fetch_log": FETCH_LOG,
+    "quarantine": QUARANTINE,
 }
 KEYS: dict[str, tuple[str, ...]] = {
     "articles": ("url",),

@@ -30,17 +30,19 @@ def migrations() -> list[tuple[int, str]]:
 
 
 @contextmanager
-def connect(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection in UTC that never downloads extensions, with the schema migrated."""
-    if str(path) != ":memory:":
+def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection in UTC that never downloads extensions; read-write ones migrate the schema."""
+    if str(path) != ":memory:" and not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(
         str(path),
+        read_only=read_only,
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     )
     try:
         con.execute("SET TimeZone = 'UTC'")
-        migrate(con)
+        if not read_only:
+            migrate(con)
         yield con
     finally:
         con.close()
@@ -111,7 +113,6 @@ def load_batch(
     *,
     started_at: datetime,
     finished_at: datetime,
-    rows_quarantined: int = 0,
 ) -> LoadResult:
     """Write one run's frames in a single transaction: all of it lands, or none of it."""
     for name, schema in TABLES.items():
@@ -128,7 +129,11 @@ def load_batch(
         else frames[name]
         for name in TABLES
     }
-    rows_in = sum(f.height for f in frames.values())
+    rows_quarantined = frames["quarantine"].height
+    rows_in = (
+        sum(f.height for name, f in frames.items() if name in TABLES and name != "quarantine")
+        + rows_quarantined
+    )
     con.execute("BEGIN TRANSACTION")
     try:
         for name, df in batch.items():
@@ -141,7 +146,8 @@ def load_batch(
             "INSERT INTO feed_observations SELECT * FROM batch_feed_observations ON CONFLICT DO NOTHING"
         )
         con.execute("INSERT INTO fetch_log SELECT * FROM batch_fetch_log")
-        rows_loaded = sum(df.height for df in batch.values())
+        con.execute("INSERT INTO quarantine SELECT * FROM batch_quarantine")
+        rows_loaded = sum(df.height for name, df in batch.items() if name != "quarantine")
         con.execute(
             "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, 'loaded')",
             [run_id, started_at, finished_at, rows_in, rows_loaded, rows_quarantined],

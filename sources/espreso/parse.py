@@ -80,11 +80,17 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class ArticleParse:
-    """An article record (None when the page is unusable) and what was wrong with the page."""
+    """An article record (None when the page is unusable), what was wrong with the page, and which
+    of the template's key elements (`LAYOUT_PARTS`) were found: a drop across many pages at once
+    means the site changed its layout."""
 
     url: str
     article: Article | None
     problems: tuple[str, ...]
+    found: frozenset[str] = frozenset()
+
+
+LAYOUT_PARTS = ("headline", "date_line", "body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +230,7 @@ def parse_article(body: bytes, url: str, encoding: str | None = None) -> Article
     """Parse one article page. The HTML is the source of truth; JSON-LD only fills gaps."""
     html, problems = decode_html(body, encoding)
     if not html.strip():
-        return ArticleParse(url, None, ("empty page",))
+        return ArticleParse(canonical_url(url, url), None, ("empty page",))
     tree = LexborHTMLParser(html)
     header = tree.css_first("section.header_current_article")
     content_section = tree.css_first("section.content_current_article")
@@ -259,8 +265,17 @@ def parse_article(body: bytes, url: str, encoding: str | None = None) -> Article
     if not body_text:
         problems.append("no body text (div.news-content p, li)")
 
+    found = frozenset(
+        part
+        for part, present in (
+            ("headline", bool(title)),
+            ("date_line", bool(day and clock)),
+            ("body", bool(body_text)),
+        )
+        if present
+    )
     if not title or published_at is None or not body_text:
-        return ArticleParse(page_url, None, tuple(problems))
+        return ArticleParse(page_url, None, tuple(problems), found)
 
     badge = _text(header.css_first("div.mark > div.item") if header else None) or None
     author_link = tree.css_first("div.news__author_date__author a")
@@ -309,7 +324,7 @@ def parse_article(body: bytes, url: str, encoding: str | None = None) -> Article
         tags=tags,
         related=related,
     )
-    return ArticleParse(page_url, article, tuple(problems))
+    return ArticleParse(page_url, article, tuple(problems), found)
 
 
 def _tape_row(

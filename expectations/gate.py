@@ -1,0 +1,265 @@
+"""The quality gate: every batch passes a Great Expectations suite per table before it is loaded.
+
+This is the one place that converts Polars to pandas and talks to Great Expectations. Each
+expectation in `suites/<table>.json` says in `meta.on_failure` what its failure means:
+
+- `block`: the whole batch is refused (`GateBlocked`), nothing is loaded;
+- `quarantine`: the rows Great Expectations lists as unexpected go to `quarantine`, the rest load;
+- `warn`: counted and reported; the rows load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+SUITES_DIR = Path(__file__).parent / "suites"
+SUITES = (
+    "articles",
+    "article_pages",
+    "article_tags",
+    "article_related",
+    "feed_items",
+    "feed_observations",
+)
+# Children whose rows only make sense beside their article row.
+CHILDREN = ("article_tags", "article_related")
+SITE_LAUNCH = datetime.fromisoformat("2013-11-24T00:00:00+02:00")  # Espreso TV's founding date
+ON_FAILURE = ("block", "quarantine", "warn")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The outcome of one expectation on one table's batch."""
+
+    table: str
+    name: str
+    expectation: str
+    on_failure: str
+    success: bool
+    unexpected: int
+    rows: int
+
+    @property
+    def label(self) -> str:
+        """`table.name`, as quarantine reasons and messages name a check."""
+        return f"{self.table}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A row kept out of its table, with the checks it broke."""
+
+    table: str
+    record: dict[str, Any]
+    reasons: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class GateReport:
+    """What passed, what was quarantined, and every check's outcome."""
+
+    passed: dict[str, pl.DataFrame]
+    quarantined: list[Quarantined] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[Check]:
+        """Failed checks that refuse the batch."""
+        return [c for c in self.checks if c.on_failure == "block" and not c.success]
+
+    @property
+    def warnings(self) -> list[Check]:
+        """Failed checks that only warn."""
+        return [c for c in self.checks if c.on_failure == "warn" and not c.success]
+
+    def summary_rows(self) -> list[dict[str, object]]:
+        """One row per check, for logs and the run's table artifact."""
+        return [
+            {
+                "table": c.table,
+                "check": c.name,
+                "expectation": c.expectation,
+                "on_failure": c.on_failure,
+                "result": "passed"
+                if c.success
+                else ("BLOCKED" if c.on_failure == "block" else "failed"),
+                "unexpected_rows": c.unexpected,
+                "rows": c.rows,
+            }
+            for c in self.checks
+        ]
+
+
+class GateBlocked(RuntimeError):
+    """A critical check failed: the batch is not loaded."""
+
+    def __init__(self, report: GateReport) -> None:
+        self.report = report
+        failed = "; ".join(
+            f"{c.label} ({c.expectation}) failed on {c.unexpected} of {c.rows} rows"
+            for c in report.blocking
+        )
+        super().__init__(f"quality gate blocked the batch, nothing was loaded: {failed}")
+
+
+def suite_json(table: str) -> dict[str, Any]:
+    """The stored suite of a table, as Great Expectations' own JSON."""
+    suite: dict[str, Any] = json.loads((SUITES_DIR / f"{table}.json").read_text(encoding="utf-8"))
+    for expectation in suite["expectations"]:
+        meta = expectation.get("meta", {})
+        if meta.get("on_failure") not in ON_FAILURE or not meta.get("name"):
+            raise ValueError(
+                f"suite {table}: expectation {expectation['type']} needs meta.name and meta.on_failure in {ON_FAILURE}"
+            )
+    return suite
+
+
+def gate_parameters(site_url: str, now: datetime, feed_pages_read: int) -> dict[str, Any]:
+    """The run-time values the suites refer to as `$PARAMETER`s."""
+    site = re.escape(site_url.rstrip("/"))
+    return {
+        "article_url_regex": rf"^{site}/[a-z0-9]+(?:-[a-z0-9]+)*$",
+        "site_url_regex": rf"^{site}/",
+        "site_launch": SITE_LAUNCH,
+        "latest_plausible": now + timedelta(hours=1),
+        "feed_rows_min": 1 if feed_pages_read else 0,
+    }
+
+
+def _with_derived_columns(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    # The suites compare stored values with these recomputed inputs.
+    if table == "articles":
+        return frame.with_columns(
+            pl.col("body_text")
+            .str.extract_all(r"\S+")
+            .list.len()
+            .cast(pl.Int32)
+            .alias("body_word_count")
+        )
+    return frame
+
+
+class Gate:
+    """Great Expectations set up once per process (its import and context cost ~3 s)."""
+
+    def __init__(self, docs_dir: Path | None = None) -> None:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.docs_dir = docs_dir
+        if docs_dir is not None:
+            self.context.add_data_docs_site(
+                site_name="newsflow",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(docs_dir),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+        asset = self.context.data_sources.add_pandas("newsflow").add_dataframe_asset("batch")
+        batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+        self._validations = {}
+        for table in SUITES:
+            suite = self.context.suites.add(gx.ExpectationSuite(**suite_json(table)))
+            self._validations[table] = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=table, data=batch_definition, suite=suite)
+            )
+
+    def check_table(
+        self, table: str, frame: pl.DataFrame, parameters: Mapping[str, Any]
+    ) -> tuple[list[Check], dict[int, list[str]]]:
+        """Validate one frame; return every check and, per failing row index, its quarantine reasons."""
+        data = _with_derived_columns(table, frame).to_pandas()
+        result = self._validations[table].run(
+            batch_parameters={"dataframe": data},
+            expectation_parameters=dict(parameters),
+            result_format={"result_format": "COMPLETE"},
+        )
+        checks: list[Check] = []
+        reasons: dict[int, list[str]] = {}
+        for outcome in result.results:
+            config = outcome.expectation_config
+            meta = config.meta or {}
+            if outcome.exception_info.get("raised_exception"):
+                raise RuntimeError(
+                    f"suite {table}: {meta.get('name')} ({config.type}) could not run: {outcome.exception_info.get('exception_message')}"
+                )
+            indexes = outcome.result.get("unexpected_index_list") or []
+            check = Check(
+                table=table,
+                name=meta["name"],
+                expectation=config.type,
+                on_failure=meta["on_failure"],
+                success=bool(outcome.success)
+                and not (meta["on_failure"] == "quarantine" and indexes),
+                unexpected=int(
+                    outcome.result.get("unexpected_count")
+                    or len(indexes)
+                    or (0 if outcome.success else frame.height)
+                ),
+                rows=frame.height,
+            )
+            checks.append(check)
+            if check.on_failure == "quarantine":
+                for index in indexes:
+                    reasons.setdefault(int(index), []).append(check.label)
+        order = {
+            name: i
+            for i, name in enumerate(e["meta"]["name"] for e in suite_json(table)["expectations"])
+        }
+        return sorted(checks, key=lambda c: order[c.name]), reasons
+
+    def run(self, frames: Mapping[str, pl.DataFrame], parameters: Mapping[str, Any]) -> GateReport:
+        """Check every table of the batch; raise `GateBlocked` if a blocking check failed."""
+        report = GateReport(passed=dict(frames))
+        dropped_articles: set[str] = set()
+        for table in SUITES:
+            frame = frames[table]
+            checks, reasons = self.check_table(table, frame, parameters)
+            report.checks.extend(checks)
+            if table == "article_pages":
+                continue
+            bad = sorted(reasons)
+            for index in bad:
+                report.quarantined.append(
+                    Quarantined(table, frame.row(index, named=True), tuple(reasons[index]))
+                )
+            keep = frame.with_row_index("_row").filter(~pl.col("_row").is_in(bad)).drop("_row")
+            if table == "articles":
+                dropped_articles = {frame["url"][i] for i in bad}
+            if table in CHILDREN and dropped_articles:
+                orphaned = keep.filter(pl.col("url").is_in(dropped_articles))
+                for record in orphaned.iter_rows(named=True):
+                    report.quarantined.append(
+                        Quarantined(table, record, ("articles.row_quarantined",))
+                    )
+                keep = keep.filter(~pl.col("url").is_in(dropped_articles))
+            report.passed[table] = keep
+        if self.docs_dir is not None:
+            self.context.build_data_docs()
+        if report.blocking:
+            raise GateBlocked(report)
+        return report
+
+
+@cache
+def shared_gate(docs_dir: Path | None) -> Gate:
+    """One `Gate` per process and Data Docs folder."""
+    return Gate(docs_dir)

@@ -1,0 +1,73 @@
+"""Discovery decisions: what a run fetches, from feed rows, RSS, sitemaps and what is known."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sources.espreso.discover import (
+    article_candidates,
+    has_new_rows,
+    is_article_url,
+    news_sitemaps,
+    recent_sitemap_urls,
+)
+from sources.espreso.parse import SitemapEntry, TapeRow
+
+SITE = "https://global.espreso.tv"
+T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
+
+
+def _row(slug: str, badge: str | None = None) -> TapeRow:
+    return TapeRow(0, f"{SITE}/{slug}", slug, None, badge, T)
+
+
+def test_article_urls_are_on_site_single_segment_pages() -> None:
+    assert is_article_url(f"{SITE}/russia-ukraine-war-x", SITE)
+    assert not is_article_url(f"{SITE}/news", SITE)
+    assert not is_article_url(f"{SITE}/sitemap_news_1.xml", SITE)
+    assert not is_article_url(f"{SITE}/a/b", SITE)
+    assert not is_article_url("https://espreso.tv/russia-ukraine-war-x", SITE)
+    assert not is_article_url("http://global.espreso.tv/russia-ukraine-war-x", SITE)
+    assert not is_article_url("file:///etc/passwd", SITE)
+
+
+def test_candidates_new_or_updated_each_once_in_order() -> None:
+    rows = [_row("new-one"), _row("known-updated", "Updated"), _row("known-plain"), _row("new-one")]
+    listed = [
+        f"{SITE}/from-rss?utm=x#top",
+        f"{SITE}/known-plain",
+        "https://static.espreso.tv/img.jpg",
+        f"{SITE}/new-one/",
+    ]
+    known = {f"{SITE}/known-updated", f"{SITE}/known-plain"}
+    assert article_candidates(SITE, rows, listed, known) == [
+        f"{SITE}/new-one",
+        f"{SITE}/known-updated",
+        f"{SITE}/from-rss",
+    ]
+
+
+def test_feed_paging_stops_at_a_page_with_nothing_new() -> None:
+    assert has_new_rows([_row("a"), _row("b")], {f"{SITE}/a"})
+    assert not has_new_rows([_row("a"), _row("b")], {f"{SITE}/a", f"{SITE}/b"})
+
+
+def test_sitemap_lookback_is_inclusive_in_kyiv_days() -> None:
+    entries = [
+        SitemapEntry(f"{SITE}/d0", date(2025, 10, 27)),
+        SitemapEntry(f"{SITE}/d2", date(2025, 10, 25)),
+        SitemapEntry(f"{SITE}/d3", date(2025, 10, 24)),
+        SitemapEntry(f"{SITE}/undated", None),
+    ]
+    assert recent_sitemap_urls(entries, date(2025, 10, 27), 2) == [f"{SITE}/d0", f"{SITE}/d2"]
+    assert recent_sitemap_urls(entries, date(2025, 10, 27), 0) == [f"{SITE}/d0"]
+
+
+def test_only_news_sitemaps_on_site_are_followed() -> None:
+    index = [
+        SitemapEntry(f"{SITE}/sitemap-categories.xml", None),
+        SitemapEntry(f"{SITE}/sitemap_news_1.xml", None),
+        SitemapEntry(f"{SITE}/sitemap_tags_1.xml", None),
+        SitemapEntry("https://evil.example/sitemap_news_1.xml", None),
+    ]
+    assert news_sitemaps(index, SITE) == [f"{SITE}/sitemap_news_1.xml"]

@@ -1,0 +1,19 @@
+"""`article_pages`: one row per fetched article page, with the template parts it had."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from sources.espreso.parse import LAYOUT_PARTS, ArticleParse
+from transforms.schemas import ARTICLE_PAGES, frame
+
+
+def article_pages(parses: Sequence[ArticleParse]) -> pl.DataFrame:
+    """The `article_pages` frame the layout checks read (never loaded)."""
+    rows = [
+        {"url": p.url, **{f"{part}_found": part in p.found for part in LAYOUT_PARTS}}
+        for p in parses
+    ]
+    return frame(rows, ARTICLE_PAGES)
