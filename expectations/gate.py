@@ -15,11 +15,12 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import polars as pl
 
 SUITES_DIR = Path(__file__).parent / "suites"
@@ -124,29 +125,51 @@ def suite_json(table: str) -> dict[str, Any]:
     return suite
 
 
+def _naive_utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC).replace(tzinfo=None)
+
+
 def gate_parameters(site_url: str, now: datetime, feed_pages_read: int) -> dict[str, Any]:
     """The run-time values the suites refer to as `$PARAMETER`s."""
     site = re.escape(site_url.rstrip("/"))
     return {
         "article_url_regex": rf"^{site}/[a-z0-9]+(?:-[a-z0-9]+)*$",
         "site_url_regex": rf"^{site}/",
-        "site_launch": SITE_LAUNCH,
-        "latest_plausible": now + timedelta(hours=1),
+        "site_launch": _naive_utc(SITE_LAUNCH),
+        "latest_plausible": _naive_utc(now + timedelta(hours=1)),
         "feed_rows_min": 1 if feed_pages_read else 0,
     }
 
 
-def _with_derived_columns(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    # The suites compare stored values with these recomputed inputs.
+def validation_frame(table: str, frame: pl.DataFrame) -> pd.DataFrame:
+    """The pandas frame the suites see: instants as naive UTC (pandas deprecates handing out
+    tz-aware values as numpy, which some expectations do), plus recomputed inputs to compare with."""
+    frame = frame.with_columns(
+        pl.col(name).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
+    )
     if table == "articles":
-        return frame.with_columns(
+        frame = frame.with_columns(
             pl.col("body_text")
             .str.extract_all(r"\S+")
             .list.len()
             .cast(pl.Int32)
             .alias("body_word_count")
         )
-    return frame
+    return frame.to_pandas()
+
+
+def _exception_message(info: Mapping[str, Any] | None) -> str | None:
+    """Great Expectations reports a failed evaluation either flat or per metric; find it in both."""
+    if not info:
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    for value in info.values():
+        if isinstance(value, Mapping) and value.get("raised_exception"):
+            return str(value.get("exception_message"))
+    return None
 
 
 class Gate:
@@ -186,7 +209,7 @@ class Gate:
         self, table: str, frame: pl.DataFrame, parameters: Mapping[str, Any]
     ) -> tuple[list[Check], dict[int, list[str]]]:
         """Validate one frame; return every check and, per failing row index, its quarantine reasons."""
-        data = _with_derived_columns(table, frame).to_pandas()
+        data = validation_frame(table, frame)
         result = self._validations[table].run(
             batch_parameters={"dataframe": data},
             expectation_parameters=dict(parameters),
@@ -197,9 +220,10 @@ class Gate:
         for outcome in result.results:
             config = outcome.expectation_config
             meta = config.meta or {}
-            if outcome.exception_info.get("raised_exception"):
+            error = _exception_message(outcome.exception_info)
+            if error is not None:
                 raise RuntimeError(
-                    f"suite {table}: {meta.get('name')} ({config.type}) could not run: {outcome.exception_info.get('exception_message')}"
+                    f"suite {table}: {meta.get('name')} ({config.type}) could not run: {error}"
                 )
             indexes = outcome.result.get("unexpected_index_list") or []
             check = Check(

@@ -1,0 +1,176 @@
+"""The quality gate with the real suites: bad rows are quarantined by name, good rows pass, a
+broken batch is refused."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from expectations.gate import SUITES, Gate, GateBlocked, gate_parameters, suite_json
+from sources.espreso.parse import TapeParse, TapeRow, parse_article
+from tests.snapshot import ARTICLES, LIVE, page_bytes
+from transforms.article_pages import article_pages
+from transforms.article_related import article_related
+from transforms.article_tags import article_tags
+from transforms.articles import FetchedArticle, articles
+from transforms.feed_items import feed_items
+from transforms.feed_observations import ObservedTape, feed_observations
+from transforms.schemas import TABLES
+
+NOW = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
+GOOD = [a["slug"] for a in ARTICLES[:5]]
+
+
+@pytest.fixture(scope="module")
+def gate(tmp_path_factory: pytest.TempPathFactory) -> Gate:
+    return Gate(tmp_path_factory.mktemp("docs"))
+
+
+def _item(slug: str) -> FetchedArticle:
+    article = parse_article(page_bytes(slug), f"{LIVE}/{slug}").article
+    assert article is not None
+    return FetchedArticle(article, NOW)
+
+
+def _frames(items: list[FetchedArticle], rows: list[TapeRow]) -> dict[str, pl.DataFrame]:
+    tapes = [ObservedTape(TapeParse(f"{LIVE}/news", tuple(rows), None), NOW)]
+    parses = [parse_article(page_bytes(slug), f"{LIVE}/{slug}") for slug in GOOD]
+    return {
+        "articles": articles(items, NOW),
+        "article_tags": article_tags(items),
+        "article_related": article_related(items),
+        "feed_items": feed_items(tapes),
+        "feed_observations": feed_observations(tapes),
+        "fetch_log": pl.DataFrame(schema=TABLES["fetch_log"]),
+        "quarantine": pl.DataFrame(schema=TABLES["quarantine"]),
+        "article_pages": article_pages(parses),
+    }
+
+
+def _row(position: int, slug: str, title: str) -> TapeRow:
+    return TapeRow(position, f"{LIVE}/{slug}", title, None, None, NOW - timedelta(hours=1))
+
+
+def test_every_table_has_a_suite_and_every_check_says_what_failure_means() -> None:
+    assert set(SUITES) == {
+        "articles",
+        "article_tags",
+        "article_related",
+        "feed_items",
+        "feed_observations",
+        "article_pages",
+    }
+    for table in SUITES:
+        suite = suite_json(table)
+        assert suite["name"] == table
+        names = [e["meta"]["name"] for e in suite["expectations"]]
+        assert len(names) == len(set(names))
+
+
+def test_bad_rows_are_quarantined_by_check_name(gate: Gate) -> None:
+    good = [_item(slug) for slug in GOOD]
+    base = good[0].article
+    bad = {
+        "junk-lead": replace(base, url=f"{LIVE}/junk-lead", slug="junk-lead", lead="Kyiv, 27 October. client/title.list_title"),
+        "future": replace(base, url=f"{LIVE}/future", slug="future", published_at=NOW + timedelta(days=2), modified_at=None),
+        "upper": replace(base, url=f"{LIVE}/Russia-Ukraine-War-Upper", slug="Russia-Ukraine-War-Upper"),
+        "slash": replace(base, url=f"{LIVE}/russia-ukraine-war-slash/", slug="russia-ukraine-war-slash"),
+        "empty-body": replace(base, url=f"{LIVE}/empty-body", slug="empty-body", body_text=""),
+        "edited-before": replace(base, url=f"{LIVE}/edited-before", slug="edited-before", modified_at=base.published_at - timedelta(minutes=5)),
+    }  # fmt: skip
+    new_badge = replace(base, url=f"{LIVE}/new-badge", slug="new-badge", badge="Breaking")
+    items = good + [FetchedArticle(a, NOW) for a in (*bad.values(), new_badge)]
+    rows = [
+        _row(0, GOOD[0], "Russia struck Kharkiv with guided bombs"),
+        _row(1, "swallowed-badge", "Exclusive Russia is stockpiling missiles"),
+        _row(2, "swallowed-time", "11:40 Zelensky arrives in Oslo"),
+    ]
+    report = gate.run(_frames(items, rows), gate_parameters(LIVE, NOW, 1))
+
+    held = {
+        (q.table, q.record["url"]): q.reasons
+        for q in report.quarantined
+        if q.table in ("articles", "feed_items")
+    }
+    assert held == {
+        ("articles", f"{LIVE}/junk-lead"): ("articles.no_template_junk_in_lead",),
+        ("articles", f"{LIVE}/future"): ("articles.published_at_plausible",),
+        ("articles", f"{LIVE}/Russia-Ukraine-War-Upper"): ("articles.url_on_site_slug_form",),
+        ("articles", f"{LIVE}/russia-ukraine-war-slash/"): ("articles.url_on_site_slug_form",),
+        ("articles", f"{LIVE}/empty-body"): ("articles.body_not_empty",),
+        ("articles", f"{LIVE}/edited-before"): ("articles.modified_not_before_published",),
+        ("feed_items", f"{LIVE}/swallowed-badge"): ("feed_items.title_without_time_or_badge",),
+        ("feed_items", f"{LIVE}/swallowed-time"): ("feed_items.title_without_time_or_badge",),
+    }
+    # The quarantined articles' tags and links go with them; the good rows all pass.
+    orphans = {
+        q.record["url"]
+        for q in report.quarantined
+        if q.table in ("article_tags", "article_related")
+    }
+    assert orphans == {a.url for a in bad.values() if a.tags or a.related}
+    assert all(
+        q.reasons == ("articles.row_quarantined",)
+        for q in report.quarantined
+        if q.table in ("article_tags", "article_related")
+    )
+    assert sorted(report.passed["articles"]["url"]) == sorted(
+        [f"{LIVE}/{s}" for s in GOOD] + [f"{LIVE}/new-badge"]
+    )
+    assert report.passed["feed_items"]["url"].to_list() == [f"{LIVE}/{GOOD[0]}"]
+    assert set(report.passed["article_tags"]["url"]) <= set(report.passed["articles"]["url"])
+    # A new badge is a warning, not a reason to drop the row.
+    assert [(c.label, c.unexpected) for c in report.warnings] == [("articles.badge_known", 1)]
+    assert report.blocking == []
+    # Records are kept whole, JSON-ready.
+    junk = next(q for q in report.quarantined if q.record["url"] == f"{LIVE}/junk-lead")
+    assert (
+        json.loads(json.dumps(junk.record, default=str))["lead"]
+        == "Kyiv, 27 October. client/title.list_title"
+    )
+
+
+def test_word_count_must_match_body(gate: Gate) -> None:
+    frames = _frames([_item(GOOD[0])], [])
+    frames["articles"] = frames["articles"].with_columns(pl.lit(3, pl.Int32).alias("word_count"))
+    report = gate.run(frames, gate_parameters(LIVE, NOW, 0))
+    assert [q.reasons for q in report.quarantined if q.table == "articles"] == [
+        ("articles.word_count_matches_body",)
+    ]
+
+
+def test_empty_feed_from_a_page_that_was_read_blocks_the_batch(gate: Gate) -> None:
+    frames = _frames([_item(GOOD[0])], [])
+    with pytest.raises(GateBlocked) as blocked:
+        gate.run(frames, gate_parameters(LIVE, NOW, feed_pages_read=1))
+    assert str(blocked.value) == (
+        "quality gate blocked the batch, nothing was loaded: "
+        "feed_items.row_count_sane (expect_table_row_count_to_be_between) failed on 0 of 0 rows; "
+        "feed_observations.row_count_sane (expect_table_row_count_to_be_between) failed on 0 of 0 rows"
+    )
+
+
+def test_layout_drift_blocks_the_batch(gate: Gate) -> None:
+    frames = _frames([_item(s) for s in GOOD], [_row(0, GOOD[0], "Title")])
+    frames["article_pages"] = frames["article_pages"].with_columns(
+        (pl.int_range(pl.len()) == 0).alias("date_line_found")
+    )
+    with pytest.raises(
+        GateBlocked,
+        match=r"article_pages\.layout_date_line_found \(expect_column_values_to_be_in_set\) failed on 4 of 5 rows",
+    ):
+        gate.run(frames, gate_parameters(LIVE, NOW, 1))
+
+
+def test_data_docs_name_every_suite(gate: Gate) -> None:
+    gate.run(_frames([_item(GOOD[0])], [_row(0, GOOD[0], "Title")]), gate_parameters(LIVE, NOW, 1))
+    assert gate.docs_dir is not None
+    index = (Path(gate.docs_dir) / "index.html").read_text(encoding="utf-8")
+    for table in SUITES:
+        assert f"expectations/{table}.html" in index
+        assert f"validations/{table}/" in index
