@@ -199,8 +199,9 @@ class Gate:
         asset = self.context.data_sources.add_pandas("newsflow").add_dataframe_asset("batch")
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
         self._validations = {}
+        self._suites = {table: suite_json(table) for table in SUITES}
         for table in SUITES:
-            suite = self.context.suites.add(gx.ExpectationSuite(**suite_json(table)))
+            suite = self.context.suites.add(gx.ExpectationSuite(**self._suites[table]))
             self._validations[table] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=table, data=batch_definition, suite=suite)
             )
@@ -215,8 +216,8 @@ class Gate:
             expectation_parameters=dict(parameters),
             result_format={"result_format": "COMPLETE"},
         )
-        checks: list[Check] = []
-        reasons: dict[int, list[str]] = {}
+        order = {e["meta"]["name"]: i for i, e in enumerate(self._suites[table]["expectations"])}
+        found: list[tuple[Check, list[int]]] = []
         for outcome in result.results:
             config = outcome.expectation_config
             meta = config.meta or {}
@@ -225,7 +226,7 @@ class Gate:
                 raise RuntimeError(
                     f"suite {table}: {meta.get('name')} ({config.type}) could not run: {error}"
                 )
-            indexes = outcome.result.get("unexpected_index_list") or []
+            indexes = [int(i) for i in outcome.result.get("unexpected_index_list") or []]
             check = Check(
                 table=table,
                 name=meta["name"],
@@ -240,15 +241,14 @@ class Gate:
                 ),
                 rows=frame.height,
             )
-            checks.append(check)
+            found.append((check, indexes))
+        found.sort(key=lambda pair: order[pair[0].name])
+        reasons: dict[int, list[str]] = {}
+        for check, indexes in found:
             if check.on_failure == "quarantine":
                 for index in indexes:
-                    reasons.setdefault(int(index), []).append(check.label)
-        order = {
-            name: i
-            for i, name in enumerate(e["meta"]["name"] for e in suite_json(table)["expectations"])
-        }
-        return sorted(checks, key=lambda c: order[c.name]), reasons
+                    reasons.setdefault(index, []).append(check.label)
+        return [check for check, _ in found], reasons
 
     def run(self, frames: Mapping[str, pl.DataFrame], parameters: Mapping[str, Any]) -> GateReport:
         """Check every table of the batch; raise `GateBlocked` if a blocking check failed."""

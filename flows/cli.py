@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE))
     demo = commands.add_parser("demo", help="serve the bundled snapshot on 127.0.0.1 and ingest it")
     demo.add_argument("--port", type=int, default=DEMO_PORT, help=f"default {DEMO_PORT}")
+    held = commands.add_parser("quarantine", help="list what the quality gate kept out, and why")
+    held.add_argument("--limit", type=int, default=50)
+    held.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("NEWSFLOW_WAREHOUSE", "warehouse/newsflow.duckdb")),
+    )
     for sub, lookback, interval in ((run, 2, 1.0), (demo, 3650, 0.0)):
         sub.add_argument(
             "--warehouse",
@@ -72,9 +79,27 @@ def _print_summary(warehouse: Path) -> None:
         print(f"\n-- {title}\n{sql}")
 
 
+def _print_quarantine(warehouse: Path, limit: int) -> int:
+    from warehouse.db import connect
+    from warehouse.summary import quarantined
+
+    if not warehouse.exists():
+        print(f"no warehouse at {warehouse}", file=sys.stderr)
+        return 1
+    with connect(warehouse) as con:  # read-write: an older file gets the view first
+        rows = quarantined(con, limit)
+    if not rows:
+        print("Nothing is quarantined.")
+    for when, table, url, reasons in rows:
+        print(f"{when}  {table:<16} {url}\n    {reasons}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `newsflow` console script."""
     args = _parser().parse_args(argv)
+    if args.command == "quarantine":
+        return _print_quarantine(args.warehouse, args.limit)
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     from flows.ingest import ingest

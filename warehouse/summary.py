@@ -56,3 +56,13 @@ def summarize(con: duckdb.DuckDBPyConnection) -> Summary:
         badges=[(str(b), int(n)) for b, n in badges],
         failed_requests=failed[0] if failed else 0,
     )
+
+
+def quarantined(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[tuple[str, str, str, str]]:
+    """The newest quarantined records: (Kyiv time, table, URL, reasons)."""
+    rows = con.execute(
+        "SELECT strftime(timezone('Europe/Kyiv', quarantined_at), '%Y-%m-%d %H:%M'), table_name, "
+        "coalesce(url, '-'), reasons FROM v_quarantine ORDER BY quarantined_at DESC, reasons = 'articles.row_quarantined', table_name, url LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]

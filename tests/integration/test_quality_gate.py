@@ -1,0 +1,107 @@
+"""The gate inside the real flow: bad pages end in `quarantine` by check name while the rest loads;
+a layout change blocks the batch, fails the run with the check's name, and leaves the warehouse
+byte-for-byte as it was."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main
+from flows.ingest import ingest
+from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
+from tests.snapshot import page_bytes
+
+KHARKIV = (
+    "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"
+)
+OSLO = "world-about-ukraine-zelensky-arrives-in-oslo-for-talks-with-nordic-leaders"
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_bad_rows_are_quarantined_and_listed(
+    prefect_harness: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "newsflow.duckdb"
+    widget_lead = page_bytes(KHARKIV).replace(
+        b'<h2 class="text-subtitle">', b'<h2 class="text-subtitle">Share to facebook ', 1
+    )
+    future = page_bytes(OSLO).replace(b" 27 October, 2025 Monday ", b" 27 October, 2045 Friday ", 1)
+    overrides = {f"/{KHARKIV}": Response(200, widget_lead), f"/{OSLO}": Response(200, future)}
+    with SnapshotServer(overrides=overrides) as server:
+        ingest(
+            base_url=server.base_url,
+            warehouse=str(warehouse),
+            lookback_days=3650,
+            min_interval_s=0.0,
+        )
+        base = server.base_url
+    assert _rows(warehouse, "SELECT count(*) FROM articles") == [(19,)]
+    held = _rows(
+        warehouse,
+        "SELECT table_name, url, reasons FROM v_quarantine ORDER BY table_name, url, reasons",
+    )
+    kharkiv, oslo = f"{base}/{KHARKIV}", f"{base}/{OSLO}"
+    assert held == sorted([
+        ("articles", kharkiv, "articles.no_template_junk_in_lead"),
+        # The page's date moved to 2045; its JSON-LD dateModified did not.
+        ("articles", oslo, "articles.published_at_plausible, articles.modified_not_before_published"),
+        *[("article_tags", kharkiv, "articles.row_quarantined")] * 4,
+        *[("article_related", kharkiv, "articles.row_quarantined")] * 2,
+        *[("article_tags", oslo, "articles.row_quarantined")] * 5,
+        *[("article_related", oslo, "articles.row_quarantined")] * 2,
+    ])  # fmt: skip
+    assert _rows(warehouse, "SELECT rows_quarantined FROM load_runs") == [(15,)]
+    assert main(["quarantine", "--warehouse", str(warehouse), "--limit", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "    articles.no_template_junk_in_lead"
+    assert out[0].endswith(f"  articles         {kharkiv}")
+    assert (tmp_path / "data_docs" / "index.html").is_file()
+
+
+def test_layout_change_blocks_the_batch(prefect_harness: None, tmp_path: Path) -> None:
+    warehouse = tmp_path / "newsflow.duckdb"
+    with SnapshotServer() as server:
+        # Feed page 1 only: 12 of the 21 articles.
+        ingest(
+            base_url=server.base_url,
+            warehouse=str(warehouse),
+            pages=1,
+            lookback_days=0,
+            min_interval_s=0.0,
+        )
+        port = int(server.base_url.rsplit(":", 1)[1])
+    assert _rows(warehouse, "SELECT count(*) FROM articles") == [(12,)]
+    before = warehouse.read_bytes()
+
+    # The site renames its date element on every page.
+    changed = tmp_path / "site"
+    shutil.copytree(SNAPSHOT_DIR, changed)
+    for page in (changed / "articles").iterdir():
+        page.write_bytes(page.read_bytes().replace(b"news__author_date__date", b"news__meta__date"))
+    with SnapshotServer(changed, port=port) as server:
+        state = ingest(
+            base_url=server.base_url,
+            warehouse=str(warehouse),
+            lookback_days=3650,
+            min_interval_s=0.0,
+            return_state=True,
+        )
+    assert state.is_failed()
+    message = str(state.message)
+    assert "quality gate blocked the batch, nothing was loaded" in message
+    assert (
+        "article_pages.layout_date_line_found (expect_column_values_to_be_in_set) failed on 11 of 11 rows"
+        in message
+    )
+    assert warehouse.read_bytes() == before
+    assert not (tmp_path / "newsflow.duckdb.wal").exists()
+    docs = (tmp_path / "data_docs" / "index.html").read_text(encoding="utf-8")
+    assert "validations/article_pages/" in docs
