@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint bench clean
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
@@ -26,6 +26,9 @@ demo: setup ## serve the bundled snapshot and ingest it into warehouse/newsflow.
 test: setup ## lint, then the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+bench: setup ## measured figures (printed, and written under bench/results/)
+	$(VENV)/bin/python -m bench.gate
 
 lint: setup
 	$(VENV)/bin/ruff check .

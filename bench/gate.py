@@ -1,0 +1,120 @@
+"""What the quality gate adds per batch: a 1,000-article batch (and its tags, links and feed rows)
+through every suite, timed after Great Expectations is imported and set up once per process.
+
+Prints a table and writes bench/results/gate.json. Target: under 1 s per 1,000-row batch.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from expectations.gate import Gate, gate_parameters
+from sources.espreso.parse import TapeParse, TapeRow, parse_article
+from sources.snapshot_server import SNAPSHOT_DIR
+from transforms.article_pages import article_pages
+from transforms.article_related import article_related
+from transforms.article_tags import article_tags
+from transforms.articles import FetchedArticle, articles
+from transforms.feed_items import feed_items
+from transforms.feed_observations import ObservedTape, feed_observations
+from transforms.schemas import TABLES
+
+SITE = "https://global.espreso.tv"
+NOW = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
+RESULTS = Path(__file__).parent / "results"
+
+
+def batch(size: int) -> dict[str, pl.DataFrame]:
+    """`size` articles made from the snapshot pages (distinct URLs, shifted times), with feed rows."""
+    parses = [
+        parse_article(p.read_bytes(), f"{SITE}/{p.stem}")
+        for p in sorted((SNAPSHOT_DIR / "articles").iterdir())
+    ]
+    templates = [p.article for p in parses if p.article is not None]
+    items, rows, pages = [], [], []
+    for i in range(size):
+        a = templates[i % len(templates)]
+        url = f"{a.url}-{i}"
+        items.append(
+            FetchedArticle(
+                replace(
+                    a,
+                    url=url,
+                    slug=f"{a.slug}-{i}",
+                    published_at=a.published_at - timedelta(minutes=i),
+                    modified_at=None,
+                ),
+                NOW,
+            )
+        )
+        rows.append(TapeRow(i % 40, url, a.title, None, a.badge, a.published_at))
+        pages.append(replace(parses[i % len(parses)], url=url))
+    tapes = [
+        ObservedTape(
+            TapeParse(f"{SITE}/news?page={n}", tuple(rows[n * 40 : (n + 1) * 40]), None), NOW
+        )
+        for n in range(size // 40 + 1)
+    ]
+    return {
+        "articles": articles(items, NOW),
+        "article_tags": article_tags(items),
+        "article_related": article_related(items),
+        "feed_items": feed_items(tapes),
+        "feed_observations": feed_observations(tapes),
+        "fetch_log": pl.DataFrame(schema=TABLES["fetch_log"]),
+        "quarantine": pl.DataFrame(schema=TABLES["quarantine"]),
+        "article_pages": article_pages(pages),
+    }  # fmt: skip
+
+
+def main() -> None:
+    started = time.perf_counter()
+    gate = Gate(None)
+    setup_s = time.perf_counter() - started
+    params = gate_parameters(SITE, NOW, 1)
+    figures = []
+    for size in (100, 1000, 5000):
+        frames = batch(size)
+        rows = sum(
+            f.height for name, f in frames.items() if name not in ("fetch_log", "quarantine")
+        )
+        gate.run(frames, params)  # warm
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            report = gate.run(frames, params)
+            times.append(time.perf_counter() - t)
+        assert not report.quarantined, report.quarantined[:3]
+        figures.append(
+            {
+                "articles": size,
+                "rows_checked": rows,
+                "median_s": round(statistics.median(times), 3),
+                "rows_per_s": round(rows / statistics.median(times)),
+            }
+        )
+    print(f"Great Expectations import and set-up, once per process: {setup_s:.2f} s")
+    print(f"{'articles':>9} {'rows checked':>13} {'gate median s':>14} {'rows/s':>9}")
+    for f in figures:
+        print(
+            f"{f['articles']:>9} {f['rows_checked']:>13} {f['median_s']:>14.3f} {f['rows_per_s']:>9}"
+        )
+    target = next(f for f in figures if f["articles"] == 1000)
+    print(
+        f"1,000-article batch: {target['median_s']:.3f} s (target < 1 s): {'OK' if target['median_s'] < 1 else 'MISSED'}"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "gate.json").write_text(
+        json.dumps({"setup_s": round(setup_s, 2), "batches": figures}, indent=2) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
