@@ -74,6 +74,8 @@ def _print_summary(warehouse: Path) -> None:
     print(f"  published:       {span}")
     print("  badges:          " + ", ".join(f"{b} {n}" for b, n in s.badges))
     print(f"  failed requests: {s.failed_requests} (see fetch_log)")
+    print(f"  quarantined:     {s.quarantined} (see: newsflow quarantine)")
+    print(f"  quality checks:  {warehouse.parent / 'data_docs' / 'index.html'}")
     print(f"\nTry it: .venv/bin/duckdb {warehouse}")
     for title, sql in EXAMPLE_QUERIES:
         print(f"\n-- {title}\n{sql}")

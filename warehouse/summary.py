@@ -36,6 +36,7 @@ class Summary:
     last_published: datetime | None
     badges: list[tuple[str, int]]
     failed_requests: int
+    quarantined: int
 
 
 def summarize(con: duckdb.DuckDBPyConnection) -> Summary:
@@ -48,6 +49,7 @@ def summarize(con: duckdb.DuckDBPyConnection) -> Summary:
         "SELECT coalesce(badge, '(none)'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
     ).fetchall()
     failed = con.execute("SELECT count(*) FROM fetch_log WHERE error IS NOT NULL").fetchone()
+    held = con.execute("SELECT count(*) FROM quarantine").fetchone()
     return Summary(
         articles=articles,
         feed_items=feed[0] if feed else 0,
@@ -55,6 +57,7 @@ def summarize(con: duckdb.DuckDBPyConnection) -> Summary:
         last_published=last,
         badges=[(str(b), int(n)) for b, n in badges],
         failed_requests=failed[0] if failed else 0,
+        quarantined=held[0] if held else 0,
     )
 
 
