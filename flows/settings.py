@@ -36,8 +36,9 @@ class Settings(BaseSettings):
 
     @property
     def data_docs_dir(self) -> Path:
-        """Where the quality gate writes its Great Expectations Data Docs, beside the warehouse."""
-        return self.warehouse.parent / "data_docs"
+        """Where the quality gate writes its Great Expectations Data Docs, beside the warehouse
+        (absolute: Great Expectations refuses a relative folder)."""
+        return self.warehouse.parent.resolve() / "data_docs"
 
     @property
     def raw_dir(self) -> Path:

@@ -1,0 +1,34 @@
+"""`newsflow demo` as a person runs it: relative default paths, a summary, queries to try."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main
+
+
+def test_demo_with_relative_warehouse(
+    prefect_harness: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--warehouse", "warehouse/newsflow.duckdb", "--port", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "  articles:        21\n" in out
+    assert "  feed items:      18\n" in out
+    assert "  published:       2025-03-29 18:20 … 2025-10-27 11:40 Kyiv time\n" in out
+    assert (
+        "  badges:          (none) 11, Exclusive 3, OPINION 2, Updated 2, Company news 1, Interview 1, Review 1\n"
+        in out
+    )
+    assert "  failed requests: 0 (see fetch_log)\n" in out
+    assert "Try it: .venv/bin/duckdb warehouse/newsflow.duckdb" in out
+    assert out.count("\n-- ") == 3
+    assert (tmp_path / "warehouse" / "data_docs" / "index.html").is_file()
+    with duckdb.connect(str(tmp_path / "warehouse" / "newsflow.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (21,)
