@@ -71,6 +71,7 @@ def batch(size: int) -> dict[str, pl.DataFrame]:
         "fetch_log": pl.DataFrame(schema=TABLES["fetch_log"]),
         "quarantine": pl.DataFrame(schema=TABLES["quarantine"]),
         "article_pages": article_pages(pages),
+        "headline_sources": pl.DataFrame(schema=TABLES["headline_sources"]),
     }  # fmt: skip
 
 

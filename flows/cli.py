@@ -1,10 +1,11 @@
-"""`newsflow`: the command line (`run`, `demo`)."""
+"""`newsflow`: the command line (`run`, `demo`, `search`, `quarantine`, `export`, `report`)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flows.settings import DEFAULT_SITE
@@ -21,6 +22,15 @@ PREFECT_DEFAULTS = {
 DEMO_PORT = 8765
 
 
+def _warehouse_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("NEWSFLOW_WAREHOUSE", "warehouse/newsflow.duckdb")),
+        help="DuckDB file (default warehouse/newsflow.duckdb, or $NEWSFLOW_WAREHOUSE)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsflow", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -28,19 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE))
     demo = commands.add_parser("demo", help="serve the bundled snapshot on 127.0.0.1 and ingest it")
     demo.add_argument("--port", type=int, default=DEMO_PORT, help=f"default {DEMO_PORT}")
-    held = commands.add_parser("quarantine", help="list what the quality gate kept out, and why")
-    held.add_argument("--limit", type=int, default=50)
-    held.add_argument(
-        "--warehouse",
-        type=Path,
-        default=Path(os.environ.get("NEWSFLOW_WAREHOUSE", "warehouse/newsflow.duckdb")),
-    )
     for sub, lookback, interval in ((run, 2, 1.0), (demo, 3650, 0.0)):
-        sub.add_argument(
-            "--warehouse",
-            type=Path,
-            default=Path(os.environ.get("NEWSFLOW_WAREHOUSE", "warehouse/newsflow.duckdb")),
-        )
+        _warehouse_option(sub)
         sub.add_argument("--pages", type=int, default=3, help="feed pages to read at most")
         sub.add_argument(
             "--lookback-days",
@@ -54,6 +53,23 @@ def _parser() -> argparse.ArgumentParser:
             default=interval,
             help=f"seconds between two requests to the site (default {interval})",
         )
+    search = commands.add_parser("search", help="full-text search (BM25 over title, lead and body)")
+    search.add_argument("query")
+    search.add_argument("--since", type=date.fromisoformat, help="Kyiv date, YYYY-MM-DD")
+    search.add_argument("--badge", help="only this badge, e.g. Exclusive")
+    search.add_argument("--limit", type=int, default=10)
+    held = commands.add_parser("quarantine", help="list what the quality gate kept out, and why")
+    held.add_argument("--limit", type=int, default=50)
+    export = commands.add_parser(
+        "export", help="write every table as Parquet, partitioned by Kyiv date"
+    )
+    export.add_argument("folder", type=Path)
+    export.add_argument("--format", choices=["parquet"], default="parquet")
+    report = commands.add_parser("report", help="write a self-contained HTML report with charts")
+    report.add_argument("--since", type=date.fromisoformat, help="Kyiv date, YYYY-MM-DD")
+    report.add_argument("--out", type=Path, default=Path("warehouse/report.html"))
+    for sub in (search, held, export, report):
+        _warehouse_option(sub)
     return parser
 
 
@@ -81,27 +97,7 @@ def _print_summary(warehouse: Path) -> None:
         print(f"\n-- {title}\n{sql}")
 
 
-def _print_quarantine(warehouse: Path, limit: int) -> int:
-    from warehouse.db import connect
-    from warehouse.summary import quarantined
-
-    if not warehouse.exists():
-        print(f"no warehouse at {warehouse}", file=sys.stderr)
-        return 1
-    with connect(warehouse) as con:  # read-write: an older file gets the view first
-        rows = quarantined(con, limit)
-    if not rows:
-        print("Nothing is quarantined.")
-    for when, table, url, reasons in rows:
-        print(f"{when}  {table:<16} {url}\n    {reasons}")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `newsflow` console script."""
-    args = _parser().parse_args(argv)
-    if args.command == "quarantine":
-        return _print_quarantine(args.warehouse, args.limit)
+def _ingest(args: argparse.Namespace) -> int:
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     from flows.ingest import ingest
@@ -122,6 +118,58 @@ def main(argv: list[str] | None = None) -> int:
         ingest(base_url=args.base_url, **options)
     _print_summary(args.warehouse)
     return 0
+
+
+def _read(args: argparse.Namespace) -> int:
+    """The commands that read an existing warehouse."""
+    from warehouse.db import connect
+
+    if not args.warehouse.exists():
+        print(
+            f"newsflow: no warehouse at {args.warehouse}; run `newsflow demo` or `newsflow run` first",
+            file=sys.stderr,
+        )
+        return 1
+    with connect(args.warehouse) as con:  # read-write: an older file gets new views first
+        if args.command == "search":
+            from warehouse.search import search
+
+            hits = search(con, args.query, since=args.since, badge=args.badge, limit=args.limit)
+            for n, hit in enumerate(hits, 1):
+                print(
+                    f"{n:>2}. {hit.title}\n    {hit.kyiv_date} {hit.kyiv_time} Kyiv · {hit.badge or '-'} · {hit.url}\n    {hit.snippet}"
+                )
+            if not hits:
+                print(f"No article matches {args.query!r}.")
+        elif args.command == "quarantine":
+            from warehouse.summary import quarantined
+
+            rows = quarantined(con, args.limit)
+            if not rows:
+                print("Nothing is quarantined.")
+            for when, table, url, reasons in rows:
+                print(f"{when}  {table:<16} {url}\n    {reasons}")
+        elif args.command == "export":
+            from warehouse.export import export_parquet
+
+            for table, rows in export_parquet(con, args.folder).items():
+                print(f"{table:<18} {rows:>7} rows → {args.folder / table}/kyiv_date=…/")
+        elif args.command == "report":
+            from warehouse.report import build_report
+
+            summary = build_report(con, args.out, since=args.since, generated_at=datetime.now(UTC))
+            print(
+                f"Report of {summary.articles} articles with {len(summary.charts)} charts: {summary.path}"
+            )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `newsflow` console script."""
+    args = _parser().parse_args(argv)
+    if args.command in ("run", "demo"):
+        return _ingest(args)
+    return _read(args)
 
 
 if __name__ == "__main__":

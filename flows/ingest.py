@@ -28,8 +28,10 @@ from transforms.articles import FetchedArticle, articles
 from transforms.feed_items import feed_items
 from transforms.feed_observations import ObservedTape, feed_observations
 from transforms.fetch_log import fetch_log
+from transforms.headline_sources import headline_sources
 from transforms.quarantine import quarantine
 from warehouse.db import LoadResult, connect, known_urls, load_batch, urls_to_retry
+from warehouse.search import ensure_search_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +142,16 @@ def shape_tables(
         for p in parsed.pages
         if p.article is None
     ]
+    headlines = [(i.article.url, i.article.title) for i in parsed.items] + [
+        (row.url, row.title) for tape, _ in found.tapes for row in tape.rows
+    ]
     return {
         "articles": articles(parsed.items, now),
         "article_tags": article_tags(parsed.items),
         "article_related": article_related(parsed.items),
         "feed_items": feed_items(tapes),
         "feed_observations": feed_observations(tapes),
+        "headline_sources": headline_sources(headlines),
         "fetch_log": fetch_log(run_id, found.requests + parsed.requests),
         "quarantine": quarantine(run_id, now, unparsable),
         "article_pages": article_pages(parsed.pages),
@@ -193,9 +199,13 @@ def _publish(report: GateReport, settings: Settings) -> None:
 def load(
     warehouse: Path, run_id: str, frames: dict[str, pl.DataFrame], started_at: datetime
 ) -> LoadResult:
-    """Write the batch in one transaction."""
+    """Write the batch in one transaction, then refresh the full-text index."""
     with connect(warehouse) as con:
-        return load_batch(con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC))
+        result = load_batch(
+            con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC)
+        )
+        ensure_search_index(con, articles_changed=frames["articles"].height > 0)
+        return result
 
 
 @flow(name="ingest", log_prints=True)

@@ -38,6 +38,9 @@ FETCH_LOG = pl.Schema(
     }
 )  # fmt: skip
 
+HEADLINE_SOURCES = pl.Schema(
+    {"url": pl.String, "source": pl.String, "source_kind": pl.String, "claim": pl.String}
+)
 QUARANTINE = pl.Schema(
     {
         "table_name": pl.String, "record": pl.String, "reasons": pl.List(pl.String),
@@ -60,6 +63,7 @@ TABLES: dict[str, pl.Schema] = {
     "article_related": ARTICLE_RELATED,
     "feed_items": FEED_ITEMS,
     "feed_observations": FEED_OBSERVATIONS,
+    "headline_sources": HEADLINE_SOURCES,
     "fetch_log": FETCH_LOG,
     "quarantine": QUARANTINE,
 }
@@ -69,6 +73,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "article_related": ("url", "position"),
     "feed_items": ("url",),
     "feed_observations": ("observed_at", "page_url", "position"),
+    "headline_sources": ("url",),
 }
 
 

@@ -65,7 +65,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
+    con.execute(views_sql())
     return max((v for v, _ in migrations()), default=0)
+
+
+def views_sql() -> str:
+    """`warehouse/views.sql`: the analysts' views, recreated on every read-write open."""
+    return (resources.files("warehouse") / "views.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +151,12 @@ def load_batch(
         con.execute(
             "INSERT INTO feed_observations SELECT * FROM batch_feed_observations ON CONFLICT DO NOTHING"
         )
+        # A re-read headline may have lost its attribution: replace the rows of every URL read.
+        con.execute(
+            "DELETE FROM headline_sources WHERE url IN "
+            "(SELECT url FROM batch_articles UNION SELECT url FROM batch_feed_items)"
+        )
+        con.execute("INSERT INTO headline_sources SELECT * FROM batch_headline_sources")
         con.execute("INSERT INTO fetch_log SELECT * FROM batch_fetch_log")
         con.execute("INSERT INTO quarantine SELECT * FROM batch_quarantine")
         rows_loaded = sum(df.height for name, df in batch.items() if name != "quarantine")

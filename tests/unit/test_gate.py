@@ -49,6 +49,7 @@ def _frames(items: list[FetchedArticle], rows: list[TapeRow]) -> dict[str, pl.Da
         "fetch_log": pl.DataFrame(schema=TABLES["fetch_log"]),
         "quarantine": pl.DataFrame(schema=TABLES["quarantine"]),
         "article_pages": article_pages(parses),
+        "headline_sources": pl.DataFrame(schema=TABLES["headline_sources"]),
     }
 
 
@@ -64,6 +65,7 @@ def test_every_table_has_a_suite_and_every_check_says_what_failure_means() -> No
         "feed_items",
         "feed_observations",
         "article_pages",
+        "headline_sources",
     }
     for table in SUITES:
         suite = suite_json(table)

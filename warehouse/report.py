@@ -1,0 +1,230 @@
+"""`newsflow report`: one self-contained HTML page of plotly charts over the warehouse views.
+
+plotly.js is inlined once (with the first chart), so the page opens without network access.
+Every chart reads its data with SQL, filtered to Kyiv dates on or after `since` when given;
+a chart without data still renders, with a "no data" note.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+
+TITLE = "newsflow — Espreso Global report"
+CHART_HEIGHT = 440
+TOP_N = 15
+# A row's Kyiv date when it may be an article, a feed item, or both (a = v_articles, f = feed_items).
+ITEM_DATE = "coalesce(a.kyiv_date, CAST(timezone('Europe/Kyiv', f.published_at) AS DATE))"
+SINCE = "($since IS NULL OR {} >= $since)"
+
+Rows = list[tuple[object, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    """What `build_report` wrote: the file, the articles it covers, its chart titles, the filter."""
+
+    path: Path
+    articles: int
+    charts: list[str]
+    since: date | None
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, since: date | None) -> Rows:
+    return con.execute(sql, {"since": since}).fetchall()
+
+
+def _figure(title: str, x_title: str, y_title: str, empty: bool) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(
+        title={"text": title},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        height=CHART_HEIGHT,
+        margin={"l": 60, "r": 30, "t": 60, "b": 60},
+    )
+    if empty:
+        fig.add_annotation(
+            text="no data", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False
+        )
+        fig.update_layout(font={"size": 14})
+    return fig
+
+
+def _daily_volume(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figure:
+    rows = _rows(
+        con,
+        f"SELECT kyiv_date, badge, articles FROM v_daily_volume WHERE {SINCE.format('kyiv_date')} "
+        "ORDER BY badge = '(none)' DESC, badge, kyiv_date",
+        since,
+    )
+    fig = _figure("Articles per day by badge", "Kyiv date", "Articles", not rows)
+    for badge in dict.fromkeys(r[1] for r in rows):
+        mine = [r for r in rows if r[1] == badge]
+        fig.add_bar(name=str(badge), x=[r[0] for r in mine], y=[r[2] for r in mine])
+    fig.update_layout(barmode="stack", legend_title_text="Badge")
+    fig.update_xaxes(type="date", tickformat="%Y-%m-%d")
+    return fig
+
+
+def _top_tags(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figure:
+    rows = _rows(
+        con,
+        "SELECT t.tag, count(DISTINCT t.url) AS articles FROM article_tags AS t "
+        f"JOIN v_articles AS a USING (url) WHERE t.tag <> 'News' AND {SINCE.format('a.kyiv_date')} "
+        f"GROUP BY t.tag ORDER BY articles DESC, t.tag LIMIT {TOP_N}",
+        since,
+    )
+    fig = _figure("Top tags", "Articles", "Tag", not rows)
+    if rows:
+        fig.add_bar(x=[r[1] for r in rows], y=[r[0] for r in rows], orientation="h", name="tags")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def _top_sources(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figure:
+    rows = _rows(
+        con,
+        "WITH dated AS ("
+        f"  SELECT h.source, coalesce(h.source_kind, 'unknown') AS kind, {ITEM_DATE} AS kyiv_date"
+        "  FROM headline_sources AS h"
+        "  LEFT JOIN v_articles AS a USING (url) LEFT JOIN feed_items AS f USING (url)"
+        f"), top AS ("
+        f"  SELECT source, count(*) AS total FROM dated WHERE {SINCE.format('kyiv_date')}"
+        f"  GROUP BY source ORDER BY total DESC, source LIMIT {TOP_N}"
+        ") SELECT d.source, d.kind, count(*) AS headlines, any_value(t.total) AS total "
+        f"FROM dated AS d JOIN top AS t USING (source) WHERE {SINCE.format('d.kyiv_date')} "
+        "GROUP BY ALL ORDER BY total DESC, d.source, d.kind",
+        since,
+    )
+    fig = _figure("Top headline sources", "Headlines", "Source", not rows)
+    for kind in sorted({str(r[1]) for r in rows}):
+        mine = [r for r in rows if r[1] == kind]
+        fig.add_bar(name=kind, x=[r[2] for r in mine], y=[r[0] for r in mine], orientation="h")
+    order = list(dict.fromkeys(r[0] for r in rows))
+    fig.update_layout(barmode="stack", legend_title_text="Source kind")
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed")
+    return fig
+
+
+def _histogram(title: str, x_title: str, values: list[object]) -> go.Figure:
+    fig = _figure(title, x_title, "Articles or feed items", not values)
+    if values:
+        fig.add_histogram(x=values, name=x_title)
+    fig.update_layout(bargap=0.05)
+    return fig
+
+
+def _feed_dwell(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figure:
+    # A feed item with no publication time falls back to the day it was first seen.
+    day = f"coalesce({ITEM_DATE}, CAST(timezone('Europe/Kyiv', d.first_seen_at) AS DATE))"
+    rows = _rows(
+        con,
+        "SELECT CAST(d.minutes_in_top10 AS DOUBLE) FROM v_feed_dwell AS d "
+        "LEFT JOIN v_articles AS a USING (url) LEFT JOIN feed_items AS f USING (url) "
+        f"WHERE {SINCE.format(day)} ORDER BY 1",
+        since,
+    )
+    return _histogram(
+        "Feed dwell: minutes in the top 10", "Minutes in the top 10", [r[0] for r in rows]
+    )
+
+
+def _freshness(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figure:
+    day = "CAST(timezone('Europe/Kyiv', published_at) AS DATE)"
+    rows = _rows(
+        con,
+        "SELECT minutes_to_first_seen FROM v_freshness "
+        f"WHERE minutes_to_first_seen IS NOT NULL AND {SINCE.format(day)} ORDER BY 1",
+        since,
+    )
+    return _histogram(
+        "Freshness: minutes from publication to first sight",
+        "Minutes from publication to first sight",
+        [r[0] for r in rows],
+    )
+
+
+CHARTS: tuple[Callable[[duckdb.DuckDBPyConnection, date | None], go.Figure], ...] = (
+    _daily_volume,
+    _top_tags,
+    _top_sources,
+    _feed_dwell,
+    _freshness,
+)
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem 2rem; color: #222; }}
+header {{ border-bottom: 1px solid #ddd; margin-bottom: 1rem; }}
+header dl {{ display: grid; grid-template-columns: max-content auto; gap: .25rem 1rem; }}
+header dt {{ color: #666; }}
+section.chart {{ margin: 1.5rem 0; }}
+</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<dl>
+<dt>Period (Kyiv dates)</dt><dd>{period}</dd>
+<dt>Articles</dt><dd>{articles}</dd>
+<dt>Generated</dt><dd>{generated}</dd>
+</dl>
+</header>
+<main>
+{charts}
+</main>
+</body>
+</html>
+"""
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    since: date | None = None,
+    *,
+    generated_at: datetime,
+) -> ReportSummary:
+    """Write the HTML report of the warehouse behind `con` to `out` and say what it holds.
+
+    Only articles and feed items of Kyiv dates on or after `since` count when it is given;
+    `generated_at` is printed in the header as given (the report never reads the clock).
+    """
+    articles, first, last = con.execute(
+        f"SELECT count(*), min(kyiv_date), max(kyiv_date) FROM v_articles WHERE {SINCE.format('kyiv_date')}",
+        {"since": since},
+    ).fetchone() or (0, None, None)
+    if last is None:
+        period = f"no articles since {since}" if since else "no articles"
+    else:
+        period = f"{since or first} to {last}"
+    figures = [chart(con, since) for chart in CHARTS]
+    charts = "\n".join(
+        f'<section class="chart">{fig.to_html(full_html=False, include_plotlyjs=n == 0, div_id=f"chart-{n + 1}", config={"displaylogo": False})}</section>'
+        for n, fig in enumerate(figures)
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        PAGE.format(
+            title=html.escape(TITLE),
+            period=html.escape(period),
+            articles=int(articles),
+            generated=html.escape(generated_at.isoformat(timespec="seconds")),
+            charts=charts,
+        ),
+        encoding="utf-8",
+    )
+    titles = [str(fig.layout.title.text) for fig in figures]
+    return ReportSummary(path=out, articles=int(articles), charts=titles, since=since)

@@ -1,0 +1,132 @@
+"""Full-text search over articles: DuckDB's FTS extension (BM25 over title, lead and body).
+
+The extension is never downloaded: the PyPI package `duckdb-extension-fts` ships the build for our
+duckdb version, loaded by path. The index is rebuilt after each load that touched `articles`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+SEARCH_MACRO = """
+CREATE OR REPLACE MACRO search_articles(q) AS TABLE
+SELECT score, url, title, badge, published_at, kyiv_date, kyiv_time, lead
+FROM (SELECT *, fts_main_articles.match_bm25(url, q) AS score FROM v_articles)
+WHERE score IS NOT NULL
+ORDER BY score DESC, published_at DESC
+"""
+_TERMS = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result."""
+
+    score: float
+    url: str
+    title: str
+    badge: str | None
+    published_at: datetime
+    kyiv_date: date
+    kyiv_time: str
+    snippet: str
+
+
+def fts_extension_path() -> Path:
+    """The FTS extension file matching the installed duckdb, from `duckdb-extension-fts`."""
+    spec = importlib.util.find_spec("duckdb_extension_fts")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "full-text search needs the package duckdb-extension-fts (see pyproject.toml)"
+        )
+    path = (
+        Path(spec.submodule_search_locations[0])
+        / "extensions"
+        / f"v{duckdb.__version__}"
+        / "fts.duckdb_extension"
+    )
+    if not path.is_file():
+        raise RuntimeError(
+            f"no FTS extension for duckdb {duckdb.__version__} at {path}; pin matching versions"
+        )
+    return path
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the FTS extension into a connection (needed before `search_articles` can run)."""
+    con.execute(f"LOAD '{fts_extension_path()}'")
+
+
+def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the BM25 index over articles and the `search_articles(q)` table macro."""
+    load_fts(con)
+    con.execute(
+        "PRAGMA create_fts_index('articles', 'url', 'title', 'lead', 'body_text', "
+        "stemmer = 'english', stopwords = 'english', overwrite = 1)"
+    )
+    con.execute(SEARCH_MACRO)
+
+
+def ensure_search_index(con: duckdb.DuckDBPyConnection, articles_changed: bool) -> bool:
+    """Rebuild the index when articles changed or it does not exist yet; True when rebuilt."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_articles'"
+    ).fetchone()
+    if articles_changed or not (exists and exists[0]):
+        rebuild_search_index(con)
+        return True
+    return False
+
+
+def snippet(text: str, query: str, width: int = 160) -> str:
+    """The part of `text` around the first query term, about `width` characters, on word bounds."""
+    flat = " ".join(text.split())
+    lower = flat.lower()
+    hits = [lower.find(term.lower()) for term in _TERMS.findall(query)]
+    start = min((h for h in hits if h >= 0), default=0)
+    begin = max(0, start - width // 3)
+    if begin:
+        begin = flat.find(" ", begin) + 1
+    end = min(len(flat), begin + width)
+    if end < len(flat):
+        end = max(flat.rfind(" ", begin, end), begin + 1)
+    return ("…" if begin else "") + flat[begin:end] + ("…" if end < len(flat) else "")
+
+
+def search(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    *,
+    since: date | None = None,
+    badge: str | None = None,
+    limit: int = 10,
+) -> list[Hit]:
+    """Articles ranked by BM25 for `query`, newest first among equal scores."""
+    load_fts(con)
+    rows = con.execute(
+        "SELECT s.score, s.url, s.title, s.badge, s.published_at, s.kyiv_date, s.kyiv_time, "
+        "coalesce(s.lead, '') || ' ' || a.body_text "
+        "FROM search_articles(?) AS s JOIN articles AS a USING (url) "
+        "WHERE (CAST(? AS DATE) IS NULL OR s.kyiv_date >= ?) AND (CAST(? AS VARCHAR) IS NULL OR s.badge = ?) "
+        "ORDER BY s.score DESC, s.published_at DESC LIMIT ?",
+        [query, since, since, badge, badge, limit],
+    ).fetchall()
+    return [
+        Hit(
+            float(score),
+            url,
+            title,
+            badge_,
+            published_at,
+            kyiv_date,
+            kyiv_time,
+            snippet(text, query),
+        )
+        for score, url, title, badge_, published_at, kyiv_date, kyiv_time, text in rows
+    ]

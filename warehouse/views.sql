@@ -1,0 +1,111 @@
+-- Views for analysts, recreated from this file whenever the warehouse is opened for writing.
+-- Times: instants are TIMESTAMPTZ (UTC); kyiv_* columns are Europe/Kyiv wall-clock.
+
+CREATE OR REPLACE VIEW v_articles AS
+SELECT
+    a.url,
+    a.slug,
+    a.section,
+    a.badge,
+    a.title,
+    a.lead,
+    a.author,
+    a.published_at,
+    CAST(timezone('Europe/Kyiv', a.published_at) AS DATE) AS kyiv_date,
+    strftime(timezone('Europe/Kyiv', a.published_at), '%H:%M') AS kyiv_time,
+    a.modified_at,
+    coalesce(t.tags, []) AS tags,
+    a.word_count,
+    a.language,
+    a.first_seen_at,
+    a.fetched_at
+FROM articles AS a
+LEFT JOIN (
+    SELECT url, list(tag ORDER BY position) AS tags FROM article_tags GROUP BY url
+) AS t USING (url);
+COMMENT ON VIEW v_articles IS 'One row per article, with its Kyiv publication date and time and its tags as a list in page order.';
+
+CREATE OR REPLACE VIEW v_daily_volume AS
+SELECT kyiv_date, coalesce(badge, '(none)') AS badge, count(*) AS articles
+FROM v_articles
+GROUP BY ALL;
+COMMENT ON VIEW v_daily_volume IS 'One row per Kyiv day and badge: how many articles were published.';
+
+CREATE OR REPLACE VIEW v_tag_trends AS
+SELECT
+    CAST(isoyear(a.kyiv_date) AS INTEGER) AS iso_year,
+    CAST(week(a.kyiv_date) AS INTEGER) AS iso_week,
+    CAST(date_trunc('week', a.kyiv_date) AS DATE) AS week_start,
+    t.tag,
+    count(DISTINCT a.url) AS articles
+FROM v_articles AS a
+JOIN article_tags AS t USING (url)
+GROUP BY ALL;
+COMMENT ON VIEW v_tag_trends IS 'One row per tag and ISO week (Kyiv dates, weeks start on Monday): how many articles carried the tag.';
+
+CREATE OR REPLACE VIEW v_feed_dwell AS
+WITH page_one AS (
+    -- The first feed page only: positions on later pages are not "the top".
+    SELECT observed_at, position, url
+    FROM feed_observations
+    WHERE page_url NOT LIKE '%page=%'
+),
+reads AS (
+    SELECT observed_at, lead(observed_at) OVER (ORDER BY observed_at) AS next_read
+    FROM (SELECT DISTINCT observed_at FROM page_one)
+),
+top10 AS (
+    SELECT p.url, sum(date_diff('second', p.observed_at, r.next_read)) / 60.0 AS minutes
+    FROM page_one AS p
+    JOIN reads AS r USING (observed_at)
+    WHERE p.position < 10 AND r.next_read IS NOT NULL
+    GROUP BY p.url
+)
+SELECT
+    o.url,
+    f.title,
+    min(o.observed_at) AS first_seen_at,
+    max(o.observed_at) AS last_seen_at,
+    min(o.position) FILTER (WHERE o.page_url NOT LIKE '%page=%') AS best_position,
+    coalesce(any_value(t.minutes), 0) AS minutes_in_top10,
+    count(*) AS observations
+FROM feed_observations AS o
+LEFT JOIN feed_items AS f USING (url)
+LEFT JOIN top10 AS t USING (url)
+GROUP BY o.url, f.title;
+COMMENT ON VIEW v_feed_dwell IS 'One row per URL seen in the feed: first and last time seen, best position on the first page, and minutes spent in its top 10 (the time from each reading that showed it there to the next reading of that page).';
+
+CREATE OR REPLACE VIEW v_freshness AS
+SELECT
+    a.url,
+    a.title,
+    a.published_at,
+    least(a.first_seen_at, f.first_seen_at) AS first_seen_at,
+    date_diff('minute', a.published_at, least(a.first_seen_at, f.first_seen_at)) AS minutes_to_first_seen
+FROM articles AS a
+LEFT JOIN feed_items AS f USING (url);
+COMMENT ON VIEW v_freshness IS 'One row per article: minutes between its publication and when newsflow first saw it (in the feed or as a page).';
+
+CREATE OR REPLACE VIEW v_source_ranking AS
+SELECT
+    strftime(timezone('Europe/Kyiv', coalesce(a.published_at, f.published_at)), '%Y-%m') AS kyiv_month,
+    h.source,
+    any_value(h.source_kind) AS source_kind,
+    count(*) AS headlines,
+    rank() OVER (PARTITION BY kyiv_month ORDER BY count(*) DESC) AS rank
+FROM headline_sources AS h
+LEFT JOIN articles AS a USING (url)
+LEFT JOIN feed_items AS f USING (url)
+GROUP BY kyiv_month, h.source;
+COMMENT ON VIEW v_source_ranking IS 'One row per Kyiv month and headline source: how many article or feed headlines named it, ranked within the month.';
+
+CREATE OR REPLACE VIEW v_quarantine AS
+SELECT
+    quarantined_at,
+    run_id,
+    table_name,
+    record ->> 'url' AS url,
+    array_to_string(reasons, ', ') AS reasons,
+    record
+FROM quarantine;
+COMMENT ON VIEW v_quarantine IS 'One row per quarantined record: when, which run, which table, its URL and the checks it broke.';
