@@ -67,9 +67,11 @@ def _daily_volume(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figu
     fig = _figure("Articles per day by badge", "Kyiv date", "Articles", not rows)
     for badge in dict.fromkeys(r[1] for r in rows):
         mine = [r for r in rows if r[1] == badge]
-        fig.add_bar(name=str(badge), x=[r[0] for r in mine], y=[r[2] for r in mine])
+        fig.add_bar(name=str(badge), x=[str(r[0]) for r in mine], y=[r[2] for r in mine])
     fig.update_layout(barmode="stack", legend_title_text="Badge")
-    fig.update_xaxes(type="date", tickformat="%Y-%m-%d")
+    # Days as categories: a few days far apart stay readable; days without articles are left out.
+    days = sorted({str(r[0]) for r in rows})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=days)
     return fig
 
 
@@ -113,10 +115,10 @@ def _top_sources(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figur
     return fig
 
 
-def _histogram(title: str, x_title: str, values: list[object]) -> go.Figure:
-    fig = _figure(title, x_title, "Articles or feed items", not values)
+def _histogram(title: str, x_title: str, y_title: str, values: list[object]) -> go.Figure:
+    fig = _figure(title, x_title, y_title, not values)
     if values:
-        fig.add_histogram(x=values, name=x_title)
+        fig.add_histogram(x=values, name=y_title)
     fig.update_layout(bargap=0.05)
     return fig
 
@@ -132,7 +134,10 @@ def _feed_dwell(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figure
         since,
     )
     return _histogram(
-        "Feed dwell: minutes in the top 10", "Minutes in the top 10", [r[0] for r in rows]
+        "Feed dwell: minutes in the top 10",
+        "Minutes in the top 10",
+        "Feed items",
+        [r[0] for r in rows],
     )
 
 
@@ -147,6 +152,7 @@ def _freshness(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figure:
     return _histogram(
         "Freshness: minutes from publication to first sight",
         "Minutes from publication to first sight",
+        "Articles",
         [r[0] for r in rows],
     )
 

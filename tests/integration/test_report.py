@@ -67,7 +67,7 @@ def test_summary_and_self_contained_page(report: ReportSummary, warehouse: Path)
         path=warehouse.parent / "report.html", articles=21, charts=TITLES, since=None
     )
     page = report.path.read_text(encoding="utf-8")
-    assert "<script src=\"http" not in page
+    assert '<script src="http' not in page
     assert re.search(r"<script[^>]+src=", page) is None
     # plotly.js is inlined exactly once: one banner, and the page is not twice its size.
     assert page.count(f"plotly.js v{get_plotlyjs_version()}") == 1
@@ -88,7 +88,9 @@ def test_since_filters_and_empty_charts(warehouse: Path, tmp_path: Path) -> None
         future = build_report(
             con, tmp_path / "future.html", since=date(2100, 1, 1), generated_at=GENERATED
         )
-    expected = _scalar(warehouse, f"SELECT count(*) FROM articles WHERE {KYIV_DATE} >= DATE '2025-10-26'")
+    expected = _scalar(
+        warehouse, f"SELECT count(*) FROM articles WHERE {KYIV_DATE} >= DATE '2025-10-26'"
+    )
     assert expected == 15
     assert (recent.articles, recent.charts, recent.since) == (15, TITLES, date(2025, 10, 26))
     assert "<dd>2025-10-26 to 2025-10-27</dd>" in recent.path.read_text(encoding="utf-8")
@@ -117,7 +119,9 @@ def test_charts_render_in_chromium(report: ReportSummary, warehouse: Path, tmp_p
         f"SELECT count(*) FROM (SELECT DISTINCT {KYIV_DATE}, coalesce(badge, '(none)') FROM articles)",
     )
     badges = _scalar(warehouse, "SELECT count(DISTINCT coalesce(badge, '(none)')) FROM articles")
-    tags = _scalar(warehouse, "SELECT least(count(DISTINCT tag), 15) FROM article_tags WHERE tag <> 'News'")
+    tags = _scalar(
+        warehouse, "SELECT least(count(DISTINCT tag), 15) FROM article_tags WHERE tag <> 'News'"
+    )
     sources = _scalar(warehouse, "SELECT count(*) FROM headline_sources")
     assert (bars, badges) == (14, 7)
     screenshot = tmp_path / "report.png"
