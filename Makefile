@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup browser demo test lint bench clean
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
@@ -23,7 +23,10 @@ setup: $(SYNCED) ## create .venv with the locked dependencies
 demo: setup ## serve the bundled snapshot and ingest it into warehouse/newsflow.duckdb
 	$(VENV)/bin/newsflow demo
 
-test: setup ## lint, then the whole test suite
+browser: ## Debian's chromium for the report's browser test (installed once, as root)
+	bin/install-browser
+
+test: setup browser ## lint, then the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 

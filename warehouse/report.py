@@ -51,9 +51,17 @@ def _figure(title: str, x_title: str, y_title: str, empty: bool) -> go.Figure:
     )
     if empty:
         fig.add_annotation(
-            text="no data", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False
+            text="no data",
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 18},
         )
-        fig.update_layout(font={"size": 14})
+        blank = {"showticklabels": False, "showgrid": False, "zeroline": False}
+        fig.update_xaxes(**blank)
+        fig.update_yaxes(**blank)
     return fig
 
 
