@@ -4,12 +4,15 @@ byte-for-byte as it was."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from uuid import UUID
 
 import duckdb
 import pytest
 
+from expectations.gate import SUITES, suite_json
 from flows.cli import main
 from flows.ingest import ingest
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
@@ -105,3 +108,35 @@ def test_layout_change_blocks_the_batch(prefect_harness: None, tmp_path: Path) -
     assert not (tmp_path / "newsflow.duckdb.wal").exists()
     docs = (tmp_path / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert "validations/article_pages/" in docs
+    # The run carries the gate's table: every check, the blocking ones marked.
+    rows = _gate_artifact(state.state_details.flow_run_id)
+    blocked = [
+        (r["table"], r["check"], r["unexpected_rows"], r["rows"])
+        for r in rows
+        if r["result"] == "BLOCKED"
+    ]
+    assert blocked == [("article_pages", "layout_date_line_found", 11, 11)]
+    assert len(rows) == sum(len(suite_json(t)["expectations"]) for t in SUITES)
+
+
+def _gate_artifact(flow_run_id: UUID | None) -> list[dict[str, object]]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
+
+    assert flow_run_id is not None
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["quality-gate"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]),
+            )
+        )
+    assert len(artifacts) == 1
+    data = artifacts[0].data
+    rows = json.loads(data) if isinstance(data, str) else data
+    assert isinstance(rows, list)
+    return rows
