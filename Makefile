@@ -26,16 +26,16 @@ demo: setup ## serve the bundled snapshot and ingest it into warehouse/newsflow.
 browser: ## Debian's chromium for the report's browser test (installed once, as root)
 	bin/install-browser
 
-test: setup browser ## lint, then the whole test suite
-	$(VENV)/bin/ruff check .
+test: setup browser lint ## lint and types, then the whole test suite
 	$(VENV)/bin/pytest
 
 bench: setup ## measured figures (printed, and written under bench/results/)
 	$(VENV)/bin/python -m bench.gate
 
-lint: setup
+lint: setup ## ruff (lint and format) and mypy --strict on the packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

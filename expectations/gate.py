@@ -230,6 +230,7 @@ class Gate:
         found: list[tuple[Check, list[int]]] = []
         for outcome in result.results:
             config = outcome.expectation_config
+            assert config is not None, f"suite {table}: a result without its expectation"
             meta = config.meta or {}
             error = _exception_message(outcome.exception_info)
             if error is not None:

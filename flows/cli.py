@@ -152,8 +152,8 @@ def _read(args: argparse.Namespace) -> int:
         elif args.command == "export":
             from warehouse.export import export_parquet
 
-            for table, rows in export_parquet(con, args.folder).items():
-                print(f"{table:<18} {rows:>7} rows → {args.folder / table}/kyiv_date=…/")
+            for table, count in export_parquet(con, args.folder).items():
+                print(f"{table:<18} {count:>7} rows → {args.folder / table}/kyiv_date=…/")
         elif args.command == "report":
             from warehouse.report import build_report
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import polars as pl
+from polars._typing import PolarsDataType
 
 UTC_TS = pl.Datetime("us", "UTC")
 
-ARTICLES = pl.Schema(
+
+def _schema(columns: Mapping[str, PolarsDataType]) -> pl.Schema:
+    return pl.Schema(columns)
+
+
+ARTICLES = _schema(
     {
         "url": pl.String, "source": pl.String, "slug": pl.String, "section": pl.String,
         "badge": pl.String, "title": pl.String, "lead": pl.String, "author": pl.String,
@@ -16,39 +24,39 @@ ARTICLES = pl.Schema(
         "fetched_at": UTC_TS,
     }
 )  # fmt: skip
-ARTICLE_TAGS = pl.Schema(
+ARTICLE_TAGS = _schema(
     {"url": pl.String, "position": pl.Int32, "tag": pl.String, "tag_url": pl.String}
 )
-ARTICLE_RELATED = pl.Schema(
+ARTICLE_RELATED = _schema(
     {"url": pl.String, "position": pl.Int32, "related_url": pl.String, "related_title": pl.String}
 )
-FEED_ITEMS = pl.Schema(
+FEED_ITEMS = _schema(
     {
         "url": pl.String, "title": pl.String, "subtitle": pl.String, "badge": pl.String,
         "published_at": UTC_TS, "first_seen_at": UTC_TS, "last_seen_at": UTC_TS,
     }
 )  # fmt: skip
-FEED_OBSERVATIONS = pl.Schema(
+FEED_OBSERVATIONS = _schema(
     {"observed_at": UTC_TS, "page_url": pl.String, "position": pl.Int32, "url": pl.String}
 )
-FETCH_LOG = pl.Schema(
+FETCH_LOG = _schema(
     {
         "run_id": pl.String, "url": pl.String, "kind": pl.String, "requested_at": UTC_TS,
         "status": pl.Int32, "bytes": pl.Int64, "elapsed_ms": pl.Int32, "error": pl.String,
     }
 )  # fmt: skip
 
-HEADLINE_SOURCES = pl.Schema(
+HEADLINE_SOURCES = _schema(
     {"url": pl.String, "source": pl.String, "source_kind": pl.String, "claim": pl.String}
 )
-QUARANTINE = pl.Schema(
+QUARANTINE = _schema(
     {
         "table_name": pl.String, "record": pl.String, "reasons": pl.List(pl.String),
         "run_id": pl.String, "quarantined_at": UTC_TS,
     }
 )  # fmt: skip
 # Not a warehouse table: which template parts each fetched article page had (for the layout checks).
-ARTICLE_PAGES = pl.Schema(
+ARTICLE_PAGES = _schema(
     {
         "url": pl.String,
         "headline_found": pl.Boolean,
@@ -77,6 +85,6 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def frame(rows: list[dict[str, object]], schema: pl.Schema) -> pl.DataFrame:
+def frame(rows: Sequence[Mapping[str, object]], schema: pl.Schema) -> pl.DataFrame:
     """Rows → a frame with exactly the contract's columns and dtypes (empty rows give an empty frame)."""
     return pl.DataFrame(rows, schema=schema)

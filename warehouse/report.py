@@ -102,15 +102,14 @@ def _top_sources(con: duckdb.DuckDBPyConnection, since: date | None) -> go.Figur
     rows = _rows(
         con,
         "WITH dated AS ("
-        f"  SELECT h.source, coalesce(h.source_kind, 'unknown') AS kind, {ITEM_DATE} AS kyiv_date"
-        "  FROM headline_sources AS h"
+        "  SELECT h.source, coalesce(h.source_kind, 'unknown') AS kind FROM headline_sources AS h"
         "  LEFT JOIN v_articles AS a USING (url) LEFT JOIN feed_items AS f USING (url)"
-        f"), top AS ("
-        f"  SELECT source, count(*) AS total FROM dated WHERE {SINCE.format('kyiv_date')}"
+        f"  WHERE {SINCE.format(ITEM_DATE)}"
+        "), top AS ("
+        "  SELECT source, count(*) AS total FROM dated"
         f"  GROUP BY source ORDER BY total DESC, source LIMIT {TOP_N}"
-        ") SELECT d.source, d.kind, count(*) AS headlines, any_value(t.total) AS total "
-        f"FROM dated AS d JOIN top AS t USING (source) WHERE {SINCE.format('d.kyiv_date')} "
-        "GROUP BY ALL ORDER BY total DESC, d.source, d.kind",
+        ") SELECT source, kind, count(*) AS headlines, any_value(total) AS total "
+        "FROM dated JOIN top USING (source) GROUP BY source, kind ORDER BY total DESC, source, kind",
         since,
     )
     fig = _figure("Top headline sources", "Headlines", "Source", not rows)

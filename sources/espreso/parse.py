@@ -293,7 +293,7 @@ def parse_article(body: bytes, url: str, encoding: str | None = None) -> Article
     tags = tuple(
         Tag(
             name=_text(a),
-            url=canonical_url(a.attributes["href"], url) if a.attributes.get("href") else None,
+            url=canonical_url(href, url) if (href := a.attributes.get("href")) else None,
         )
         for a in tree.css("section.tags-cloud div.similar_by_tags_output a")
         if _text(a)
