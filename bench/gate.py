@@ -16,12 +16,12 @@ from pathlib import Path
 import polars as pl
 
 from expectations.gate import Gate, gate_parameters
-from sources.espreso.parse import TapeParse, TapeRow, parse_article
+from sources.espreso.parse import FetchedArticle, TapeParse, TapeRow, parse_article
 from sources.snapshot_server import SNAPSHOT_DIR
 from transforms.article_pages import article_pages
 from transforms.article_related import article_related
 from transforms.article_tags import article_tags
-from transforms.articles import FetchedArticle, articles
+from transforms.articles import articles
 from transforms.feed_items import feed_items
 from transforms.feed_observations import ObservedTape, feed_observations
 from transforms.schemas import TABLES

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     max_bytes: int = Field(
         5_000_000, gt=0, description="Response bodies are cut off past this size."
     )
+    attempts: int = Field(4, ge=1, description="Tries per request (timeouts, resets, 429, 5xx).")
+    backoff_s: float = Field(
+        1.0, ge=0, description="First retry delay; doubles, with jitter, to 60 s."
+    )
 
     @property
     def user_agent(self) -> str:
@@ -42,5 +46,5 @@ class Settings(BaseSettings):
 
     @property
     def raw_dir(self) -> Path:
-        """Where raw pages that could not be used are kept, beside the warehouse."""
+        """The WARC archive of every answer, beside the warehouse."""
         return self.warehouse.parent / "raw"

@@ -1,28 +1,249 @@
-"""Keep the raw bytes of responses that could not be used, so a later run or a person can look."""
+"""The raw archive: every response newsflow receives, kept in WARC files (the web-archiving standard).
+
+One `response` record per HTTP answer (status, headers, body as received after content decoding), a
+`metadata` record for a request that got no answer (timeout, refused, reset), and a `warcinfo` record
+at the start of each run. newsflow's own fields (`Newsflow-Run-Id`, `-Kind`, `-Requested-At`, …) make
+each record traceable to its `fetch_log` row and let `reparse` rebuild every table with no network.
+A run appends to the newest file until it passes the size limit; then a new file starts
+(`newsflow-<UTC time>.warc.gz`). Writes take an exclusive lock, so concurrent runs never interleave.
+"""
 
 from __future__ import annotations
 
-import re
+import fcntl
+import io
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import urlsplit
+from types import TracebackType
+from typing import IO, Any
 
-from sources.http import Fetched
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+from sources.http import Fetched, LoggedFetch
+
+# Headers that described the bytes on the wire, not the decoded body we keep.
+WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 
 
-def raw_path(folder: Path, run_id: str, fetched: Fetched) -> Path:
-    """`<folder>/<run_id>/<url-path-as-name>.html` for one response."""
-    parts = urlsplit(fetched.url)
-    name = _UNSAFE.sub(
-        "_", (parts.path.strip("/") or "index") + (f"_{parts.query}" if parts.query else "")
+@dataclass(frozen=True, slots=True)
+class WarcLocation:
+    """Where a record is: file name (in the archive folder) and byte offset."""
+
+    file: str
+    offset: int
+
+
+@dataclass(slots=True)
+class ArchivedRun:
+    """One run's records, in the order they were written."""
+
+    run_id: str
+    started_at: datetime
+    site_url: str
+    requests: list[tuple[Fetched, str, WarcLocation]] = field(default_factory=list)
+
+
+class RawArchive:
+    """Appends WARC records to size-rotated files in one folder; use as a context manager."""
+
+    def __init__(self, folder: Path, max_file_bytes: int = 100_000_000) -> None:
+        self.folder = folder
+        self.max_file_bytes = max_file_bytes
+        self._file: IO[bytes] | None = None
+        self._name = ""
+        self._writer: WARCWriter | None = None
+
+    def __enter__(self) -> RawArchive:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the current file."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self._writer = None
+
+    def _target(self, now: datetime) -> tuple[WARCWriter, str]:
+        if self._file is not None and self._file.tell() >= self.max_file_bytes:
+            self.close()
+        if self._file is None or self._writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            existing = warc_files(self.folder)
+            if existing and existing[-1].stat().st_size < self.max_file_bytes:
+                path = existing[-1]
+            else:
+                path = self.folder / f"newsflow-{now:%Y%m%dT%H%M%S%f}.warc.gz"
+            self._name = path.name
+            self._file = path.open("ab")
+            self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
+        return self._writer, self._name
+
+    def _append(self, writer: WARCWriter, record: Any) -> int:
+        """Write one record at the end of the file, under an exclusive lock; return its offset."""
+        assert self._file is not None
+        fcntl.flock(self._file, fcntl.LOCK_EX)
+        try:
+            self._file.seek(0, os.SEEK_END)
+            offset = self._file.tell()
+            writer.write_record(record)
+            self._file.flush()
+        finally:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        return offset
+
+    def start_run(self, run_id: str, started_at: datetime, site_url: str) -> WarcLocation:
+        """A `warcinfo` record opening a run."""
+        writer, name = self._target(started_at)
+        record = writer.create_warcinfo_record(
+            name,
+            {
+                "software": "newsflow",
+                "Newsflow-Run-Id": run_id,
+                "Newsflow-Started-At": started_at.isoformat(),
+                "Newsflow-Site": site_url,
+            },
+        )
+        return WarcLocation(name, self._append(writer, record))
+
+    def write(self, fetched: Fetched, *, run_id: str, kind: str) -> WarcLocation:
+        """One request's record; returns where it is."""
+        writer, name = self._target(fetched.requested_at)
+        fields = {
+            "WARC-Date": fetched.requested_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "Newsflow-Run-Id": run_id,
+            "Newsflow-Kind": kind,
+            "Newsflow-Requested-At": fetched.requested_at.isoformat(),
+            "Newsflow-Elapsed-Ms": str(fetched.elapsed_ms),
+            "Newsflow-Attempts": str(fetched.attempts),
+            "Newsflow-Final-Url": fetched.final_url,
+        }
+        if fetched.error:
+            fields["Newsflow-Error"] = fetched.error
+        if fetched.encoding:
+            fields["Newsflow-Encoding"] = fetched.encoding
+        if fetched.status is None:
+            payload = json.dumps(
+                {"error": fetched.error, "request_headers": fetched.request_headers}
+            ).encode()
+            record = writer.create_warc_record(
+                fetched.url,
+                "metadata",
+                payload=io.BytesIO(payload),
+                length=len(payload),
+                warc_content_type="application/json",
+                warc_headers_dict=fields,
+            )
+        else:
+            reason = (
+                HTTPStatus(fetched.status).phrase
+                if fetched.status in HTTPStatus._value2member_map_
+                else ""
+            )
+            headers = [(k, v) for k, v in fetched.headers if k.lower() not in WIRE_HEADERS]
+            headers.append(("Content-Length", str(len(fetched.body))))
+            http = StatusAndHeaders(
+                f"{fetched.status} {reason}".strip(), headers, protocol="HTTP/1.1"
+            )
+            record = writer.create_warc_record(
+                fetched.url,
+                "response",
+                payload=io.BytesIO(fetched.body),
+                length=len(fetched.body),
+                http_headers=http,
+                warc_headers_dict=fields,
+            )
+        return WarcLocation(name, self._append(writer, record))
+
+
+def archived(archive: RawArchive, run_id: str, logged: Sequence[LoggedFetch]) -> list[LoggedFetch]:
+    """Write each request to the archive; return them with their WARC file and offset."""
+    located = []
+    for item in logged:
+        where = archive.write(item.fetched, run_id=run_id, kind=item.kind)
+        located.append(replace(item, warc_file=where.file, warc_offset=where.offset))
+    return located
+
+
+def warc_files(folder: Path) -> list[Path]:
+    """The archive's WARC files, oldest first."""
+    return sorted(folder.glob("newsflow-*.warc.gz"))
+
+
+def read_runs(folder: Path, since: date | None = None) -> Iterator[ArchivedRun]:
+    """Every archived run (started on or after `since`), with its requests rebuilt as `Fetched`."""
+    runs: dict[str, ArchivedRun] = {}
+    for path in warc_files(folder):
+        with path.open("rb") as stream:
+            records = ArchiveIterator(stream)
+            for record in records:
+                headers = record.rec_headers
+                run_id = headers.get_header("Newsflow-Run-Id")
+                if record.rec_type == "warcinfo":
+                    info = _warcinfo_fields(record.content_stream().read())
+                    run_id = info.get("Newsflow-Run-Id")
+                    if run_id:
+                        runs[run_id] = ArchivedRun(
+                            run_id,
+                            datetime.fromisoformat(info["Newsflow-Started-At"]),
+                            info.get("Newsflow-Site", ""),
+                        )
+                    continue
+                if not run_id or run_id not in runs:
+                    continue
+                fetched = _fetched(record)  # read the record before asking its offset (warcio)
+                location = WarcLocation(path.name, records.get_record_offset())
+                runs[run_id].requests.append(
+                    (fetched, headers.get_header("Newsflow-Kind") or "", location)
+                )
+    for run in sorted(runs.values(), key=lambda r: r.started_at):
+        if since is None or run.started_at.date() >= since:
+            yield run
+
+
+def _warcinfo_fields(payload: bytes) -> dict[str, str]:
+    fields = {}
+    for line in payload.decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(":")
+        if value:
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+def _fetched(record: Any) -> Fetched:
+    """A `Fetched` rebuilt from a response or metadata record (warcio's records are untyped)."""
+    headers = record.rec_headers
+    body: bytes = record.content_stream().read()
+    status = None
+    http_headers: tuple[tuple[str, str], ...] = ()
+    if record.rec_type == "response":
+        status = int(record.http_headers.get_statuscode())
+        http_headers = tuple(record.http_headers.headers)
+    else:
+        body = b""
+    return Fetched(
+        url=headers.get_header("WARC-Target-URI"),
+        requested_at=datetime.fromisoformat(headers.get_header("Newsflow-Requested-At")),
+        status=status,
+        body=body,
+        encoding=headers.get_header("Newsflow-Encoding"),
+        elapsed_ms=int(headers.get_header("Newsflow-Elapsed-Ms") or 0),
+        error=headers.get_header("Newsflow-Error"),
+        final_url=headers.get_header("Newsflow-Final-Url") or headers.get_header("WARC-Target-URI"),
+        attempts=int(headers.get_header("Newsflow-Attempts") or 1),
+        headers=http_headers,
     )
-    return folder / run_id / f"{name[:150]}.html"
-
-
-def keep_raw(folder: Path, run_id: str, fetched: Fetched) -> Path:
-    """Write the response body to its raw path and return the path."""
-    path = raw_path(folder, run_id, fetched)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(fetched.body)
-    return path

@@ -1,12 +1,19 @@
-"""Serve the bundled offline snapshot of the site on 127.0.0.1, as the live site would.
+"""Serve the bundled offline snapshot of the site on 127.0.0.1, as the live site would, with faults
+on demand.
 
 The snapshot pages keep the live site's absolute links (`https://global.espreso.tv/...`); the
-server rewrites that origin to its own, so a crawl of the snapshot stays on the snapshot.
+server rewrites that origin to its own, so a crawl of the snapshot stays on the snapshot. Snapshot
+files carry an ETag and Last-Modified and answer conditional requests with 304. Tests swap any path
+for canned `Response`s (or a sequence of them, served in turn, the last one repeating) that can be
+slow, reset the connection, or promise more bytes than they send.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 SNAPSHOT_DIR = Path(__file__).parent / "espreso" / "snapshot"
 LIVE_ORIGIN = b"https://global.espreso.tv"
+SNAPSHOT_LAST_MODIFIED = "Mon, 27 Oct 2025 10:00:00 GMT"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
@@ -24,12 +32,28 @@ CONTENT_TYPES = {
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    """A canned answer for one path (used by tests to serve broken pages)."""
+    """A canned answer for one path.
+
+    `delay_s` waits before answering; `reset` closes the connection without an answer;
+    `declared_length` sends a Content-Length larger than the body, then closes (a truncated body).
+    """
 
     status: int
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
+    delay_s: float = 0.0
+    reset: bool = False
+    declared_length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One request the server received."""
+
+    path: str
+    headers: dict[str, str]
+    at: float
 
 
 def snapshot_file(root: Path, path: str, query: str) -> Path | None:
@@ -56,25 +80,42 @@ class SnapshotServer:
     """A threaded HTTP server over a snapshot folder; use as a context manager."""
 
     def __init__(
-        self, root: Path = SNAPSHOT_DIR, port: int = 0, overrides: dict[str, Response] | None = None
+        self,
+        root: Path = SNAPSHOT_DIR,
+        port: int = 0,
+        overrides: dict[str, Response | Sequence[Response]] | None = None,
     ) -> None:
         self.root = root
-        self.overrides = dict(overrides or {})
-        self.requests: list[str] = []
-        self.user_agents: list[str] = []
+        self.overrides: dict[str, Response | Sequence[Response]] = dict(overrides or {})
+        self.seen: list[Seen] = []
+        self._served: dict[str, int] = {}
+        self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def do_GET(self) -> None:
-                server.requests.append(self.path)
-                server.user_agents.append(self.headers.get("User-Agent", ""))
-                answer = server.answer(self.path)
+                with server._lock:
+                    server.seen.append(
+                        Seen(self.path, dict(self.headers.items()), time.monotonic())
+                    )
+                answer = server.answer(self.path, self.headers.get("If-None-Match"))
+                if answer.delay_s:
+                    time.sleep(answer.delay_s)
+                if answer.reset:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.content_type)
                 for name, value in answer.headers:
                     self.send_header(name, value)
                 body = answer.body
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(answer.declared_length or len(body)))
+                if answer.declared_length:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -82,6 +123,7 @@ class SnapshotServer:
                 return
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -90,17 +132,40 @@ class SnapshotServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def answer(self, raw_path: str) -> Response:
-        """The answer to one request path: an override, a snapshot file, or a 404."""
+    @property
+    def requests(self) -> list[str]:
+        """Paths requested so far, in order."""
+        return [s.path for s in self.seen]
+
+    @property
+    def user_agents(self) -> list[str]:
+        """User-Agent of each request so far."""
+        return [s.headers.get("User-Agent", "") for s in self.seen]
+
+    def answer(self, raw_path: str, if_none_match: str | None = None) -> Response:
+        """The answer to one request path: an override, a snapshot file (or 304), or a 404."""
         parts = urlsplit(raw_path)
-        override = self.overrides.get(raw_path) or self.overrides.get(parts.path)
+        key = raw_path if raw_path in self.overrides else parts.path
+        override = self.overrides.get(key)
         if override is not None:
-            return replace(override, body=self._local(override.body))
+            if isinstance(override, Response):
+                return replace(override, body=self._local(override.body))
+            with self._lock:
+                n = self._served.get(key, 0)
+                self._served[key] = n + 1
+            chosen = override[min(n, len(override) - 1)]
+            return replace(chosen, body=self._local(chosen.body))
         found = snapshot_file(self.root, parts.path, parts.query)
         if found is None:
             return Response(404, b"<html><body><h1>404 Not Found</h1></body></html>")
-        content_type = CONTENT_TYPES.get(found.suffix, "application/octet-stream")
-        return Response(200, self._local(found.read_bytes()), content_type)
+        body = self._local(found.read_bytes())
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        validators = (("ETag", etag), ("Last-Modified", SNAPSHOT_LAST_MODIFIED))
+        if if_none_match == etag:
+            return Response(304, b"", headers=validators)
+        return Response(
+            200, body, CONTENT_TYPES.get(found.suffix, "application/octet-stream"), validators
+        )
 
     def _local(self, body: bytes) -> bytes:
         return body.replace(LIVE_ORIGIN, self.base_url.encode())

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from transforms.articles import FetchedArticle, latest_per_url
+from sources.espreso.parse import FetchedArticle
+from transforms.articles import latest_per_url
 from transforms.schemas import ARTICLE_RELATED, frame
 
 

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
 
-from sources.espreso.parse import SOURCE, Article
+from sources.espreso.parse import SOURCE, FetchedArticle
 from transforms.schemas import ARTICLES, frame
-
-
-@dataclass(frozen=True, slots=True)
-class FetchedArticle:
-    """A parsed article and when its page was fetched."""
-
-    article: Article
-    fetched_at: datetime
 
 
 def latest_per_url(items: Sequence[FetchedArticle]) -> list[FetchedArticle]:

@@ -16,8 +16,10 @@ def fetch_log(run_id: str, requests: Sequence[LoggedFetch]) -> pl.DataFrame:
         {
             "run_id": run_id, "url": r.fetched.url, "kind": r.kind,
             "requested_at": r.fetched.requested_at, "status": r.fetched.status,
-            "bytes": len(r.fetched.body), "elapsed_ms": r.fetched.elapsed_ms,
-            "error": r.error,
+            "bytes": len(r.fetched.body), "elapsed_ms": r.fetched.elapsed_ms, "error": r.error,
+            "attempts": r.fetched.attempts, "final_url": r.fetched.final_url,
+            "etag": r.fetched.header("etag"), "last_modified": r.fetched.header("last-modified"),
+            "warc_file": r.warc_file, "warc_offset": r.warc_offset,
         }
         for r in requests
     ]  # fmt: skip

@@ -43,9 +43,10 @@ FETCH_LOG = _schema(
     {
         "run_id": pl.String, "url": pl.String, "kind": pl.String, "requested_at": UTC_TS,
         "status": pl.Int32, "bytes": pl.Int64, "elapsed_ms": pl.Int32, "error": pl.String,
+        "attempts": pl.Int32, "final_url": pl.String, "etag": pl.String, "last_modified": pl.String,
+        "warc_file": pl.String, "warc_offset": pl.Int64,
     }
 )  # fmt: skip
-
 HEADLINE_SOURCES = _schema(
     {"url": pl.String, "source": pl.String, "source_kind": pl.String, "claim": pl.String}
 )

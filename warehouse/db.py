@@ -84,6 +84,16 @@ class LoadResult:
     rows_quarantined: int
 
 
+def _keep_revisions(con: duckdb.DuckDBPyConnection) -> None:
+    # The version an edit replaces is kept, whole, before the new one overwrites it.
+    con.execute(
+        "INSERT INTO article_revisions "
+        "SELECT a.url, a.content_hash, a.title, a.lead, a.body_text, a.modified_at, a.fetched_at "
+        "FROM articles AS a JOIN batch_articles AS b USING (url) "
+        "WHERE a.content_hash <> b.content_hash ON CONFLICT DO NOTHING"
+    )
+
+
 def _upsert_articles(con: duckdb.DuckDBPyConnection) -> None:
     # A new fetch replaces the row; first_seen_at stays the earliest ever recorded.
     columns = [c for c in TABLES["articles"].names() if c not in ("url", "first_seen_at")]
@@ -144,6 +154,7 @@ def load_batch(
     try:
         for name, df in batch.items():
             con.register(f"batch_{name}", df.to_arrow())
+        _keep_revisions(con)
         _upsert_articles(con)
         _replace_children(con, "article_tags")
         _replace_children(con, "article_related")
@@ -191,3 +202,34 @@ def urls_to_retry(con: duckdb.DuckDBPyConnection, max_attempts: int = 3) -> list
             [max_attempts],
         ).fetchall()
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRowState:
+    """What the warehouse last recorded of a feed row: a change means the story moved or was updated."""
+
+    title: str
+    badge: str | None
+    published_at: datetime | None
+
+
+def feed_row_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedRowState]:
+    """The stored headline, badge and time of every feed item."""
+    rows = con.execute("SELECT url, title, badge, published_at FROM feed_items").fetchall()
+    return {
+        url: FeedRowState(title, badge, published_at) for url, title, badge, published_at in rows
+    }
+
+
+def last_validators(
+    con: duckdb.DuckDBPyConnection, urls: list[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """The ETag and Last-Modified of each URL's latest complete answer, for conditional requests."""
+    if not urls:
+        return {}
+    rows = con.execute(
+        "SELECT url, arg_max(etag, requested_at), arg_max(last_modified, requested_at) FROM fetch_log "
+        "WHERE status = 200 AND error IS NULL AND url IN (SELECT unnest(?)) GROUP BY url",
+        [urls],
+    ).fetchall()
+    return {url: (etag, modified) for url, etag, modified in rows if etag or modified}

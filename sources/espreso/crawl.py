@@ -1,11 +1,13 @@
-"""Discovery over the network: read the feed pages, RSS and sitemaps of one run.
+"""Discovery over the network: robots.txt, the feed pages, RSS and sitemaps of one run.
 
-The decisions are the pure functions of `discover`; this module only sequences the requests.
+`Discovery` reads each answer without I/O (so `reparse` can replay archived answers through it); the
+async functions only sequence the requests.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sources.espreso.discover import (
@@ -17,13 +19,25 @@ from sources.espreso.discover import (
     recent_sitemap_urls,
     site_page,
 )
-from sources.espreso.parse import TapeParse, parse_rss, parse_sitemap, parse_tape
-from sources.http import Fetched, LoggedFetch, SiteClient
+from sources.espreso.parse import (
+    ArticleParse,
+    FetchedArticle,
+    TapeParse,
+    parse_article,
+    parse_rss,
+    parse_sitemap,
+    parse_tape,
+)
+from sources.http import Fetched, LoggedFetch, SiteClient, Validators
+
+
+def _problems(items: tuple[str, ...] | list[str]) -> str | None:
+    return "; ".join(items) or None
 
 
 @dataclass(slots=True)
 class Discovery:
-    """Everything the discovery requests found: feed pages, listed URLs, and each request."""
+    """What the discovery requests found: feed pages, listed URLs, and every request with its problem."""
 
     tapes: list[tuple[TapeParse, Fetched]] = field(default_factory=list)
     listed_urls: list[str] = field(default_factory=list)
@@ -33,8 +47,40 @@ class Discovery:
         """Record one request; a 404 for a list page (past the last feed page, a site without
         RSS or sitemap) is normal, not an error."""
         self.requests.append(
-            LoggedFetch(fetched, kind, problem, expected_absent=fetched.status == 404)
+            LoggedFetch(
+                fetched, kind, problem, expected_absent=fetched.status == 404 and kind != "article"
+            )
         )
+
+    def add_feed(self, fetched: Fetched) -> TapeParse | None:
+        """A feed page's answer: its tape, or None when the page is not there."""
+        if not fetched.ok:
+            self.log(fetched, "feed")
+            return None
+        tape = parse_tape(fetched.body, fetched.url, fetched.encoding)
+        self.log(fetched, "feed", _problems(tape.problems))
+        self.tapes.append((tape, fetched))
+        return tape
+
+    def add_rss(self, fetched: Fetched) -> None:
+        """The RSS feed's answer: its item links."""
+        links, problems = parse_rss(fetched.body) if fetched.ok else ([], [])
+        self.log(fetched, "rss", _problems(problems))
+        self.listed_urls.extend(links)
+
+    def add_sitemap(
+        self, fetched: Fetched, site_url: str, today: date, lookback_days: int
+    ) -> list[str]:
+        """A sitemap's answer: recent URLs are listed; an index returns its news sitemaps to read."""
+        if not fetched.ok:
+            self.log(fetched, "sitemap")
+            return []
+        sitemap = parse_sitemap(fetched.body)
+        self.log(fetched, "sitemap", _problems(sitemap.problems))
+        if sitemap.is_index:
+            return news_sitemaps(sitemap.entries, site_url)
+        self.listed_urls.extend(recent_sitemap_urls(sitemap.entries, today, lookback_days))
+        return []
 
 
 async def read_feed(
@@ -46,56 +92,66 @@ async def read_feed(
     for _ in range(pages):
         if url is None:
             break
-        fetched = await client.fetch(url)
-        if not fetched.ok:
-            # Past the last page the site answers 404: the end of the feed, logged but no error.
-            found.log(fetched, "feed")
-            break
-        tape = parse_tape(fetched.body, url, fetched.encoding)
-        found.log(fetched, "feed", "; ".join(tape.problems) or None)
-        found.tapes.append((tape, fetched))
-        if not has_new_rows(tape.rows, seen):
+        tape = found.add_feed(await client.fetch(url))
+        if tape is None or not has_new_rows(tape.rows, seen):
             break
         seen.update(row.url for row in tape.rows)
         url = tape.next_page_url
 
 
-async def read_rss(client: SiteClient, found: Discovery) -> None:
-    """Item links of `/rss`; a 404 means the site has none."""
-    fetched = await client.fetch(site_page(client.site_url, RSS_PATH))
-    links, problems = parse_rss(fetched.body) if fetched.ok else ([], [])
-    found.log(fetched, "rss", "; ".join(problems) or None)
-    found.listed_urls.extend(links)
-
-
-async def read_sitemaps(
-    client: SiteClient, found: Discovery, today: date, lookback_days: int
-) -> None:
-    """URLs of the news sitemaps with `lastmod` within the lookback window."""
-    fetched = await client.fetch(site_page(client.site_url, SITEMAP_PATH))
-    if not fetched.ok:
-        found.log(fetched, "sitemap")
-        return
-    index = parse_sitemap(fetched.body)
-    found.log(fetched, "sitemap", "; ".join(index.problems) or None)
-    children = news_sitemaps(index.entries, client.site_url) if index.is_index else []
-    if not index.is_index:
-        found.listed_urls.extend(recent_sitemap_urls(index.entries, today, lookback_days))
-    for child in await client.fetch_all(children):
-        urlset = parse_sitemap(child.body) if child.ok else None
-        found.log(
-            child, "sitemap", "; ".join(urlset.problems) if urlset and urlset.problems else None
-        )
-        if urlset is not None:
-            found.listed_urls.extend(recent_sitemap_urls(urlset.entries, today, lookback_days))
-
-
 async def discover(
-    client: SiteClient, *, pages: int, known_feed_urls: set[str], today: date, lookback_days: int
+    client: SiteClient,
+    *,
+    pages: int,
+    known_feed_urls: set[str],
+    today: date,
+    lookback_days: int,
+    validators: Mapping[str, Validators] | None = None,
 ) -> Discovery:
-    """Read the feed, RSS and recent sitemap entries of the client's site."""
+    """Read robots.txt, the feed, RSS and recent sitemap entries of the client's site.
+
+    RSS and sitemaps are asked conditionally: unchanged, they answer 304 and cost nothing.
+    """
+    known = validators or {}
     found = Discovery()
+    await client.robots()
+    if client.robots_fetch is not None:
+        found.log(client.robots_fetch, "robots")
     await read_feed(client, found, pages, known_feed_urls)
-    await read_rss(client, found)
-    await read_sitemaps(client, found, today, lookback_days)
+    rss = site_page(client.site_url, RSS_PATH)
+    found.add_rss(await client.fetch(rss, known.get(rss)))
+    index = site_page(client.site_url, SITEMAP_PATH)
+    children = found.add_sitemap(
+        await client.fetch(index, known.get(index)), client.site_url, today, lookback_days
+    )
+    for child in await client.fetch_all(children, known):
+        found.add_sitemap(child, client.site_url, today, lookback_days)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The article pages of a run: what parsed, every page's layout, every request with its problem."""
+
+    items: list[FetchedArticle]
+    pages: list[ArticleParse]
+    requests: list[LoggedFetch]
+
+
+def read_articles(answers: Sequence[LoggedFetch]) -> Parsed:
+    """Parse the answers to article requests (no I/O): failures and 304s are only logged."""
+    items: list[FetchedArticle] = []
+    pages: list[ArticleParse] = []
+    requests: list[LoggedFetch] = []
+    for answer in answers:
+        page = answer.fetched
+        if not page.ok:
+            requests.append(answer)
+            continue
+        result = parse_article(page.body, page.url, page.encoding)
+        pages.append(result)
+        if result.article is not None:
+            items.append(FetchedArticle(result.article, page.requested_at))
+        problem = _problems(result.problems)
+        requests.append(replace(answer, problem=f"parse: {problem}" if problem else None))
+    return Parsed(items, pages, requests)

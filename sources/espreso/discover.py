@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sources.espreso.parse import SitemapEntry, TapeRow, canonical_url
@@ -50,19 +50,27 @@ def recent_sitemap_urls(
     return [entry.loc for entry in entries if entry.lastmod is not None and entry.lastmod >= since]
 
 
+def row_state(row: TapeRow) -> tuple[str, str | None, datetime | None]:
+    """What the feed shows of a story: headline, badge, time. A change means it moved or was updated."""
+    return row.title, row.badge, row.published_at
+
+
 def article_candidates(
     site_url: str,
     feed_rows: Iterable[TapeRow],
     listed_urls: Iterable[str],
     known_article_urls: set[str],
+    stored_rows: Mapping[str, tuple[str, str | None, datetime | None]] | None = None,
 ) -> list[str]:
     """Article URLs to fetch this run, each once, in discovery order.
 
-    New URLs (never loaded) are fetched; known ones only when the feed marks them `Updated`.
+    New URLs (never loaded) are fetched; a known one only when its feed row changed since it was
+    last recorded (a new `Updated` mark, time or headline).
     """
+    stored = stored_rows or {}
     wanted: dict[str, None] = {}
     for row in feed_rows:
-        if row.url not in known_article_urls or row.badge == "Updated":
+        if row.url not in known_article_urls or stored.get(row.url) != row_state(row):
             wanted[row.url] = None
     for url in listed_urls:
         clean = canonical_url(url, site_url)

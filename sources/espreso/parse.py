@@ -79,6 +79,14 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchedArticle:
+    """A parsed article and when its page was fetched."""
+
+    article: Article
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleParse:
     """An article record (None when the page is unusable), what was wrong with the page, and which
     of the template's key elements (`LAYOUT_PARTS`) were found: a drop across many pages at once

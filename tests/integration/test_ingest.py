@@ -53,8 +53,8 @@ def test_row_counts(first_run: tuple[str, Path]) -> None:
         "article_related": 36,
         "feed_items": 18,
         "feed_observations": 18,
-        # /news, ?page=2, ?page=3 (404, the end), /rss, /sitemap.xml, sitemap_news_1.xml, 21 articles
-        "fetch_log": 27,
+        # /robots.txt, /news, ?page=2, ?page=3 (404, the end), /rss, /sitemap.xml, sitemap_news_1.xml, 21 articles
+        "fetch_log": 28,
         "load_runs": 1,
         "quarantine": 0,
     }
@@ -157,6 +157,7 @@ def test_tags_related_and_feed_values(first_run: tuple[str, Path]) -> None:
     )
     assert sorted(log, key=str) == sorted(
         [
+            ("robots", 200, None),
             ("feed", 200, None),
             ("feed", 200, None),
             ("feed", 404, None),
@@ -179,18 +180,21 @@ def test_second_run_changes_nothing(first_run: tuple[str, Path], tmp_path: Path)
     before = {t: _table(copy, t) for t in ENTITY_TABLES}
     with SnapshotServer(port=int(base.rsplit(":", 1)[1])) as server:
         _run(server.base_url, copy)
-        # Nothing new on feed page 1: one feed request, RSS, sitemaps, and the two `Updated` articles.
-        assert sorted(server.requests) == sorted([
-            "/news", "/rss", "/sitemap.xml", "/sitemap_news_1.xml",
-            "/russia-ukraine-war-explosions-reported-in-bryansk-fuel-depot-on-fire",
-            "/russia-ukraine-war-russia-attacked-ukraine-with-104-drones-overnight-air-defense-downed-86",
-        ])  # fmt: skip
-    for table in ("article_tags", "article_related"):
+        # Nothing new: robots.txt, feed page 1, and RSS and the sitemap index asked conditionally.
+        assert server.requests == ["/robots.txt", "/news", "/rss", "/sitemap.xml"]
+        assert [s.headers.get("If-None-Match") is not None for s in server.seen] == [
+            False,
+            False,
+            True,
+            True,
+        ]
+    for table in ("articles", "article_tags", "article_related"):
         assert _table(copy, table) == before[table]
-    assert _table(copy, "articles", drop=("fetched_at",)) == [
-        tuple(v for i, v in enumerate(row) if i != 17) for row in before["articles"]
-    ]
+    # The feed items were seen again: only last_seen_at moves.
     assert _table(copy, "feed_items", drop=("last_seen_at",)) == [
         row[:-1] for row in before["feed_items"]
     ]
+    assert _rows(copy, "SELECT kind, status FROM fetch_log WHERE run_id = (SELECT run_id FROM load_runs ORDER BY started_at DESC LIMIT 1) ORDER BY requested_at") == [
+        ("robots", 200), ("feed", 200), ("rss", 304), ("sitemap", 304),
+    ]  # fmt: skip
     assert _rows(copy, "SELECT count(*), count(DISTINCT run_id) FROM load_runs") == [(2, 2)]

@@ -16,7 +16,7 @@ from expectations.gate import SUITES, suite_json
 from flows.cli import main
 from flows.ingest import ingest
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import page_bytes
+from tests.snapshot import MANIFEST, page_bytes
 
 KHARKIV = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"
@@ -69,16 +69,18 @@ def test_bad_rows_are_quarantined_and_listed(
     assert (tmp_path / "data_docs" / "index.html").is_file()
 
 
-def test_layout_change_blocks_the_batch(prefect_harness: None, tmp_path: Path) -> None:
+def test_layout_change_blocks_the_batch(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSFLOW_BACKOFF_S", "0.01")
     warehouse = tmp_path / "newsflow.duckdb"
-    with SnapshotServer() as server:
-        # Feed page 1 only: 12 of the 21 articles.
+    # First run: the six articles of feed page 2 fail (500), the other twelve load.
+    page_two = [row["slug"] for row in MANIFEST["feed_pages"]["/news?page=2"]]
+    with SnapshotServer(
+        overrides={f"/{slug}": Response(500, b"busy") for slug in page_two}
+    ) as server:
         ingest(
-            base_url=server.base_url,
-            warehouse=str(warehouse),
-            pages=1,
-            lookback_days=0,
-            min_interval_s=0.0,
+            base_url=server.base_url, warehouse=str(warehouse), lookback_days=0, min_interval_s=0.0
         )
         port = int(server.base_url.rsplit(":", 1)[1])
     assert _rows(warehouse, "SELECT count(*) FROM articles") == [(12,)]
@@ -101,7 +103,7 @@ def test_layout_change_blocks_the_batch(prefect_harness: None, tmp_path: Path) -
     message = str(state.message)
     assert "quality gate blocked the batch, nothing was loaded" in message
     assert (
-        "article_pages.layout_date_line_found (expect_column_values_to_be_in_set) failed on 11 of 11 rows"
+        "article_pages.layout_date_line_found (expect_column_values_to_be_in_set) failed on 6 of 6 rows"
         in message
     )
     assert warehouse.read_bytes() == before
@@ -115,7 +117,7 @@ def test_layout_change_blocks_the_batch(prefect_harness: None, tmp_path: Path) -
         for r in rows
         if r["result"] == "BLOCKED"
     ]
-    assert blocked == [("article_pages", "layout_date_line_found", 11, 11)]
+    assert blocked == [("article_pages", "layout_date_line_found", 6, 6)]
     assert len(rows) == sum(len(suite_json(t)["expectations"]) for t in SUITES)
 
 

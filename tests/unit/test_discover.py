@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sources.espreso.discover import (
     article_candidates,
@@ -31,19 +31,39 @@ def test_article_urls_are_on_site_single_segment_pages() -> None:
     assert not is_article_url("file:///etc/passwd", SITE)
 
 
-def test_candidates_new_or_updated_each_once_in_order() -> None:
-    rows = [_row("new-one"), _row("known-updated", "Updated"), _row("known-plain"), _row("new-one")]
+def test_candidates_new_or_changed_in_the_feed_each_once_in_order() -> None:
+    rows = [
+        _row("new-one"),
+        _row("known-updated", "Updated"),
+        _row("known-plain"),
+        _row("new-one"),
+        _row("known-moved"),
+    ]
     listed = [
         f"{SITE}/from-rss?utm=x#top",
         f"{SITE}/known-plain",
         "https://static.espreso.tv/img.jpg",
         f"{SITE}/new-one/",
     ]
-    known = {f"{SITE}/known-updated", f"{SITE}/known-plain"}
-    assert article_candidates(SITE, rows, listed, known) == [
+    known = {f"{SITE}/known-updated", f"{SITE}/known-plain", f"{SITE}/known-moved"}
+    stored = {
+        # Last seen without the Updated mark; now the feed marks it Updated.
+        f"{SITE}/known-updated": ("known-updated", None, T),
+        # Unchanged: not fetched again.
+        f"{SITE}/known-plain": ("known-plain", None, T),
+        # Same headline and badge, but the feed shows a new time.
+        f"{SITE}/known-moved": ("known-moved", None, T - timedelta(hours=1)),
+    }
+    assert article_candidates(SITE, rows, listed, known, stored) == [
         f"{SITE}/new-one",
         f"{SITE}/known-updated",
+        f"{SITE}/known-moved",
         f"{SITE}/from-rss",
+    ]
+    # Without a stored row a known article is not refetched blindly from RSS or sitemaps.
+    assert article_candidates(SITE, [], listed, known, {}) == [
+        f"{SITE}/from-rss",
+        f"{SITE}/new-one",
     ]
 
 

@@ -12,12 +12,12 @@ import polars as pl
 import pytest
 
 from expectations.gate import SUITES, Gate, GateBlocked, gate_parameters, suite_json
-from sources.espreso.parse import TapeParse, TapeRow, parse_article
+from sources.espreso.parse import FetchedArticle, TapeParse, TapeRow, parse_article
 from tests.snapshot import ARTICLES, LIVE, page_bytes
 from transforms.article_pages import article_pages
 from transforms.article_related import article_related
 from transforms.article_tags import article_tags
-from transforms.articles import FetchedArticle, articles
+from transforms.articles import articles
 from transforms.feed_items import feed_items
 from transforms.feed_observations import ObservedTape, feed_observations
 from transforms.schemas import TABLES

@@ -67,9 +67,15 @@ CREATE TABLE fetch_log (
     status       INTEGER,
     bytes        BIGINT NOT NULL,
     elapsed_ms   INTEGER NOT NULL,
-    error        VARCHAR
+    error        VARCHAR,
+    attempts     INTEGER NOT NULL,
+    final_url    VARCHAR,
+    etag         VARCHAR,
+    last_modified VARCHAR,
+    warc_file    VARCHAR,
+    warc_offset  BIGINT
 );
-COMMENT ON TABLE fetch_log IS 'One row per HTTP request (or refused request) of a run, with its outcome or error.';
+COMMENT ON TABLE fetch_log IS 'One row per HTTP request (or refused request) of a run: outcome or error, tries, validators for conditional requests, and where its raw answer is in the WARC archive.';
 
 CREATE TABLE quarantine (
     table_name     VARCHAR NOT NULL,

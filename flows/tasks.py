@@ -1,0 +1,151 @@
+"""The Prefect tasks every flow shares: read what is known, shape, gate, load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+from prefect import get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from expectations.gate import GateBlocked, GateReport, gate_parameters, shared_gate
+from flows.settings import Settings
+from sources.archive import RawArchive, archived
+from sources.espreso.crawl import Discovery, Parsed
+from sources.http import LoggedFetch, SiteClient, Validators
+from transforms.batch import batch_frames
+from transforms.quarantine import quarantine
+from warehouse.db import (
+    LoadResult,
+    connect,
+    feed_row_states,
+    known_urls,
+    last_validators,
+    load_batch,
+    urls_to_retry,
+)
+from warehouse.search import ensure_search_index
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the warehouse already holds: feed rows as last seen, article URLs, URLs to try again."""
+
+    feed_rows: dict[str, tuple[str, str | None, datetime | None]]
+    article_urls: set[str]
+    retry_urls: list[str]
+
+
+def site_client(settings: Settings, robots_txt: str | None = None) -> SiteClient:
+    """The run's polite client for the configured site."""
+    return SiteClient(
+        settings.base_url,
+        user_agent=settings.user_agent,
+        timeout_s=settings.timeout_s,
+        max_concurrency=settings.max_concurrency,
+        min_interval_s=settings.min_interval_s,
+        max_bytes=settings.max_bytes,
+        attempts=settings.attempts,
+        backoff_s=settings.backoff_s,
+        robots_txt=robots_txt,
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def read_known(warehouse: Path) -> Known:
+    """Feed rows and article URLs already in the warehouse, and article URLs whose fetch failed."""
+    if not warehouse.exists():
+        return Known({}, set(), [])
+    # Read-only: a run the gate blocks must leave the file exactly as it was.
+    with connect(warehouse, read_only=True) as con:
+        states = {
+            url: (s.title, s.badge, s.published_at) for url, s in feed_row_states(con).items()
+        }
+        return Known(states, known_urls(con, "articles"), urls_to_retry(con))
+
+
+@task(cache_policy=NO_CACHE)
+def read_validators(warehouse: Path, urls: list[str]) -> dict[str, Validators]:
+    """ETag / Last-Modified of the URLs' last complete answers, for conditional requests."""
+    if not warehouse.exists() or not urls:
+        return {}
+    with connect(warehouse, read_only=True) as con:
+        return {
+            url: Validators(etag, modified)
+            for url, (etag, modified) in last_validators(con, urls).items()
+        }
+
+
+def archive_requests(
+    settings: Settings, run_id: str, logged: list[LoggedFetch]
+) -> list[LoggedFetch]:
+    """Keep every answer in the run's WARC archive; return the requests with their WARC location."""
+    with RawArchive(settings.raw_dir) as archive:
+        return archived(archive, run_id, logged)
+
+
+def start_archive_run(settings: Settings, run_id: str, started_at: datetime) -> None:
+    """Open the run in the archive (its `warcinfo` record carries the run's start time)."""
+    with RawArchive(settings.raw_dir) as archive:
+        archive.start_run(run_id, started_at, settings.base_url)
+
+
+@task(cache_policy=NO_CACHE)
+def shape_tables(
+    run_id: str, found: Discovery, parsed: Parsed, now: datetime
+) -> dict[str, pl.DataFrame]:
+    """One frame per warehouse table, plus `article_pages` for the layout checks."""
+    return batch_frames(run_id, found, parsed, now)
+
+
+@task(cache_policy=NO_CACHE)
+def gate(
+    frames: dict[str, pl.DataFrame],
+    settings: Settings,
+    run_id: str,
+    now: datetime,
+    feed_pages_read: int,
+) -> dict[str, pl.DataFrame]:
+    """Run the suites; publish their outcome; quarantine failing rows or refuse the whole batch."""
+    logger = get_run_logger()
+    checker = shared_gate(settings.data_docs_dir)
+    try:
+        report = checker.run(frames, gate_parameters(settings.base_url, now, feed_pages_read))
+    except GateBlocked as blocked:
+        _publish(blocked.report, settings)
+        logger.error("%s", blocked)
+        raise
+    _publish(report, settings)
+    for check in report.warnings:
+        logger.warning(
+            "check %s: %d of %d rows unexpected", check.label, check.unexpected, check.rows
+        )
+    held = [(q.table, q.record, q.reasons) for q in report.quarantined]
+    passed = dict(report.passed)
+    passed["quarantine"] = pl.concat([frames["quarantine"], quarantine(run_id, now, held)])
+    logger.info("quality gate: %d rows quarantined, %d warnings", len(held), len(report.warnings))
+    return passed
+
+
+def _publish(report: GateReport, settings: Settings) -> None:
+    create_table_artifact(
+        key="quality-gate",
+        table=report.summary_rows(),
+        description=f"Great Expectations checks of this batch; Data Docs: {settings.data_docs_dir / 'index.html'}",
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def load(
+    warehouse: Path, run_id: str, frames: dict[str, pl.DataFrame], started_at: datetime
+) -> LoadResult:
+    """Write the batch in one transaction, then refresh the full-text index."""
+    with connect(warehouse) as con:
+        result = load_batch(
+            con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC)
+        )
+        ensure_search_index(con, articles_changed=frames["articles"].height > 0)
+        return result
