@@ -53,6 +53,16 @@ def _parser() -> argparse.ArgumentParser:
             default=interval,
             help=f"seconds between two requests to the site (default {interval})",
         )
+    again = commands.add_parser(
+        "reparse", help="rebuild every table from the raw WARC archive, no network"
+    )
+    again.add_argument(
+        "--since", type=date.fromisoformat, help="only runs started on or after this date"
+    )
+    again.add_argument(
+        "--raw", type=Path, help="the archive folder (default: raw/ beside the warehouse)"
+    )
+    _warehouse_option(again)
     search = commands.add_parser("search", help="full-text search (BM25 over title, lead and body)")
     search.add_argument("query")
     search.add_argument("--since", type=date.fromisoformat, help="Kyiv date, YYYY-MM-DD")
@@ -120,6 +130,18 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reparse(args: argparse.Namespace) -> int:
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from flows.reparse import reparse
+
+    raw = args.raw or args.warehouse.parent / "raw"
+    results = reparse(warehouse=str(args.warehouse), raw_dir=str(raw), since=args.since)
+    print(f"Replayed {len(results)} runs from {raw} into {args.warehouse}")
+    _print_summary(args.warehouse)
+    return 0
+
+
 def _read(args: argparse.Namespace) -> int:
     """The commands that read an existing warehouse."""
     from warehouse.db import connect
@@ -169,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command in ("run", "demo"):
         return _ingest(args)
+    if args.command == "reparse":
+        return _reparse(args)
     return _read(args)
 
 

@@ -1,0 +1,143 @@
+"""The crawler over runs: an edited article keeps its revision, every answer is in the WARC archive,
+and `reparse` rebuilds the same warehouse from the archive alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from flows.cli import main
+from flows.ingest import ingest
+from flows.reparse import reparse
+from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
+from tests.snapshot import page_bytes
+
+KHARKIV = (
+    "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"
+)
+OLD_LEAD = b"damaging a school, a supermarket and several high-rise buildings."
+NEW_LEAD = b"damaging a school, a supermarket, a kindergarten and several high-rise buildings."
+TABLES = (
+    "articles", "article_tags", "article_related", "article_revisions", "feed_items", "feed_observations",
+    "headline_sources", "fetch_log", "quarantine",
+)  # fmt: skip
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        return con.execute(sql).fetchall()
+
+
+def _edited_site() -> dict[str, Response]:
+    """Kharkiv's article edited, and the feed showing it Updated at 11:58."""
+    feed = (SNAPSHOT_DIR / "news.html").read_bytes()
+    row = feed.index(f"/{KHARKIV}".encode())
+    time_at = feed.index(b'<div class="main_time">11:40</div>', row)
+    edited_row = b'<div class="main_time">11:58</div>\n<div class="mark-block">Updated</div>'
+    feed = (
+        feed[:time_at] + edited_row + feed[time_at + len(b'<div class="main_time">11:40</div>') :]
+    )
+    page = page_bytes(KHARKIV).replace(OLD_LEAD, NEW_LEAD)
+    assert NEW_LEAD in page
+    return {"/news": Response(200, feed), f"/{KHARKIV}": Response(200, page)}
+
+
+@pytest.fixture(scope="module")
+def three_runs(
+    prefect_harness: None, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path, list[list[str]]]:
+    """Run 1 on the snapshot; run 2 after Kharkiv's article was edited; run 3 with nothing new."""
+    warehouse = tmp_path_factory.mktemp("crawler") / "newsflow.duckdb"
+    requests = []
+    with SnapshotServer() as server:
+        ingest(
+            base_url=server.base_url,
+            warehouse=str(warehouse),
+            lookback_days=3650,
+            min_interval_s=0.0,
+        )
+        base = server.base_url
+        requests.append(server.requests)
+    for _ in range(2):
+        with SnapshotServer(port=int(base.rsplit(":", 1)[1]), overrides=_edited_site()) as server:
+            ingest(
+                base_url=server.base_url,
+                warehouse=str(warehouse),
+                lookback_days=3650,
+                min_interval_s=0.0,
+            )
+            requests.append(server.requests)
+    return base, warehouse, requests
+
+
+def test_only_what_changed_is_fetched(three_runs: tuple[str, Path, list[list[str]]]) -> None:
+    _, _, requests = three_runs
+    assert len(requests[0]) == 28
+    assert requests[1] == ["/robots.txt", "/news", "/rss", "/sitemap.xml", f"/{KHARKIV}"]
+    assert requests[2] == ["/robots.txt", "/news", "/rss", "/sitemap.xml"]
+
+
+def test_an_edited_article_keeps_its_revision(
+    three_runs: tuple[str, Path, list[list[str]]],
+) -> None:
+    base, warehouse, _ = three_runs
+    url = f"{base}/{KHARKIV}"
+    revisions = _rows(
+        warehouse, f"SELECT lead, content_hash FROM article_revisions WHERE url = '{url}'"
+    )
+    current = _rows(
+        warehouse,
+        f"SELECT lead, content_hash, first_seen_at < fetched_at FROM articles WHERE url = '{url}'",
+    )
+    assert len(revisions) == 1
+    assert str(revisions[0][0]).endswith(OLD_LEAD.decode())
+    assert str(current[0][0]).endswith(NEW_LEAD.decode())
+    assert current[0][1] != revisions[0][1]
+    assert current[0][2] is True
+    assert _rows(warehouse, "SELECT count(*) FROM article_revisions") == [(1,)]
+    assert (
+        _rows(warehouse, f"SELECT badge, published_at FROM feed_items WHERE url = '{url}'")[0][0]
+        == "Updated"
+    )
+
+
+def test_every_request_is_in_the_archive(three_runs: tuple[str, Path, list[list[str]]]) -> None:
+    _, warehouse, _ = three_runs
+    log = _rows(
+        warehouse, "SELECT url, status, warc_file, warc_offset FROM fetch_log ORDER BY requested_at"
+    )
+    assert len(log) == 28 + 5 + 4
+    raw = warehouse.parent / "raw"
+    for url, status, file, offset in log:
+        with (raw / str(file)).open("rb") as stream:
+            stream.seek(int(str(offset)))
+            record = next(iter(ArchiveIterator(stream)))
+            assert record.rec_headers.get_header("WARC-Target-URI") == url
+            assert int(record.http_headers.get_statuscode()) == status
+
+
+def test_reparse_rebuilds_the_same_warehouse(
+    three_runs: tuple[str, Path, list[list[str]]], tmp_path: Path
+) -> None:
+    _, warehouse, _ = three_runs
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    results = reparse(warehouse=str(rebuilt), raw_dir=str(warehouse.parent / "raw"))
+    assert len(results) == 3
+    for table in TABLES:
+        original = _rows(warehouse, f"SELECT * FROM {table} ORDER BY ALL")
+        assert _rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == original, table
+    assert _rows(
+        rebuilt,
+        "SELECT run_id, started_at, rows_in, rows_loaded, rows_quarantined, state FROM load_runs ORDER BY ALL",
+    ) == _rows(
+        warehouse,
+        "SELECT run_id, started_at, rows_in, rows_loaded, rows_quarantined, state FROM load_runs ORDER BY ALL",
+    )
+    # The CLI does the same.
+    again = tmp_path / "cli.duckdb"
+    assert main(["reparse", "--warehouse", str(again), "--raw", str(warehouse.parent / "raw")]) == 0
+    assert _rows(again, "SELECT count(*) FROM articles") == [(21,)]
