@@ -130,6 +130,29 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backfill(args: argparse.Namespace) -> int:
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from flows.backfill import backfill
+
+    result = backfill(
+        since=args.since,
+        until=args.until,
+        base_url=args.base_url,
+        warehouse=str(args.warehouse),
+        batch_size=args.batch_size,
+        max_batches=args.max_batches,
+        min_interval_s=args.min_interval,
+    )
+    left = (
+        f"{result.queued_left} articles still queued: run it again to go on"
+        if result.queued_left
+        else "done"
+    )
+    print(f"Backfill: {result.batches} batches, {result.articles_loaded} articles loaded; {left}")
+    return 0
+
+
 def _reparse(args: argparse.Namespace) -> int:
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
@@ -193,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         return _ingest(args)
     if args.command == "reparse":
         return _reparse(args)
+    if args.command == "backfill":
+        return _backfill(args)
     return _read(args)
 
 

@@ -44,7 +44,7 @@ def replay(run: ArchivedRun) -> tuple[Discovery, Parsed]:
         elif kind == "rss":
             found.add_rss(fetched)
         elif kind == "sitemap":
-            found.add_sitemap(fetched, run.site_url, today, lookback_days=0)
+            found.add_sitemap(fetched, run.site_url, today, today)
         else:
             found.log(fetched, kind)
         found.requests[-1] = replace(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -140,12 +142,16 @@ def _publish(report: GateReport, settings: Settings) -> None:
 
 @task(cache_policy=NO_CACHE)
 def load(
-    warehouse: Path, run_id: str, frames: dict[str, pl.DataFrame], started_at: datetime
+    warehouse: Path,
+    run_id: str,
+    frames: dict[str, pl.DataFrame],
+    started_at: datetime,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> LoadResult:
-    """Write the batch in one transaction, then refresh the full-text index."""
+    """Write the batch in one transaction (with `also`), then refresh the full-text index."""
     with connect(warehouse) as con:
         result = load_batch(
-            con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC)
+            con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC), also=also
         )
         ensure_search_index(con, articles_changed=frames["articles"].height > 0)
         return result

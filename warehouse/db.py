@@ -5,10 +5,10 @@ Only this package writes DuckDB.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -129,8 +129,12 @@ def load_batch(
     *,
     started_at: datetime,
     finished_at: datetime,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> LoadResult:
-    """Write one run's frames in a single transaction: all of it lands, or none of it."""
+    """Write one run's frames in a single transaction: all of it lands, or none of it.
+
+    `also` writes more in the same transaction (a backfill's progress lands with its batch).
+    """
     for name, schema in TABLES.items():
         if name not in frames:
             raise KeyError(f"load_batch: the batch has no {name!r} frame")
@@ -175,6 +179,8 @@ def load_batch(
             "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, 'loaded')",
             [run_id, started_at, finished_at, rows_in, rows_loaded, rows_quarantined],
         )
+        if also is not None:
+            also(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -233,3 +239,57 @@ def last_validators(
         [urls],
     ).fetchall()
     return {url: (etag, modified) for url, etag, modified in rows if etag or modified}
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillState:
+    """How far a backfill of a window has got, and what it still has to load."""
+
+    since: date
+    until: date
+    next_page: int
+    feed_done: bool
+    sitemap_done: bool
+    queued: list[str]
+
+
+def backfill_state(con: duckdb.DuckDBPyConnection, since: date, until: date) -> BackfillState:
+    """The saved progress of a window (a fresh start when there is none); queued URLs in order."""
+    row = con.execute(
+        "SELECT next_page, feed_done, sitemap_done FROM backfill_progress WHERE since = ? AND until = ?",
+        [since, until],
+    ).fetchone()
+    queued = [
+        r[0]
+        for r in con.execute(
+            "SELECT url FROM backfill_queue WHERE since = ? AND until = ? AND url NOT IN (SELECT url FROM articles) ORDER BY url",
+            [since, until],
+        ).fetchall()
+    ]
+    if row is None:
+        return BackfillState(since, until, 1, False, False, queued)
+    return BackfillState(since, until, int(row[0]), bool(row[1]), bool(row[2]), queued)
+
+
+def save_backfill_state(
+    state: BackfillState, add: list[str], done: list[str]
+) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """A writer (for `load_batch(also=…)`) that saves progress, queues `add` and clears `done`."""
+
+    def write(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(
+            "INSERT OR REPLACE INTO backfill_progress VALUES (?, ?, ?, ?, ?, now())",
+            [state.since, state.until, state.next_page, state.feed_done, state.sitemap_done],
+        )
+        for url in add:
+            con.execute(
+                "INSERT OR IGNORE INTO backfill_queue VALUES (?, ?, ?)",
+                [state.since, state.until, url],
+            )
+        if done:
+            con.execute(
+                "DELETE FROM backfill_queue WHERE since = ? AND until = ? AND url IN (SELECT unnest(?))",
+                [state.since, state.until, done],
+            )
+
+    return write

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from sources.espreso.discover import (
     FEED_PATH,
     RSS_PATH,
     SITEMAP_PATH,
+    feed_page_url,
     has_new_rows,
     news_sitemaps,
-    recent_sitemap_urls,
     site_page,
+    sitemap_urls_between,
+    walked_past,
 )
 from sources.espreso.parse import (
     ArticleParse,
@@ -68,10 +70,9 @@ class Discovery:
         self.log(fetched, "rss", _problems(problems))
         self.listed_urls.extend(links)
 
-    def add_sitemap(
-        self, fetched: Fetched, site_url: str, today: date, lookback_days: int
-    ) -> list[str]:
-        """A sitemap's answer: recent URLs are listed; an index returns its news sitemaps to read."""
+    def add_sitemap(self, fetched: Fetched, site_url: str, since: date, until: date) -> list[str]:
+        """A sitemap's answer: URLs modified within [since, until] are listed; an index returns
+        its news sitemaps to read."""
         if not fetched.ok:
             self.log(fetched, "sitemap")
             return []
@@ -79,7 +80,7 @@ class Discovery:
         self.log(fetched, "sitemap", _problems(sitemap.problems))
         if sitemap.is_index:
             return news_sitemaps(sitemap.entries, site_url)
-        self.listed_urls.extend(recent_sitemap_urls(sitemap.entries, today, lookback_days))
+        self.listed_urls.extend(sitemap_urls_between(sitemap.entries, since, until))
         return []
 
 
@@ -120,13 +121,39 @@ async def discover(
     await read_feed(client, found, pages, known_feed_urls)
     rss = site_page(client.site_url, RSS_PATH)
     found.add_rss(await client.fetch(rss, known.get(rss)))
+    await read_sitemaps(client, found, today - timedelta(days=lookback_days), today, known)
+    return found
+
+
+async def read_sitemaps(
+    client: SiteClient,
+    found: Discovery,
+    since: date,
+    until: date,
+    validators: Mapping[str, Validators] | None = None,
+) -> None:
+    """The sitemap index, then its news sitemaps; lists the URLs modified within [since, until]."""
+    known = validators or {}
     index = site_page(client.site_url, SITEMAP_PATH)
     children = found.add_sitemap(
-        await client.fetch(index, known.get(index)), client.site_url, today, lookback_days
+        await client.fetch(index, known.get(index)), client.site_url, since, until
     )
     for child in await client.fetch_all(children, known):
-        found.add_sitemap(child, client.site_url, today, lookback_days)
-    return found
+        found.add_sitemap(child, client.site_url, since, until)
+
+
+async def walk_feed(
+    client: SiteClient, found: Discovery, first_page: int, pages: int, since: date
+) -> tuple[int, bool]:
+    """Read feed pages from `first_page`, at most `pages`; return the next page to read and whether
+    the walk is done (a page ended before `since`, or the feed ended)."""
+    page = first_page
+    for _ in range(pages):
+        tape = found.add_feed(await client.fetch(feed_page_url(client.site_url, page)))
+        page += 1
+        if tape is None or walked_past(tape.rows, since) or tape.next_page_url is None:
+            return page, True
+    return page, False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from sources.espreso.dates import KYIV
 from sources.espreso.parse import SitemapEntry, TapeRow, canonical_url
 from sources.http import is_on_site
 
@@ -42,14 +43,6 @@ def news_sitemaps(index: Iterable[SitemapEntry], site_url: str) -> list[str]:
     ]
 
 
-def recent_sitemap_urls(
-    entries: Iterable[SitemapEntry], today: date, lookback_days: int
-) -> list[str]:
-    """Sitemap URLs whose `lastmod` is within `lookback_days` of `today` (Kyiv dates)."""
-    since = today - timedelta(days=lookback_days)
-    return [entry.loc for entry in entries if entry.lastmod is not None and entry.lastmod >= since]
-
-
 def row_state(row: TapeRow) -> tuple[str, str | None, datetime | None]:
     """What the feed shows of a story: headline, badge, time. A change means it moved or was updated."""
     return row.title, row.badge, row.published_at
@@ -77,3 +70,29 @@ def article_candidates(
         if clean not in known_article_urls:
             wanted[clean] = None
     return [url for url in wanted if is_article_url(url, site_url)]
+
+
+def feed_page_url(site_url: str, page: int) -> str:
+    """The feed's page N: `/news`, then `/news?page=N`."""
+    return site_page(site_url, FEED_PATH if page == 1 else f"{FEED_PATH}?page={page}")
+
+
+def in_window(instant: datetime | None, since: date, until: date) -> bool:
+    """True when an instant's Kyiv date is within [since, until]."""
+    return instant is not None and since <= instant.astimezone(KYIV).date() <= until
+
+
+def rows_in_window(rows: Iterable[TapeRow], since: date, until: date) -> list[str]:
+    """URLs of the feed rows published within the window."""
+    return [row.url for row in rows if in_window(row.published_at, since, until)]
+
+
+def walked_past(rows: Sequence[TapeRow], since: date) -> bool:
+    """True when a feed page ends before the window: older pages hold nothing for it."""
+    dated = [row.published_at for row in rows if row.published_at is not None]
+    return not dated or min(dated).astimezone(KYIV).date() < since
+
+
+def sitemap_urls_between(entries: Iterable[SitemapEntry], since: date, until: date) -> list[str]:
+    """Sitemap URLs whose `lastmod` falls within [since, until]."""
+    return [e.loc for e in entries if e.lastmod is not None and since <= e.lastmod <= until]

@@ -9,7 +9,9 @@ from sources.espreso.discover import (
     has_new_rows,
     is_article_url,
     news_sitemaps,
-    recent_sitemap_urls,
+    rows_in_window,
+    sitemap_urls_between,
+    walked_past,
 )
 from sources.espreso.parse import SitemapEntry, TapeRow
 
@@ -79,8 +81,22 @@ def test_sitemap_lookback_is_inclusive_in_kyiv_days() -> None:
         SitemapEntry(f"{SITE}/d3", date(2025, 10, 24)),
         SitemapEntry(f"{SITE}/undated", None),
     ]
-    assert recent_sitemap_urls(entries, date(2025, 10, 27), 2) == [f"{SITE}/d0", f"{SITE}/d2"]
-    assert recent_sitemap_urls(entries, date(2025, 10, 27), 0) == [f"{SITE}/d0"]
+    assert sitemap_urls_between(entries, date(2025, 10, 25), date(2025, 10, 27)) == [
+        f"{SITE}/d0",
+        f"{SITE}/d2",
+    ]
+    assert sitemap_urls_between(entries, date(2025, 10, 27), date(2025, 10, 27)) == [f"{SITE}/d0"]
+    assert sitemap_urls_between(entries, date(2025, 10, 24), date(2025, 10, 24)) == [f"{SITE}/d3"]
+
+
+def test_backfill_window_in_kyiv_days() -> None:
+    # 21:30 UTC on 26 October is 23:30 in Kyiv (still the 26th); 22:30 UTC is already the 27th.
+    late = TapeRow(0, f"{SITE}/late", "t", None, None, datetime(2025, 10, 26, 21, 30, tzinfo=UTC))
+    later = TapeRow(1, f"{SITE}/later", "t", None, None, datetime(2025, 10, 26, 22, 30, tzinfo=UTC))
+    assert rows_in_window([late, later], date(2025, 10, 26), date(2025, 10, 26)) == [f"{SITE}/late"]
+    assert not walked_past([late, later], date(2025, 10, 26))
+    assert walked_past([late, later], date(2025, 10, 27))
+    assert walked_past([], date(2025, 10, 27))
 
 
 def test_only_news_sitemaps_on_site_are_followed() -> None:

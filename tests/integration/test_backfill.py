@@ -1,0 +1,61 @@
+"""`backfill` walks the feed and sitemaps back to a date and loads what it found in batches; stopped
+half-way, the next call goes on from where it stopped instead of starting over."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from flows.backfill import BackfillResult, backfill
+from sources.snapshot_server import SnapshotServer
+from tests.snapshot import ARTICLES
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_backfill_resumes_where_it_stopped(prefect_harness: None, tmp_path: Path) -> None:
+    warehouse = tmp_path / "newsflow.duckdb"
+    window = [a["slug"] for a in ARTICLES if "2025-10-25" <= a["kyiv_date"] <= "2025-10-26"]
+    assert len(window) == 14
+    options = dict(
+        since=date(2025, 10, 25),
+        until=date(2025, 10, 26),
+        warehouse=str(warehouse),
+        batch_size=5,
+        pages_per_batch=1,
+        min_interval_s=0.0,
+    )
+    with SnapshotServer() as server:
+        # Stopped after four loads: the sitemaps and feed page 1; page 2; page 3 (404: the feed ends); five articles.
+        first = backfill(base_url=server.base_url, max_batches=4, **options)
+        first_requests = list(server.requests)
+        server.seen.clear()
+        second = backfill(base_url=server.base_url, **options)
+        second_requests = list(server.requests)
+    assert first == BackfillResult(batches=4, articles_loaded=5, queued_left=9, feed_done=True)
+    assert first_requests[:9] == [
+        "/robots.txt", "/sitemap.xml", "/sitemap_news_1.xml", "/news",
+        "/robots.txt", "/news?page=2", "/robots.txt", "/news?page=3", "/robots.txt",
+    ]  # fmt: skip
+    assert len(first_requests) == 14
+    # The second call walks nothing again: it fetches the nine queued articles, in two batches.
+    assert second == BackfillResult(batches=2, articles_loaded=9, queued_left=0, feed_done=True)
+    fetched = [p.lstrip("/") for p in second_requests if p != "/robots.txt"]
+    assert len(fetched) == 9
+    assert set(fetched).isdisjoint(p.lstrip("/") for p in first_requests)
+    loaded = {row[0] for row in _rows(warehouse, "SELECT slug FROM articles")}
+    assert loaded == set(window)
+    assert _rows(warehouse, "SELECT count(*) FROM backfill_queue") == [(0,)]
+    assert _rows(warehouse, "SELECT next_page, feed_done, sitemap_done FROM backfill_progress") == [
+        (4, True, True)
+    ]
+    # Nothing outside the window: 27 October and the March and July articles were left alone.
+    assert _rows(
+        warehouse,
+        "SELECT count(*) FROM articles WHERE published_at >= TIMESTAMPTZ '2025-10-26 22:00:00+00'",
+    ) == [(0,)]
