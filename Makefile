@@ -31,6 +31,7 @@ test: setup browser lint ## lint and types, then the whole test suite
 
 bench: setup ## measured figures (printed, and written under bench/results/)
 	$(VENV)/bin/python -m bench.gate
+	$(VENV)/bin/python -m bench.crawler
 
 lint: setup ## ruff (lint and format) and mypy --strict on the packages
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,187 @@
+"""The crawler, measured: fetch throughput with politeness off, the request rate with it on, and the
+cost of a no-change incremental run as the warehouse grows.
+
+Prints a table and writes bench/results/crawler.json. Targets (issue "A crawler the site would
+welcome"): ≥ 80 % of concurrency / latency; never above the configured rate in any 10 s window; a
+no-change run over 10,000 articles under 5 s, not growing with the warehouse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from multiprocessing import Event, Process
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-bench-prefect-"))
+
+from bench.gate import batch
+from sources.http import SiteClient
+from sources.snapshot_server import Response, SnapshotServer
+from warehouse.db import connect, load_batch
+
+RESULTS = Path(__file__).parent / "results"
+PAGE = b"<html><body>" + b"<p>news</p>" * 2000 + b"</body></html>"
+
+
+def _serve(port: int, latency_s: float, ready: Event) -> None:
+    with SnapshotServer(
+        Path(tempfile.mkdtemp()),
+        port=port,
+        overrides={"/page": Response(200, PAGE, delay_s=latency_s)},
+    ):
+        ready.set()
+        time.sleep(3600)
+
+
+def throughput(
+    concurrency: int = 16, latency_s: float = 0.05, requests: int = 800
+) -> dict[str, float]:
+    """Requests per second against a server (in its own process, so it does not share our GIL)
+    that answers every request after `latency_s`."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ready = Event()
+    server = Process(target=_serve, args=(port, latency_s, ready), daemon=True)
+    server.start()
+    ready.wait(30)
+    base = f"http://127.0.0.1:{port}"
+
+    async def run() -> float:
+        async with SiteClient(
+            base,
+            user_agent="newsflow-bench",
+            min_interval_s=0,
+            max_concurrency=concurrency,
+            obey_robots=False,
+        ) as client:
+            await client.fetch(f"{base}/page?warm")
+            started = time.perf_counter()
+            pages = await client.fetch_all([f"{base}/page?n={n}" for n in range(requests)])
+            elapsed = time.perf_counter() - started
+            assert all(p.ok for p in pages)
+            return elapsed
+
+    try:
+        elapsed = asyncio.run(run())
+    finally:
+        server.terminate()
+        server.join()
+    ideal = concurrency / latency_s
+    return {
+        "concurrency": concurrency,
+        "latency_ms": latency_s * 1000,
+        "requests": requests,
+        "per_s": round(requests / elapsed, 1),
+        "ideal_per_s": ideal,
+        "ratio": round(requests / elapsed / ideal, 3),
+    }
+
+
+def politeness(rate_per_s: float = 5.0, requests: int = 60) -> dict[str, float]:
+    """The most requests the server saw in any 10 s window, with a rate limit of `rate_per_s`."""
+    with SnapshotServer(
+        Path(tempfile.mkdtemp()), overrides={"/page": Response(200, PAGE)}
+    ) as server:
+
+        async def run() -> None:
+            async with SiteClient(
+                server.base_url,
+                user_agent="newsflow-bench",
+                min_interval_s=1 / rate_per_s,
+                max_concurrency=8,
+            ) as client:
+                await client.fetch_all([f"{server.base_url}/page?n={n}" for n in range(requests)])
+
+        asyncio.run(run())
+        starts = [s.at for s in server.seen]
+    busiest = max(sum(1 for t in starts if s <= t < s + 10) for s in starts)
+    return {
+        "rate_per_s": rate_per_s,
+        "requests": len(starts),
+        "max_in_10s": busiest,
+        "allowed_in_10s": rate_per_s * 10,
+    }
+
+
+def incremental(sizes: tuple[int, ...] = (1_000, 10_000)) -> list[dict[str, float]]:
+    """Wall time of a no-change `ingest` run (the flow itself, Prefect's server already up)."""
+    from flows.ingest import ingest
+
+    figures = []
+    for size in sizes:
+        folder = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
+        warehouse = folder / "newsflow.duckdb"
+        with SnapshotServer() as server:
+            ingest(
+                base_url=server.base_url,
+                warehouse=str(warehouse),
+                lookback_days=3650,
+                min_interval_s=0.0,
+            )
+            frames = batch(size)
+            now = datetime.now(UTC)
+            with connect(warehouse) as con:
+                load_batch(con, "bench-fill", frames, started_at=now, finished_at=now)
+                articles = con.execute("SELECT count(*) FROM articles").fetchone()
+            times = []
+            for _ in range(3):
+                server.seen.clear()
+                started = time.perf_counter()
+                ingest(
+                    base_url=server.base_url,
+                    warehouse=str(warehouse),
+                    lookback_days=2,
+                    min_interval_s=0.0,
+                )
+                times.append(time.perf_counter() - started)
+                requests = server.requests
+        figures.append(
+            {
+                "articles": articles[0] if articles else 0,
+                "median_s": round(statistics.median(times), 2),
+                "requests": requests,
+            }
+        )
+    return figures
+
+
+def main() -> None:
+    fetch = throughput()
+    polite = politeness()
+    runs = incremental()
+    print(
+        f"Fetch, politeness off: {fetch['per_s']} req/s at concurrency {fetch['concurrency']} and {fetch['latency_ms']:.0f} ms latency "
+        f"= {fetch['ratio']:.0%} of the ideal {fetch['ideal_per_s']:.0f}/s (target ≥ 80 %): {'OK' if fetch['ratio'] >= 0.8 else 'MISSED'}"
+    )
+    print(
+        f"Politeness on, {polite['rate_per_s']:.0f} req/s: at most {polite['max_in_10s']} requests in any 10 s window "
+        f"(allowed {polite['allowed_in_10s']:.0f}): {'OK' if polite['max_in_10s'] <= polite['allowed_in_10s'] else 'MISSED'}"
+    )
+    print(f"{'articles':>9} {'no-change run s':>16}  requests")
+    for r in runs:
+        print(f"{r['articles']:>9} {r['median_s']:>16.2f}  {' '.join(r['requests'])}")
+    biggest = runs[-1]
+    growth = biggest["median_s"] / runs[0]["median_s"]
+    print(
+        f"No-change run over {biggest['articles']} articles: {biggest['median_s']:.2f} s (target < 5 s), "
+        f"{growth:.2f}× the time at {runs[0]['articles']}: {'OK' if biggest['median_s'] < 5 else 'MISSED'}"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "crawler.json").write_text(
+        json.dumps({"fetch": fetch, "politeness": polite, "incremental": runs}, indent=2) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
