@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     max_bytes: int = Field(
         5_000_000, gt=0, description="Response bodies are cut off past this size."
     )
+    warc_max_bytes: int = Field(
+        100_000_000, gt=0, description="A WARC file rotates past this size."
+    )
     attempts: int = Field(4, ge=1, description="Tries per request (timeouts, resets, 429, 5xx).")
     backoff_s: float = Field(
         1.0, ge=0, description="First retry delay; doubles, with jitter, to 60 s."

@@ -85,13 +85,13 @@ def archive_requests(
     settings: Settings, run_id: str, logged: list[LoggedFetch]
 ) -> list[LoggedFetch]:
     """Keep every answer in the run's WARC archive; return the requests with their WARC location."""
-    with RawArchive(settings.raw_dir) as archive:
+    with RawArchive(settings.raw_dir, settings.warc_max_bytes) as archive:
         return archived(archive, run_id, logged)
 
 
 def start_archive_run(settings: Settings, run_id: str, started_at: datetime) -> None:
     """Open the run in the archive (its `warcinfo` record carries the run's start time)."""
-    with RawArchive(settings.raw_dir) as archive:
+    with RawArchive(settings.raw_dir, settings.warc_max_bytes) as archive:
         archive.start_run(run_id, started_at, settings.base_url)
 
 

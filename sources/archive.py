@@ -5,7 +5,7 @@ One `response` record per HTTP answer (status, headers, body as received after c
 at the start of each run. newsflow's own fields (`Newsflow-Run-Id`, `-Kind`, `-Requested-At`, …) make
 each record traceable to its `fetch_log` row and let `reparse` rebuild every table with no network.
 A run appends to the newest file until it passes the size limit; then a new file starts
-(`newsflow-<UTC time>.warc.gz`). Writes take an exclusive lock, so concurrent runs never interleave.
+(`newsflow-<UTC time>-<n>.warc.gz`). Writes take an exclusive lock, so concurrent runs never interleave.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class RawArchive:
             if existing and existing[-1].stat().st_size < self.max_file_bytes:
                 path = existing[-1]
             else:
-                path = self.folder / f"newsflow-{now:%Y%m%dT%H%M%S%f}.warc.gz"
+                path = self.folder / f"newsflow-{now:%Y%m%dT%H%M%S%f}-{len(existing):06d}.warc.gz"
             self._name = path.name
             self._file = path.open("ab")
             self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 from pathlib import Path
 from typing import Any
 
@@ -285,3 +286,33 @@ def test_user_agent_is_sent_on_every_request(site: Path) -> None:
     with SnapshotServer(site) as server:
         _fetch(server, "/target")
         assert server.user_agents == [UA, UA]
+
+
+def test_warc_files_rotate_by_size(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from sources.archive import RawArchive, read_runs, warc_files
+
+    started = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
+    # Incompressible bodies, so each gzipped record really takes about 40 KB.
+    pages = [
+        Fetched(
+            f"http://x/{n}",
+            started,
+            200,
+            random.Random(n).randbytes(40_000),
+            None,
+            3,
+            None,
+            f"http://x/{n}",
+        )
+        for n in range(5)
+    ]
+    with RawArchive(tmp_path, max_file_bytes=50_000) as archive:
+        archive.start_run("run-1", started, "http://x")
+        where = [archive.write(page, run_id="run-1", kind="article") for page in pages]
+    assert len(warc_files(tmp_path)) == len({w.file for w in where}) >= 3
+    runs = list(read_runs(tmp_path))
+    assert [r.run_id for r in runs] == ["run-1"]
+    assert [(f.url, f.body) for f, _, _ in runs[0].requests] == [(p.url, p.body) for p in pages]
+    assert [loc for _, _, loc in runs[0].requests] == where
