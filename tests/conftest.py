@@ -38,3 +38,18 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def snapshot_run(
+    prefect_harness: None, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    """One ingest run over the whole snapshot, shared by the tests that only read its warehouse:
+    (the server's base URL, the warehouse file)."""
+    from sources.snapshot_server import SnapshotServer
+    from tests.snapshot import ingest_snapshot
+
+    warehouse = tmp_path_factory.mktemp("snapshot-run") / "newsflow.duckdb"
+    with SnapshotServer() as server:
+        ingest_snapshot(server.base_url, warehouse)
+        return server.base_url, warehouse

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from sources.espreso.dates import kyiv_to_utc
 from sources.snapshot_server import SNAPSHOT_DIR
 
@@ -30,3 +32,18 @@ def kyiv_instant(item: dict[str, Any]) -> datetime:
 def iso_utc(value: str | None) -> datetime | None:
     """An ISO instant with offset, in UTC."""
     return datetime.fromisoformat(value).astimezone(UTC) if value else None
+
+
+def rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of a query on a warehouse file, opened read-only, instants in UTC."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        return con.execute(sql).fetchall()
+
+
+def ingest_snapshot(base_url: str, warehouse: Path, **options: Any) -> Any:
+    """The ingest flow against a snapshot server: whole sitemap, no pause between requests."""
+    from flows.ingest import ingest
+
+    settings: dict[str, Any] = {"lookback_days": 3650, "min_interval_s": 0.0, **options}
+    return ingest(base_url=base_url, warehouse=str(warehouse), **settings)

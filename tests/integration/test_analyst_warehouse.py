@@ -9,8 +9,6 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from flows.ingest import ingest
-from sources.snapshot_server import SnapshotServer
 from warehouse.db import connect
 from warehouse.search import search
 
@@ -19,17 +17,9 @@ KOVALENKO = "russia-ukraine-war-russia-is-stockpiling-missiles-for-a-massive-win
 MINERALS = "economics-ukraine-and-us-resume-talks-on-minerals-deal-after-new-draft-from-washington"
 
 
-@pytest.fixture(scope="module")
-def built(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    warehouse = tmp_path_factory.mktemp("analyst") / "newsflow.duckdb"
-    with SnapshotServer() as server:
-        ingest(
-            base_url=server.base_url,
-            warehouse=str(warehouse),
-            lookback_days=3650,
-            min_interval_s=0.0,
-        )
-        return server.base_url, warehouse
+@pytest.fixture
+def built(snapshot_run: tuple[str, Path]) -> tuple[str, Path]:
+    return snapshot_run
 
 
 def _q(warehouse: Path, sql: str, base: str = "") -> list[tuple[object, ...]]:

@@ -6,16 +6,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from flows.backfill import BackfillResult, backfill
 from sources.snapshot_server import SnapshotServer
-from tests.snapshot import ARTICLES
-
-
-def _rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
+from tests.snapshot import ARTICLES, rows
 
 
 def test_backfill_resumes_where_it_stopped(prefect_harness: None, tmp_path: Path) -> None:
@@ -48,14 +41,14 @@ def test_backfill_resumes_where_it_stopped(prefect_harness: None, tmp_path: Path
     fetched = [p.lstrip("/") for p in second_requests if p != "/robots.txt"]
     assert len(fetched) == 9
     assert set(fetched).isdisjoint(p.lstrip("/") for p in first_requests)
-    loaded = {row[0] for row in _rows(warehouse, "SELECT slug FROM articles")}
+    loaded = {row[0] for row in rows(warehouse, "SELECT slug FROM articles")}
     assert loaded == set(window)
-    assert _rows(warehouse, "SELECT count(*) FROM backfill_queue") == [(0,)]
-    assert _rows(warehouse, "SELECT next_page, feed_done, sitemap_done FROM backfill_progress") == [
+    assert rows(warehouse, "SELECT count(*) FROM backfill_queue") == [(0,)]
+    assert rows(warehouse, "SELECT next_page, feed_done, sitemap_done FROM backfill_progress") == [
         (4, True, True)
     ]
     # Nothing outside the window: 27 October and the March and July articles were left alone.
-    assert _rows(
+    assert rows(
         warehouse,
         "SELECT count(*) FROM articles WHERE published_at >= TIMESTAMPTZ '2025-10-26 22:00:00+00'",
     ) == [(0,)]

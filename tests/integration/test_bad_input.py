@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from flows.ingest import ingest
 from sources.snapshot_server import Response, SnapshotServer
-from tests.snapshot import page_bytes
+from tests.snapshot import page_bytes, rows
 
 KHERSON = "russia-ukraine-war-russians-shelled-kherson-37-times-in-one-day-two-killed"
 DENMARK = "world-about-ukraine-denmark-to-host-first-ukrainian-arms-factory-abroad"
@@ -59,11 +58,6 @@ def _warc_body(path: Path, offset: int) -> bytes:
         return body
 
 
-def _rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
 def test_bad_pages_are_recorded_and_retried(
     prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,8 +80,8 @@ def test_bad_pages_are_recorded_and_retried(
         )
         base = server.base_url
 
-    assert _rows(warehouse, "SELECT count(*) FROM articles") == [(17,)]
-    errors = dict(_rows(warehouse, "SELECT url, error FROM fetch_log WHERE error IS NOT NULL"))
+    assert rows(warehouse, "SELECT count(*) FROM articles") == [(17,)]
+    errors = dict(rows(warehouse, "SELECT url, error FROM fetch_log WHERE error IS NOT NULL"))
     assert errors == {
         f"{base}/{KHERSON}": "HTTP 500 (after 4 attempts)",
         f"{base}/{DENMARK}": "empty body",
@@ -96,16 +90,16 @@ def test_bad_pages_are_recorded_and_retried(
         "no publication date (div.news__author_date__date/__time, JSON-LD datePublished)",
         f"{base}/{ISW}": "parse: page is not valid UTF-8 and declares no usable charset",
     }
-    assert _rows(warehouse, f"SELECT title FROM articles WHERE slug = '{POKROVA}'") == [
+    assert rows(warehouse, f"SELECT title FROM articles WHERE slug = '{POKROVA}'") == [
         ("Система «Покрова» на FM",)
     ]
-    isw_body = _rows(warehouse, f"SELECT body_text FROM articles WHERE slug = '{ISW}'")[0][0]
+    isw_body = rows(warehouse, f"SELECT body_text FROM articles WHERE slug = '{ISW}'")[0][0]
     assert isinstance(isw_body, str) and isw_body.startswith(
         "Invalid \ufffd\ufffd bytes\n\nThis is stated in the ISW report of October 25."
     )
 
     # Every answer is in the WARC archive, findable from fetch_log.
-    kept = _rows(
+    kept = rows(
         warehouse,
         f"SELECT url, warc_file, warc_offset FROM fetch_log WHERE url IN ('{base}/{KHERSON}', '{base}/{ENERGY}', '{base}/{KUPIANSK}', '{base}/{DENMARK}')",
     )
@@ -134,4 +128,4 @@ def test_bad_pages_are_recorded_and_retried(
             and p not in ("/news", "/rss", "/robots.txt", "/sitemap.xml", "/sitemap_news_1.xml")
         )
     assert fetched_articles == sorted([KHERSON, DENMARK, ENERGY, KUPIANSK])
-    assert _rows(warehouse, "SELECT count(*) FROM articles") == [(21,)]
+    assert rows(warehouse, "SELECT count(*) FROM articles") == [(21,)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
@@ -13,7 +12,7 @@ from flows.cli import main
 from flows.ingest import ingest
 from flows.reparse import reparse
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import page_bytes
+from tests.snapshot import page_bytes, rows
 
 KHARKIV = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"
@@ -24,12 +23,6 @@ TABLES = (
     "articles", "article_tags", "article_related", "article_revisions", "feed_items", "feed_observations",
     "headline_sources", "fetch_log", "quarantine",
 )  # fmt: skip
-
-
-def _rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        return con.execute(sql).fetchall()
 
 
 def _edited_site() -> dict[str, Response]:
@@ -86,10 +79,10 @@ def test_an_edited_article_keeps_its_revision(
 ) -> None:
     base, warehouse, _ = three_runs
     url = f"{base}/{KHARKIV}"
-    revisions = _rows(
+    revisions = rows(
         warehouse, f"SELECT lead, content_hash FROM article_revisions WHERE url = '{url}'"
     )
-    current = _rows(
+    current = rows(
         warehouse,
         f"SELECT lead, content_hash, first_seen_at < fetched_at FROM articles WHERE url = '{url}'",
     )
@@ -98,16 +91,16 @@ def test_an_edited_article_keeps_its_revision(
     assert str(current[0][0]).endswith(NEW_LEAD.decode())
     assert current[0][1] != revisions[0][1]
     assert current[0][2] is True
-    assert _rows(warehouse, "SELECT count(*) FROM article_revisions") == [(1,)]
+    assert rows(warehouse, "SELECT count(*) FROM article_revisions") == [(1,)]
     assert (
-        _rows(warehouse, f"SELECT badge, published_at FROM feed_items WHERE url = '{url}'")[0][0]
+        rows(warehouse, f"SELECT badge, published_at FROM feed_items WHERE url = '{url}'")[0][0]
         == "Updated"
     )
 
 
 def test_every_request_is_in_the_archive(three_runs: tuple[str, Path, list[list[str]]]) -> None:
     _, warehouse, _ = three_runs
-    log = _rows(
+    log = rows(
         warehouse, "SELECT url, status, warc_file, warc_offset FROM fetch_log ORDER BY requested_at"
     )
     assert len(log) == 28 + 5 + 4
@@ -128,16 +121,16 @@ def test_reparse_rebuilds_the_same_warehouse(
     results = reparse(warehouse=str(rebuilt), raw_dir=str(warehouse.parent / "raw"))
     assert len(results) == 3
     for table in TABLES:
-        original = _rows(warehouse, f"SELECT * FROM {table} ORDER BY ALL")
-        assert _rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == original, table
-    assert _rows(
+        original = rows(warehouse, f"SELECT * FROM {table} ORDER BY ALL")
+        assert rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == original, table
+    assert rows(
         rebuilt,
         "SELECT run_id, started_at, rows_in, rows_loaded, rows_quarantined, state FROM load_runs ORDER BY ALL",
-    ) == _rows(
+    ) == rows(
         warehouse,
         "SELECT run_id, started_at, rows_in, rows_loaded, rows_quarantined, state FROM load_runs ORDER BY ALL",
     )
     # The CLI does the same.
     again = tmp_path / "cli.duckdb"
     assert main(["reparse", "--warehouse", str(again), "--raw", str(warehouse.parent / "raw")]) == 0
-    assert _rows(again, "SELECT count(*) FROM articles") == [(21,)]
+    assert rows(again, "SELECT count(*) FROM articles") == [(21,)]

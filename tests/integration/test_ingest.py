@@ -10,7 +10,7 @@ import pytest
 
 from flows.ingest import ingest
 from sources.snapshot_server import SnapshotServer
-from tests.snapshot import ARTICLES
+from tests.snapshot import ARTICLES, rows
 
 ENTITY_TABLES = ("articles", "article_tags", "article_related", "feed_items")
 
@@ -21,30 +21,21 @@ def _run(base_url: str, warehouse: Path) -> None:
     )
 
 
-def _rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        return con.execute(sql).fetchall()
-
-
 def _table(warehouse: Path, table: str, drop: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall() if c[0] not in drop]
-    return _rows(warehouse, f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL")
+    return rows(warehouse, f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL")
 
 
-@pytest.fixture(scope="module")
-def first_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    warehouse = tmp_path_factory.mktemp("e2e") / "newsflow.duckdb"
-    with SnapshotServer() as server:
-        _run(server.base_url, warehouse)
-        return server.base_url, warehouse
+@pytest.fixture
+def first_run(snapshot_run: tuple[str, Path]) -> tuple[str, Path]:
+    return snapshot_run
 
 
 def test_row_counts(first_run: tuple[str, Path]) -> None:
     _, warehouse = first_run
     counts = {
-        t: _rows(warehouse, f"SELECT count(*) FROM {t}")[0][0]
+        t: rows(warehouse, f"SELECT count(*) FROM {t}")[0][0]
         for t in (*ENTITY_TABLES, "feed_observations", "fetch_log", "load_runs", "quarantine")
     }
     assert counts == {
@@ -63,13 +54,13 @@ def test_row_counts(first_run: tuple[str, Path]) -> None:
 
 def test_article_values(first_run: tuple[str, Path]) -> None:
     base, warehouse = first_run
-    rows = _rows(
+    found = rows(
         warehouse,
         "SELECT url, source, slug, section, badge, title, author, published_at, modified_at, word_count, language "
         "FROM articles WHERE slug IN ('russia-ukraine-war-explosions-reported-in-bryansk-fuel-depot-on-fire', "
         "'world-about-ukraine-denmark-to-host-first-ukrainian-arms-factory-abroad') ORDER BY published_at",
     )
-    assert rows == [
+    assert found == [
         (
             f"{base}/world-about-ukraine-denmark-to-host-first-ukrainian-arms-factory-abroad", "espreso-global",
             "world-about-ukraine-denmark-to-host-first-ukrainian-arms-factory-abroad", "World about Ukraine", None,
@@ -83,7 +74,7 @@ def test_article_values(first_run: tuple[str, Path]) -> None:
             datetime(2025, 10, 25, 22, 30, tzinfo=UTC), datetime(2025, 10, 26, 4, 50, 41, tzinfo=UTC), 58, "en",
         ),
     ]  # fmt: skip
-    badges = _rows(
+    badges = rows(
         warehouse, "SELECT coalesce(badge, '-'), count(*) FROM articles GROUP BY ALL ORDER BY ALL"
     )
     assert badges == [
@@ -95,7 +86,7 @@ def test_article_values(first_run: tuple[str, Path]) -> None:
         ("Review", 1),
         ("Updated", 2),
     ]
-    junk = _rows(
+    junk = rows(
         warehouse,
         "SELECT count(*) FROM articles WHERE body_text LIKE '%list_title%' OR lead LIKE '%client/%'",
     )
@@ -105,7 +96,7 @@ def test_article_values(first_run: tuple[str, Path]) -> None:
 def test_tags_related_and_feed_values(first_run: tuple[str, Path]) -> None:
     base, warehouse = first_run
     kovalenko = f"{base}/russia-ukraine-war-russia-is-stockpiling-missiles-for-a-massive-winter-strike-says-military-expert-kovalenko"
-    assert _rows(
+    assert rows(
         warehouse,
         f"SELECT position, tag, tag_url FROM article_tags WHERE url = '{kovalenko}' ORDER BY position",
     ) == [
@@ -114,7 +105,7 @@ def test_tags_related_and_feed_values(first_run: tuple[str, Path]) -> None:
         (2, "air defense", f"{base}/air-defense"),
         (3, "energy", f"{base}/energy"),
     ]
-    assert _rows(
+    assert rows(
         warehouse,
         f"SELECT position, related_url FROM article_related WHERE url = '{kovalenko}' ORDER BY position",
     ) == [
@@ -125,7 +116,7 @@ def test_tags_related_and_feed_values(first_run: tuple[str, Path]) -> None:
         (1, f"{base}/opinion-why-europes-patience-with-the-kremlin-is-running-out"),
         (2, f"{base}/world-about-ukraine-zelensky-arrives-in-oslo-for-talks-with-nordic-leaders"),
     ]
-    oslo = _rows(
+    oslo = rows(
         warehouse,
         "SELECT title, subtitle, badge, published_at FROM feed_items WHERE url LIKE '%zelensky-arrives-in-oslo%'",
     )
@@ -137,12 +128,12 @@ def test_tags_related_and_feed_values(first_run: tuple[str, Path]) -> None:
             datetime(2025, 10, 27, 7, 10, tzinfo=UTC),
         )
     ]
-    pages = _rows(
+    pages = rows(
         warehouse,
         "SELECT page_url, count(*), min(position), max(position) FROM feed_observations GROUP BY ALL ORDER BY ALL",
     )
     assert pages == [(f"{base}/news", 12, 0, 11), (f"{base}/news?page=2", 6, 0, 5)]
-    top = _rows(
+    top = rows(
         warehouse,
         f"SELECT url FROM feed_observations WHERE page_url = '{base}/news' AND position = 0",
     )
@@ -151,7 +142,7 @@ def test_tags_related_and_feed_values(first_run: tuple[str, Path]) -> None:
             f"{base}/russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children",
         )
     ]
-    log = _rows(
+    log = rows(
         warehouse,
         "SELECT kind, status, error FROM fetch_log WHERE kind <> 'article' ORDER BY requested_at, url",
     )
@@ -167,7 +158,7 @@ def test_tags_related_and_feed_values(first_run: tuple[str, Path]) -> None:
         ],
         key=str,
     )
-    assert _rows(
+    assert rows(
         warehouse,
         "SELECT count(*) FROM fetch_log WHERE kind = 'article' AND status = 200 AND error IS NULL",
     ) == [(21,)]
@@ -194,7 +185,7 @@ def test_second_run_changes_nothing(first_run: tuple[str, Path], tmp_path: Path)
     assert _table(copy, "feed_items", drop=("last_seen_at",)) == [
         row[:-1] for row in before["feed_items"]
     ]
-    assert _rows(copy, "SELECT kind, status FROM fetch_log WHERE run_id = (SELECT run_id FROM load_runs ORDER BY started_at DESC LIMIT 1) ORDER BY requested_at") == [
+    assert rows(copy, "SELECT kind, status FROM fetch_log WHERE run_id = (SELECT run_id FROM load_runs ORDER BY started_at DESC LIMIT 1) ORDER BY requested_at") == [
         ("robots", 200), ("feed", 200), ("rss", 304), ("sitemap", 304),
     ]  # fmt: skip
-    assert _rows(copy, "SELECT count(*), count(DISTINCT run_id) FROM load_runs") == [(2, 2)]
+    assert rows(copy, "SELECT count(*), count(DISTINCT run_id) FROM load_runs") == [(2, 2)]

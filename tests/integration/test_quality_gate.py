@@ -9,24 +9,18 @@ import shutil
 from pathlib import Path
 from uuid import UUID
 
-import duckdb
 import pytest
 
 from expectations.gate import SUITES, suite_json
 from flows.cli import main
 from flows.ingest import ingest
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import MANIFEST, page_bytes
+from tests.snapshot import MANIFEST, page_bytes, rows
 
 KHARKIV = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"
 )
 OSLO = "world-about-ukraine-zelensky-arrives-in-oslo-for-talks-with-nordic-leaders"
-
-
-def _rows(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_bad_rows_are_quarantined_and_listed(
@@ -46,8 +40,8 @@ def test_bad_rows_are_quarantined_and_listed(
             min_interval_s=0.0,
         )
         base = server.base_url
-    assert _rows(warehouse, "SELECT count(*) FROM articles") == [(19,)]
-    held = _rows(
+    assert rows(warehouse, "SELECT count(*) FROM articles") == [(19,)]
+    held = rows(
         warehouse,
         "SELECT table_name, url, reasons FROM v_quarantine ORDER BY table_name, url, reasons",
     )
@@ -61,7 +55,7 @@ def test_bad_rows_are_quarantined_and_listed(
         *[("article_tags", oslo, "articles.row_quarantined")] * 5,
         *[("article_related", oslo, "articles.row_quarantined")] * 2,
     ])  # fmt: skip
-    assert _rows(warehouse, "SELECT rows_quarantined FROM load_runs") == [(15,)]
+    assert rows(warehouse, "SELECT rows_quarantined FROM load_runs") == [(15,)]
     assert main(["quarantine", "--warehouse", str(warehouse), "--limit", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1] == "    articles.no_template_junk_in_lead"
@@ -83,7 +77,7 @@ def test_layout_change_blocks_the_batch(
             base_url=server.base_url, warehouse=str(warehouse), lookback_days=0, min_interval_s=0.0
         )
         port = int(server.base_url.rsplit(":", 1)[1])
-    assert _rows(warehouse, "SELECT count(*) FROM articles") == [(12,)]
+    assert rows(warehouse, "SELECT count(*) FROM articles") == [(12,)]
     before = warehouse.read_bytes()
 
     # The site renames its date element on every page.
@@ -111,14 +105,14 @@ def test_layout_change_blocks_the_batch(
     docs = (tmp_path / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert "validations/article_pages/" in docs
     # The run carries the gate's table: every check, the blocking ones marked.
-    rows = _gate_artifact(state.state_details.flow_run_id)
+    checks = _gate_artifact(state.state_details.flow_run_id)
     blocked = [
         (r["table"], r["check"], r["unexpected_rows"], r["rows"])
-        for r in rows
+        for r in checks
         if r["result"] == "BLOCKED"
     ]
     assert blocked == [("article_pages", "layout_date_line_found", 6, 6)]
-    assert len(rows) == sum(len(suite_json(t)["expectations"]) for t in SUITES)
+    assert len(checks) == sum(len(suite_json(t)["expectations"]) for t in SUITES)
 
 
 def _gate_artifact(flow_run_id: UUID | None) -> list[dict[str, object]]:
@@ -139,6 +133,6 @@ def _gate_artifact(flow_run_id: UUID | None) -> list[dict[str, object]]:
         )
     assert len(artifacts) == 1
     data = artifacts[0].data
-    rows = json.loads(data) if isinstance(data, str) else data
-    assert isinstance(rows, list)
-    return rows
+    table = json.loads(data) if isinstance(data, str) else data
+    assert isinstance(table, list)
+    return table

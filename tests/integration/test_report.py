@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-from flows.ingest import ingest
-from sources.snapshot_server import SnapshotServer
 from warehouse.db import connect
 from warehouse.report import ReportSummary, build_report
 
@@ -36,17 +34,8 @@ KYIV_DATE = "CAST(timezone('Europe/Kyiv', published_at) AS DATE)"
 
 
 @pytest.fixture(scope="module")
-def warehouse(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("report") / "newsflow.duckdb"
-    with SnapshotServer() as server:
-        ingest(
-            base_url=server.base_url,
-            warehouse=str(path),
-            pages=3,
-            lookback_days=3650,
-            min_interval_s=0.0,
-        )
-    return path
+def warehouse(snapshot_run: tuple[str, Path]) -> Path:
+    return snapshot_run[1]
 
 
 @pytest.fixture(scope="module")
