@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup browser demo test lint bench clean
+.PHONY: setup browser demo server serve test lint bench clean
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
@@ -22,6 +22,12 @@ setup: $(SYNCED) ## create .venv with the locked dependencies
 
 demo: setup ## serve the bundled snapshot and ingest it into warehouse/newsflow.duckdb
 	$(VENV)/bin/newsflow demo
+
+server: setup ## a local Prefect server and UI on http://127.0.0.1:4200 (state in .prefect/)
+	$(VENV)/bin/newsflow server
+
+serve: setup ## serve the deployments to that server (ingest every 10 min, nightly backfill, reparse)
+	$(VENV)/bin/newsflow serve
 
 browser: ## Debian's chromium for the report's browser test (installed once, as root)
 	bin/install-browser

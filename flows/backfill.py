@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -75,10 +75,19 @@ def fetch_batch(settings: Settings, urls: list[str], run_id: str, now: datetime)
     return read_articles(archive_requests(settings, run_id, asyncio.run(run())))
 
 
-@flow(name="backfill", log_prints=True)
+def backfill_run_name() -> str:
+    """`backfill 2025-10-25 … 2025-10-27` (or `backfill last 2 days`)."""
+    params = flow_run.parameters
+    if params.get("since"):
+        return f"backfill {params['since']} … {params.get('until') or 'today'}"
+    return f"backfill last {params.get('days_back', 2)} days"
+
+
+@flow(name="backfill", flow_run_name=backfill_run_name, log_prints=True)
 def backfill(
-    since: date,
+    since: date | None = None,
     until: date | None = None,
+    days_back: int = 2,
     base_url: str = "https://global.espreso.tv",
     warehouse: str = "warehouse/newsflow.duckdb",
     batch_size: int = 50,
@@ -86,9 +95,23 @@ def backfill(
     max_batches: int | None = None,
     min_interval_s: float = 1.0,
 ) -> BackfillResult:
-    """Load everything the site lists between two Kyiv dates (until: today), resumable."""
+    """Load everything the site lists between two Kyiv dates, resumable.
+
+    Args:
+        since: First Kyiv date of the window; empty means `days_back` days before today.
+        until: Last Kyiv date of the window; empty means today.
+        days_back: With no `since`: how many days back the window starts (the nightly run's 2).
+        base_url: The site to crawl: scheme and host.
+        warehouse: The DuckDB file to load into.
+        batch_size: Articles fetched and loaded per batch.
+        pages_per_batch: Feed pages walked per batch.
+        max_batches: Stop after this many batches (the next call goes on); empty means finish.
+        min_interval_s: Seconds between two requests to the site (politeness).
+    """
+    today = datetime.now(UTC).astimezone(KYIV).date()
+    last = until or today
+    since = since or last - timedelta(days=days_back)
     settings = Settings(base_url=base_url, warehouse=Path(warehouse), min_interval_s=min_interval_s)
-    last = until or datetime.now(UTC).astimezone(KYIV).date()
     flow_id = str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
     logger = get_run_logger()
     batches = loaded = 0

@@ -53,6 +53,31 @@ def _parser() -> argparse.ArgumentParser:
             default=interval,
             help=f"seconds between two requests to the site (default {interval})",
         )
+    back = commands.add_parser(
+        "backfill", help="walk the feed and sitemaps back to a date; resumable"
+    )
+    back.add_argument(
+        "--since", type=date.fromisoformat, required=True, help="Kyiv date, YYYY-MM-DD"
+    )
+    back.add_argument("--until", type=date.fromisoformat, help="Kyiv date (default: today)")
+    back.add_argument("--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE))
+    back.add_argument("--batch-size", type=int, default=50, help="articles per load")
+    back.add_argument(
+        "--max-batches", type=int, help="stop after this many loads (the next call goes on)"
+    )
+    back.add_argument(
+        "--min-interval", type=float, default=1.0, help="seconds between two requests"
+    )
+    _warehouse_option(back)
+    server = commands.add_parser(
+        "server", help="start a local Prefect server and its UI (state in .prefect/)"
+    )
+    server.add_argument("--port", type=int, default=4200)
+    serve = commands.add_parser(
+        "serve", help="serve the deployments: ingest every 10 min, nightly backfill, reparse"
+    )
+    serve.add_argument("--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE))
+    _warehouse_option(serve)
     again = commands.add_parser(
         "reparse", help="rebuild every table from the raw WARC archive, no network"
     )
@@ -127,6 +152,40 @@ def _ingest(args: argparse.Namespace) -> int:
     else:
         ingest(base_url=args.base_url, **options)
     _print_summary(args.warehouse)
+    return 0
+
+
+def _server(port: int) -> int:
+    """Replace this process with `prefect server start`, state in a project-local PREFECT_HOME."""
+    env = {**os.environ, **PREFECT_DEFAULTS}
+    env.setdefault("PREFECT_HOME", str(Path(".prefect").resolve()))
+    # The UI calls the API at this address; on another port than 4200 it must be told.
+    env.setdefault("PREFECT_UI_API_URL", f"http://127.0.0.1:{port}/api")
+    print(
+        f"Prefect UI: http://127.0.0.1:{port}  (state in {env['PREFECT_HOME']}; stop with Ctrl-C)",
+        flush=True,
+    )
+    prefect = Path(sys.executable).with_name("prefect")
+    os.execve(
+        prefect, [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)], env
+    )
+    return 0  # not reached
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Register the deployments with the Prefect server and run their flows when they are due."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    from prefect import serve
+
+    from flows.deployments import to_deployments
+
+    print(
+        f"Serving newsflow's deployments on {os.environ['PREFECT_API_URL']} (stop with SIGTERM)",
+        flush=True,
+    )
+    serve(*to_deployments({"base_url": args.base_url, "warehouse": str(args.warehouse.resolve())}))
     return 0
 
 
@@ -216,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         return _ingest(args)
     if args.command == "reparse":
         return _reparse(args)
+    if args.command == "server":
+        return _server(args.port)
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "backfill":
         return _backfill(args)
     return _read(args)

@@ -15,6 +15,7 @@ from flows.tasks import (
     archive_requests,
     gate,
     load,
+    publish_run_summary,
     read_known,
     read_validators,
     shape_tables,
@@ -85,7 +86,12 @@ def parse_pages(answers: list[LoggedFetch]) -> Parsed:
     return parsed
 
 
-@flow(name="ingest", log_prints=True)
+def ingest_run_name() -> str:
+    """`ingest 2025-10-27 11:50 Kyiv`: runs named by when they started, in the site's time."""
+    return f"ingest {datetime.now(UTC).astimezone(KYIV):%Y-%m-%d %H:%M} Kyiv"
+
+
+@flow(name="ingest", flow_run_name=ingest_run_name, log_prints=True)
 def ingest(
     base_url: str = "https://global.espreso.tv",
     warehouse: str = "warehouse/newsflow.duckdb",
@@ -93,7 +99,15 @@ def ingest(
     lookback_days: int = 2,
     min_interval_s: float = 1.0,
 ) -> LoadResult:
-    """One incremental run against a site of the Espreso template, into a DuckDB warehouse."""
+    """One incremental run against a site of the Espreso template, into a DuckDB warehouse.
+
+    Args:
+        base_url: The site to crawl: scheme and host, e.g. https://global.espreso.tv.
+        warehouse: The DuckDB file to load into (created when missing).
+        pages: Feed pages to read at most ("More news"); stops early at a page with nothing new.
+        lookback_days: Sitemap entries modified this many days back are fetched too.
+        min_interval_s: Seconds between two requests to the site (politeness).
+    """
     settings = Settings(
         base_url=base_url,
         warehouse=Path(warehouse),
@@ -111,6 +125,7 @@ def ingest(
     parsed = parse_pages(fetch_articles(settings, urls, robots_txt, run_id))
     frames = gate(shape_tables(run_id, found, parsed, now), settings, run_id, now, len(found.tapes))
     result = load(settings.warehouse, run_id, frames, now)
+    publish_run_summary(settings, found, parsed, frames, result)
     get_run_logger().info(
         "loaded %d articles, %d feed items, %d quarantined rows from %d requests into %s",
         frames["articles"].height, frames["feed_items"].height, result.rows_quarantined,

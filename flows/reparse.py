@@ -59,7 +59,13 @@ def reparse(
     raw_dir: str | None = None,
     since: date | None = None,
 ) -> list[LoadResult]:
-    """Rebuild every table from the archive (all runs, or those since a Kyiv date), run by run."""
+    """Rebuild every table from the archive (all runs, or those since a date), run by run.
+
+    Args:
+        warehouse: The DuckDB file to rebuild into.
+        raw_dir: The WARC archive folder; empty means `raw/` beside the warehouse.
+        since: Only runs started on or after this date; empty means all.
+    """
     settings = Settings(warehouse=Path(warehouse))
     folder = Path(raw_dir) if raw_dir else settings.raw_dir
     logger = get_run_logger()

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from prefect import get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from expectations.gate import GateBlocked, GateReport, gate_parameters, shared_gate
@@ -155,3 +155,57 @@ def load(
         )
         ensure_search_index(con, articles_changed=frames["articles"].height > 0)
         return result
+
+
+def publish_run_summary(
+    settings: Settings,
+    found: Discovery,
+    parsed: Parsed,
+    frames: dict[str, pl.DataFrame],
+    result: LoadResult,
+) -> None:
+    """The run's table of what was discovered, fetched, loaded and quarantined, and a markdown
+    summary with its failures named and a link to the Data Docs, as Prefect artifacts."""
+    requests = found.requests + parsed.requests
+    failed = [r for r in requests if r.error]
+    counts = [
+        {
+            "stage": "discovered",
+            "what": "feed rows",
+            "count": sum(len(t.rows) for t, _ in found.tapes),
+        },
+        {
+            "stage": "discovered",
+            "what": "URLs listed by RSS and sitemaps",
+            "count": len(found.listed_urls),
+        },
+        {"stage": "fetched", "what": "requests", "count": len(requests)},
+        {"stage": "fetched", "what": "article pages", "count": len(parsed.requests)},
+        {"stage": "fetched", "what": "failed requests", "count": len(failed)},
+        {"stage": "loaded", "what": "articles", "count": frames["articles"].height},
+        {"stage": "loaded", "what": "feed items", "count": frames["feed_items"].height},
+        {"stage": "loaded", "what": "rows in all tables", "count": result.rows_loaded},
+        {"stage": "quarantined", "what": "rows", "count": result.rows_quarantined},
+    ]
+    create_table_artifact(
+        key="ingest-counts",
+        table=counts,
+        description="What this run discovered, fetched, loaded and quarantined.",
+    )
+    lines = [
+        "# newsflow run",
+        "",
+        f"Loaded **{frames['articles'].height} articles** and **{frames['feed_items'].height} feed items** "
+        f"into `{settings.warehouse}`; {result.rows_quarantined} rows quarantined.",
+        "",
+        f"Quality checks: [Great Expectations Data Docs](file://{settings.data_docs_dir / 'index.html'})",
+        "",
+    ]
+    if failed:
+        lines += ["## Failures", "", "| URL | what | error |", "|---|---|---|"]
+        lines += [f"| {r.fetched.url} | {r.kind} | {r.error} |" for r in failed]
+    else:
+        lines.append("No request failed.")
+    create_markdown_artifact(
+        key="ingest-summary", markdown="\n".join(lines), description="newsflow run summary"
+    )

@@ -5,6 +5,8 @@ Only this package writes DuckDB.
 
 from __future__ import annotations
 
+import fcntl
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,22 +32,53 @@ def migrations() -> list[tuple[int, str]]:
 
 
 @contextmanager
+def writer_lock(path: Path | str, timeout_s: float = 600.0) -> Iterator[None]:
+    """Hold `<warehouse>.lock` exclusively: DuckDB allows one process at a time on a file, so runs
+    started together (a scheduled and a manual one) take turns instead of failing."""
+    if str(path) == ":memory:":
+        yield
+        return
+    lock_path = Path(f"{path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"warehouse {path} stayed busy for {timeout_s:.0f} s (lock {lock_path})"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection in UTC that never downloads extensions; read-write ones migrate the schema."""
-    if str(path) != ":memory:" and not read_only:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(
-        str(path),
-        read_only=read_only,
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        if not read_only:
-            migrate(con)
-        yield con
-    finally:
-        con.close()
+    """A connection in UTC that never downloads extensions; read-write ones migrate the schema.
+
+    The connection holds the warehouse's lock while open (see `writer_lock`).
+    """
+    with writer_lock(path):
+        if str(path) != ":memory:" and not read_only:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(
+            str(path),
+            read_only=read_only,
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        )
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            if not read_only:
+                migrate(con)
+            yield con
+        finally:
+            con.close()
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:

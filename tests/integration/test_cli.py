@@ -32,3 +32,28 @@ def test_demo_with_relative_warehouse(
     assert (tmp_path / "warehouse" / "data_docs" / "index.html").is_file()
     with duckdb.connect(str(tmp_path / "warehouse" / "newsflow.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (21,)
+
+
+def test_every_command_is_wired() -> None:
+    from flows.cli import _parser
+
+    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert sorted(commands) == [
+        "backfill",
+        "demo",
+        "export",
+        "quarantine",
+        "reparse",
+        "report",
+        "run",
+        "search",
+        "serve",
+        "server",
+    ]
+    args = _parser().parse_args(["backfill", "--since", "2025-10-25", "--max-batches", "2"])
+    assert (args.since.isoformat(), args.until, args.max_batches, args.batch_size) == (
+        "2025-10-25",
+        None,
+        2,
+        50,
+    )

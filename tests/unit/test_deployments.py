@@ -1,0 +1,82 @@
+"""`newsflow serve` and `prefect.yaml` describe the same deployments: flows, entrypoints, schedules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flows.deployments import DEPLOYMENTS, KYIV_TZ, to_deployments
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _yaml_deployments() -> list[dict[str, Any]]:
+    document = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))
+    deployments: list[dict[str, Any]] = document["deployments"]
+    return deployments
+
+
+def test_prefect_yaml_matches_the_served_deployments() -> None:
+    described = [
+        (
+            d["name"],
+            d["entrypoint"],
+            d["parameters"],
+            [(s.get("interval"), s.get("cron"), s["timezone"]) for s in d["schedules"]],
+        )
+        for d in _yaml_deployments()
+    ]
+    served = [
+        (
+            s.name,
+            s.entrypoint,
+            s.parameters,
+            [(s.interval_s, s.cron, KYIV_TZ)] if (s.interval_s or s.cron) else [],
+        )
+        for s in DEPLOYMENTS
+    ]
+    assert described == served
+    assert served == [
+        ("ingest", "flows/ingest.py:ingest", {}, [(600, None, "Europe/Kyiv")]),
+        (
+            "backfill-nightly",
+            "flows/backfill.py:backfill",
+            {"days_back": 2},
+            [(None, "30 3 * * *", "Europe/Kyiv")],
+        ),
+        ("reparse", "flows/reparse.py:reparse", {}, []),
+    ]
+
+
+def test_runner_deployments_carry_the_schedules_and_parameters() -> None:
+    deployments = {
+        d.name: d
+        for d in to_deployments({"base_url": "http://127.0.0.1:9", "warehouse": "/tmp/w.duckdb"})
+    }
+    assert sorted(deployments) == ["backfill-nightly", "ingest", "reparse"]
+    ingest = deployments["ingest"]
+    assert ingest.parameters == {"base_url": "http://127.0.0.1:9", "warehouse": "/tmp/w.duckdb"}
+    (schedule,) = ingest.schedules
+    assert (schedule.schedule.interval.total_seconds(), schedule.schedule.timezone) == (
+        600,
+        "Europe/Kyiv",
+    )
+    backfill = deployments["backfill-nightly"]
+    assert backfill.parameters == {
+        "days_back": 2,
+        "base_url": "http://127.0.0.1:9",
+        "warehouse": "/tmp/w.duckdb",
+    }
+    assert (backfill.schedules[0].schedule.cron, backfill.schedules[0].schedule.timezone) == (
+        "30 3 * * *",
+        "Europe/Kyiv",
+    )
+    # reparse reads no site: only the warehouse is passed on.
+    assert deployments["reparse"].parameters == {"warehouse": "/tmp/w.duckdb"}
+    assert deployments["reparse"].schedules == []
+    # The UI form describes every parameter.
+    for deployment in deployments.values():
+        properties = deployment._parameter_openapi_schema.properties
+        assert all(p.get("description") for p in properties.values()), deployment.name
