@@ -18,6 +18,7 @@ from flows.tasks import (
     publish_run_summary,
     read_known,
     read_validators,
+    robots_txt,
     shape_tables,
     site_client,
     start_archive_run,
@@ -31,16 +32,21 @@ from warehouse.db import LoadResult
 
 @task(cache_policy=NO_CACHE)
 def discover_pages(
-    settings: Settings, feed_urls: set[str], now: datetime, run_id: str
-) -> tuple[Discovery, str | None]:
-    """Read robots.txt, feed pages, RSS and sitemaps; archive every answer. Returns the robots.txt read."""
+    settings: Settings,
+    feed_urls: set[str],
+    now: datetime,
+    run_id: str,
+    robots: tuple[str, LoggedFetch | None],
+) -> Discovery:
+    """Read feed pages, RSS and sitemaps (robots.txt already read); archive every answer."""
     validators = read_validators.fn(
         settings.warehouse, [site_page(settings.base_url, p) for p in (RSS_PATH, SITEMAP_PATH)]
     )
+    robots_text, robots_request = robots
 
-    async def run() -> tuple[Discovery, str | None]:
-        async with site_client(settings) as client:
-            found = await discover(
+    async def run() -> Discovery:
+        async with site_client(settings, robots_text) as client:
+            return await discover(
                 client,
                 pages=settings.pages,
                 known_feed_urls=feed_urls,
@@ -48,12 +54,15 @@ def discover_pages(
                 lookback_days=settings.lookback_days,
                 validators=validators,
             )
-            return found, client.robots_txt
 
     start_archive_run(settings, run_id, now)
-    found, robots_txt = asyncio.run(run())
-    found.requests = archive_requests(settings, run_id, found.requests)
-    return found, robots_txt
+    found = asyncio.run(run())
+    # A robots.txt read by this run (not taken from the cache) is one of its requests.
+    fresh = (
+        [robots_request] if robots_request and robots_request.fetched.requested_at >= now else []
+    )
+    found.requests = archive_requests(settings, run_id, fresh + found.requests)
+    return found
 
 
 @task(cache_policy=NO_CACHE)
@@ -118,11 +127,12 @@ def ingest(
     run_id = str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
     now = datetime.now(UTC)
     known = read_known(settings.warehouse)
-    found, robots_txt = discover_pages(settings, set(known.feed_rows), now, run_id)
+    robots = robots_txt(settings.base_url, settings.user_agent)
+    found = discover_pages(settings, set(known.feed_rows), now, run_id, robots)
     rows = [row for tape, _ in found.tapes for row in tape.rows]
     listed = found.listed_urls + known.retry_urls
     urls = article_candidates(settings.base_url, rows, listed, known.article_urls, known.feed_rows)
-    parsed = parse_pages(fetch_articles(settings, urls, robots_txt, run_id))
+    parsed = parse_pages(fetch_articles(settings, urls, robots[0], run_id))
     frames = gate(shape_tables(run_id, found, parsed, now), settings, run_id, now, len(found.tapes))
     result = load(settings.warehouse, run_id, frames, now)
     publish_run_summary(settings, found, parsed, frames, result)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import polars as pl
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import INPUTS, NO_CACHE
 
 from expectations.gate import GateBlocked, GateReport, gate_parameters, shared_gate
 from flows.settings import Settings
@@ -54,6 +55,26 @@ def site_client(settings: Settings, robots_txt: str | None = None) -> SiteClient
         backoff_s=settings.backoff_s,
         robots_txt=robots_txt,
     )
+
+
+@task(
+    cache_policy=INPUTS,
+    cache_expiration=timedelta(hours=1),
+    persist_result=True,
+    retries=2,
+    retry_delay_seconds=[5, 30],
+)
+def robots_txt(base_url: str, user_agent: str) -> tuple[str, LoggedFetch | None]:
+    """The site's robots.txt (and its request, to log), read at most once an hour across runs:
+    Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day)."""
+
+    async def run() -> tuple[str, LoggedFetch | None]:
+        async with SiteClient(base_url, user_agent=user_agent, min_interval_s=0) as client:
+            await client.robots()
+            fetched = client.robots_fetch
+            return client.robots_txt or "", LoggedFetch(fetched, "robots") if fetched else None
+
+    return asyncio.run(run())
 
 
 @task(cache_policy=NO_CACHE)

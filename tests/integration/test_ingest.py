@@ -171,10 +171,9 @@ def test_second_run_changes_nothing(first_run: tuple[str, Path], tmp_path: Path)
     before = {t: _table(copy, t) for t in ENTITY_TABLES}
     with SnapshotServer(port=int(base.rsplit(":", 1)[1])) as server:
         _run(server.base_url, copy)
-        # Nothing new: robots.txt, feed page 1, and RSS and the sitemap index asked conditionally.
-        assert server.requests == ["/robots.txt", "/news", "/rss", "/sitemap.xml"]
+        # Nothing new: feed page 1, and RSS and the sitemap index asked conditionally (robots.txt is cached).
+        assert server.requests == ["/news", "/rss", "/sitemap.xml"]
         assert [s.headers.get("If-None-Match") is not None for s in server.seen] == [
-            False,
             False,
             True,
             True,
@@ -186,6 +185,6 @@ def test_second_run_changes_nothing(first_run: tuple[str, Path], tmp_path: Path)
         row[:-1] for row in before["feed_items"]
     ]
     assert rows(copy, "SELECT kind, status FROM fetch_log WHERE run_id = (SELECT run_id FROM load_runs ORDER BY started_at DESC LIMIT 1) ORDER BY requested_at") == [
-        ("robots", 200), ("feed", 200), ("rss", 304), ("sitemap", 304),
+        ("feed", 200), ("rss", 304), ("sitemap", 304),
     ]  # fmt: skip
     assert rows(copy, "SELECT count(*), count(DISTINCT run_id) FROM load_runs") == [(2, 2)]

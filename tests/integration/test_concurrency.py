@@ -1,0 +1,50 @@
+"""Two runs started together (say, a scheduled one and a manual one) against one warehouse: both
+finish, one load after the other, and the tables are those of a single run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sources.snapshot_server import SnapshotServer
+from tests.snapshot import rows
+
+BIN = Path(sys.executable).parent
+
+
+def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
+    warehouse = tmp_path / "newsflow.duckdb"
+    with SnapshotServer() as server:
+        runs = []
+        for n in range(2):
+            # Each process its own Prefect home: two temporary servers must not share one SQLite file.
+            env = {**os.environ, "PREFECT_HOME": str(tmp_path / f"prefect-{n}")}
+            command = [
+                BIN / "newsflow",
+                "run",
+                "--base-url",
+                server.base_url,
+                "--warehouse",
+                str(warehouse),
+                "--lookback-days",
+                "3650",
+                "--min-interval",
+                "0",
+            ]
+            runs.append(
+                subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            )
+        outputs = [run.communicate(timeout=300)[0].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert all("Traceback" not in out for out in outputs), outputs
+    assert rows(warehouse, "SELECT count(*), count(DISTINCT url) FROM articles") == [(21, 21)]
+    assert rows(warehouse, "SELECT count(*) FROM feed_items") == [(18,)]
+    assert rows(
+        warehouse,
+        "SELECT count(*), count(DISTINCT run_id), count(*) FILTER (WHERE state = 'loaded') FROM load_runs",
+    ) == [(2, 2, 2)]
+    # Whichever read the warehouse first, the upserts kept one row per key and no false revision.
+    assert rows(warehouse, "SELECT count(*) FROM article_tags") == [(80,)]
+    assert rows(warehouse, "SELECT count(*) FROM article_revisions") == [(0,)]
