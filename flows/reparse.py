@@ -12,6 +12,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
 from flows.settings import Settings
 from flows.tasks import gate, load, shape_tables
@@ -53,7 +54,13 @@ def replay(run: ArchivedRun) -> tuple[Discovery, Parsed]:
     return found, read_articles(articles)
 
 
-@flow(name="reparse", log_prints=True)
+def reparse_run_name() -> str:
+    """`reparse since 2025-10-01`, or `reparse all`."""
+    since = flow_run.parameters.get("since")
+    return f"reparse since {since}" if since else "reparse all"
+
+
+@flow(name="reparse", flow_run_name=reparse_run_name, log_prints=True)
 def reparse(
     warehouse: str = "warehouse/newsflow.duckdb",
     raw_dir: str | None = None,
