@@ -9,9 +9,15 @@ import polars as pl
 from sources.espreso.parse import LAYOUT_PARTS, ArticleParse
 from transforms.schemas import ARTICLE_PAGES, frame
 
+# Fewer pages than this say nothing about the site's layout: one odd page must not block a run.
+LAYOUT_MIN_PAGES = 3
+
 
 def article_pages(parses: Sequence[ArticleParse]) -> pl.DataFrame:
-    """The `article_pages` frame the layout checks read (never loaded)."""
+    """The `article_pages` frame the layout checks read (never loaded); empty below
+    `LAYOUT_MIN_PAGES` pages, where a page that lost its parts is only quarantined."""
+    if len(parses) < LAYOUT_MIN_PAGES:
+        return frame([], ARTICLE_PAGES)
     rows = [
         {"url": p.url, **{f"{part}_found": part in p.found for part in LAYOUT_PARTS}}
         for p in parses
