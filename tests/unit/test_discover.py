@@ -107,3 +107,23 @@ def test_only_news_sitemaps_on_site_are_followed() -> None:
         SitemapEntry("https://evil.example/sitemap_news_1.xml", None),
     ]
     assert news_sitemaps(index, SITE) == [f"{SITE}/sitemap_news_1.xml"]
+
+
+def test_a_missing_rss_or_sitemap_is_normal_not_an_error() -> None:
+    from sources.espreso.crawl import Discovery
+    from sources.http import Fetched
+
+    found = Discovery()
+    missing = [
+        Fetched(f"{SITE}/{p}", T, 404, b"<h1>404</h1>", None, 3, "HTTP 404", f"{SITE}/{p}")
+        for p in ("rss", "sitemap.xml")
+    ]
+    found.add_rss(missing[0])
+    assert found.add_sitemap(missing[1], SITE, date(2025, 10, 25), date(2025, 10, 27)) == []
+    assert [(r.kind, r.fetched.status, r.error) for r in found.requests] == [
+        ("rss", 404, None),
+        ("sitemap", 404, None),
+    ]
+    # An article that is not there is an error.
+    found.log(Fetched(f"{SITE}/gone", T, 404, b"", None, 3, "HTTP 404", f"{SITE}/gone"), "article")
+    assert found.requests[-1].error == "HTTP 404"
