@@ -13,6 +13,7 @@ from sources.http import is_on_site
 FEED_PATH = "/news"
 RSS_PATH = "/rss"
 SITEMAP_PATH = "/sitemap.xml"
+MAX_URL_LENGTH = 2000  # longer is not a page of this site
 NOT_ARTICLES = frozenset({"/", "/news", "/rss", "/sitemap.xml", "/search-results"})
 
 
@@ -23,7 +24,7 @@ def site_page(site_url: str, path: str) -> str:
 
 def is_article_url(url: str, site_url: str) -> bool:
     """An on-site URL of the flat `/<slug>` form that is not a known list page."""
-    if not is_on_site(url, site_url):
+    if len(url) > MAX_URL_LENGTH or not is_on_site(url, site_url):
         return False
     path = urlsplit(url).path.rstrip("/")
     return path.count("/") == 1 and path not in NOT_ARTICLES and not path.endswith(".xml")

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
+import defusedxml.ElementTree as defused
+from defusedxml import DefusedXmlException
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from sources.espreso.dates import (
@@ -25,6 +27,29 @@ from sources.espreso.dates import (
 )
 
 SOURCE = "espreso-global"
+# The real tape shows about 40 rows; far more is a broken or hostile page, not news.
+MAX_TAPE_ROWS = 500
+# Real pages nest about 30 levels deep and hold about 5,000 tags.
+MAX_DEPTH = 1000
+SUSPICIOUS_TAGS = 50_000
+VOID_ELEMENTS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+_TAG = re.compile(r"<(/)?([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/)?>")
 TEMPLATE_JUNK = re.compile(r"client/[\w.]+|\{\{.*?\}\}|\blist_title\b")
 _WHITESPACE = re.compile(r"\s+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
@@ -168,6 +193,25 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, list[str
     ]
 
 
+def nesting_problem(html: str) -> str | None:
+    """Why a page is too deeply nested to parse (HTML parsers slow down quadratically on that), or None.
+
+    Only pages with far more tags than a real one (about 5,000) are scanned, so this costs nothing
+    on the pages newsflow meets every day.
+    """
+    if html.count("<") <= SUSPICIOUS_TAGS:
+        return None
+    depth = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in VOID_ELEMENTS or self_closing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        if depth > MAX_DEPTH:
+            return f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
+    return None
+
+
 def _text(node: LexborNode | None) -> str:
     return clean_text(node.text(deep=True)) if node is not None else ""
 
@@ -239,6 +283,9 @@ def parse_article(body: bytes, url: str, encoding: str | None = None) -> Article
     html, problems = decode_html(body, encoding)
     if not html.strip():
         return ArticleParse(canonical_url(url, url), None, ("empty page",))
+    too_deep = nesting_problem(html)
+    if too_deep:
+        return ArticleParse(canonical_url(url, url), None, (*problems, too_deep))
     tree = LexborHTMLParser(html)
     header = tree.css_first("section.header_current_article")
     content_section = tree.css_first("section.content_current_article")
@@ -380,6 +427,9 @@ def _tape_row(
 def parse_tape(body: bytes, page_url: str, encoding: str | None = None) -> TapeParse:
     """Parse the "News" tape (`#js-newsTapeContent`) of a feed or article page."""
     html, problems = decode_html(body, encoding)
+    too_deep = nesting_problem(html)
+    if too_deep:
+        return TapeParse(page_url, (), None, (*problems, too_deep))
     tree = LexborHTMLParser(html)
     tape = tree.css_first("#js-newsTapeContent")
     if tape is None:
@@ -388,6 +438,11 @@ def parse_tape(body: bytes, page_url: str, encoding: str | None = None) -> TapeP
     day: date | None = None
     for node in tape.css("div.date_title, div.news-tape-item"):
         if "news-tape-item" in (node.attributes.get("class") or "").split():
+            if len(rows) == MAX_TAPE_ROWS:
+                problems.append(
+                    f"tape has more than {MAX_TAPE_ROWS} rows; kept the first {MAX_TAPE_ROWS}"
+                )
+                break
             row, problem = _tape_row(node, len(rows), day, page_url)
             if problem:
                 problems.append(problem)
@@ -411,22 +466,30 @@ def parse_tape(body: bytes, page_url: str, encoding: str | None = None) -> TapeP
     return TapeParse(page_url, tuple(rows), next_url, tuple(problems))
 
 
+def _xml_root(body: bytes, what: str) -> tuple[ElementTree.Element | None, str | None]:
+    """Parse XML that never needs a DTD: entity tricks (billion laughs, external entities) are refused."""
+    try:
+        return defused.fromstring(body, forbid_dtd=True), None
+    except DefusedXmlException as error:
+        return None, f"{what} refused: {type(error).__name__} ({error})"
+    except ElementTree.ParseError as error:
+        return None, f"{what} is not well-formed XML: {error}"
+
+
 def parse_rss(body: bytes) -> tuple[list[str], list[str]]:
     """Item links of an RSS 2.0 feed, and problems."""
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as error:
-        return [], [f"RSS is not well-formed XML: {error}"]
+    root, problem = _xml_root(body, "RSS")
+    if root is None:
+        return [], [problem or "RSS unreadable"]
     links = [clean_text(item.findtext("link")) for item in root.iter("item")]
     return [link for link in links if link], []
 
 
 def parse_sitemap(body: bytes) -> Sitemap:
     """A sitemaps.org urlset or sitemap index."""
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as error:
-        return Sitemap(False, (), (f"sitemap is not well-formed XML: {error}",))
+    root, problem = _xml_root(body, "sitemap")
+    if root is None:
+        return Sitemap(False, (), (problem or "sitemap unreadable",))
     is_index = root.tag.endswith("sitemapindex")
     entries: list[SitemapEntry] = []
     for element in root:
