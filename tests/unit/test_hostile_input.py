@@ -46,7 +46,10 @@ def test_deeply_nested_html_is_reported_not_fatal() -> None:
     result = parse_article(page, f"{SITE}/deep")
     tape = parse_tape(page, f"{SITE}/deep")
     assert time.perf_counter() - started < 1
-    assert (result.article, result.problems) == (None, ("HTML nested deeper than 1000 levels: not parsed",))
+    assert (result.article, result.problems) == (
+        None,
+        ("HTML nested deeper than 1000 levels: not parsed",),
+    )
     assert (tape.rows, tape.problems) == ((), ("HTML nested deeper than 1000 levels: not parsed",))
 
 
