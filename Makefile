@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup browser demo server serve test lint bench clean
+.PHONY: setup browser demo server serve test test-slow lint bench clean
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
@@ -34,6 +34,9 @@ browser: ## Debian's chromium for the report's browser test (installed once, as 
 
 test: setup browser lint ## lint and types, then the whole test suite
 	$(VENV)/bin/pytest
+
+test-slow: setup browser lint ## the suite with the slow parts in full (thousands of fuzz cases)
+	NEWSFLOW_FUZZ_EXAMPLES=5000 $(VENV)/bin/pytest
 
 bench: setup ## measured figures (printed, and written under bench/results/)
 	$(VENV)/bin/python -m bench.gate

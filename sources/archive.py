@@ -4,8 +4,9 @@ One `response` record per HTTP answer (status, headers, body as received after c
 `metadata` record for a request that got no answer (timeout, refused, reset), and a `warcinfo` record
 at the start of each run. newsflow's own fields (`Newsflow-Run-Id`, `-Kind`, `-Requested-At`, …) make
 each record traceable to its `fetch_log` row and let `reparse` rebuild every table with no network.
-A run appends to the newest file until it passes the size limit; then a new file starts
-(`newsflow-<UTC time>-<n>.warc.gz`). Writes take an exclusive lock, so concurrent runs never interleave.
+Each writer starts its own file and rotates to a new one past the size limit
+(`newsflow-<UTC time>-<n>.warc.gz`); a process killed mid-write leaves a torn record at the end of its
+own file only, which readers detect and skip.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import fcntl
 import io
 import json
+import logging
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -23,13 +26,18 @@ from types import TracebackType
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from sources.http import Fetched, LoggedFetch
 
-# Headers that described the bytes on the wire, not the decoded body we keep.
+logger = logging.getLogger(__name__)
+
+# Headers that described the bytes on the wire, not the decoded body we keep, and headers that may
+# carry a secret (a session cookie): neither is archived.
 WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+SECRET_HEADERS = frozenset({"set-cookie", "cookie", "authorization", "proxy-authorization"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +90,16 @@ class RawArchive:
         if self._file is not None and self._file.tell() >= self.max_file_bytes:
             self.close()
         if self._file is None or self._writer is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # Never append to an older file: a process killed mid-write leaves a torn record at the
+            # end of its own file only, and every other file stays whole.
             existing = warc_files(self.folder)
-            if existing and existing[-1].stat().st_size < self.max_file_bytes:
-                path = existing[-1]
-            else:
-                path = self.folder / f"newsflow-{now:%Y%m%dT%H%M%S%f}-{len(existing):06d}.warc.gz"
+            path = self.folder / f"newsflow-{now:%Y%m%dT%H%M%S%f}-{len(existing):06d}.warc.gz"
             self._name = path.name
-            self._file = path.open("ab")
+            # Readable by its owner only, like the warehouse.
+            self._file = os.fdopen(
+                os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab"
+            )
             self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
         return self._writer, self._name
 
@@ -154,7 +164,9 @@ class RawArchive:
                 if fetched.status in HTTPStatus._value2member_map_
                 else ""
             )
-            headers = [(k, v) for k, v in fetched.headers if k.lower() not in WIRE_HEADERS]
+            headers = [
+                (k, v) for k, v in fetched.headers if k.lower() not in WIRE_HEADERS | SECRET_HEADERS
+            ]
             headers.append(("Content-Length", str(len(fetched.body))))
             http = StatusAndHeaders(
                 f"{fetched.status} {reason}".strip(), headers, protocol="HTTP/1.1"
@@ -188,31 +200,47 @@ def read_runs(folder: Path, since: date | None = None) -> Iterator[ArchivedRun]:
     """Every archived run (started on or after `since`), with its requests rebuilt as `Fetched`."""
     runs: dict[str, ArchivedRun] = {}
     for path in warc_files(folder):
-        with path.open("rb") as stream:
-            records = ArchiveIterator(stream)
-            for record in records:
-                headers = record.rec_headers
-                run_id = headers.get_header("Newsflow-Run-Id")
-                if record.rec_type == "warcinfo":
-                    info = _warcinfo_fields(record.content_stream().read())
-                    run_id = info.get("Newsflow-Run-Id")
-                    if run_id:
-                        runs[run_id] = ArchivedRun(
-                            run_id,
-                            datetime.fromisoformat(info["Newsflow-Started-At"]),
-                            info.get("Newsflow-Site", ""),
-                        )
-                    continue
-                if not run_id or run_id not in runs:
-                    continue
-                fetched = _fetched(record)  # read the record before asking its offset (warcio)
-                location = WarcLocation(path.name, records.get_record_offset())
-                runs[run_id].requests.append(
-                    (fetched, headers.get_header("Newsflow-Kind") or "", location)
-                )
+        try:
+            _read_file(path, runs)
+        except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as error:
+            # A torn last record (the writer was killed): what came before it is kept.
+            logger.warning(
+                "WARC file %s ends with a torn record (%s); the records before it are read",
+                path.name,
+                error,
+            )
     for run in sorted(runs.values(), key=lambda r: r.started_at):
         if since is None or run.started_at.date() >= since:
             yield run
+
+
+def _read_file(path: Path, runs: dict[str, ArchivedRun]) -> None:
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream)
+        for record in records:
+            headers = record.rec_headers
+            run_id = headers.get_header("Newsflow-Run-Id")
+            if record.rec_type == "warcinfo":
+                info = _warcinfo_fields(record.content_stream().read())
+                run_id = info.get("Newsflow-Run-Id")
+                if run_id:
+                    runs[run_id] = ArchivedRun(
+                        run_id,
+                        datetime.fromisoformat(info["Newsflow-Started-At"]),
+                        info.get("Newsflow-Site", ""),
+                    )
+                continue
+            if not run_id or run_id not in runs:
+                continue
+            fetched = _fetched(record)  # read the record before asking its offset (warcio)
+            if record.rec_type == "response" and len(fetched.body) != int(
+                record.http_headers.get_header("Content-Length") or -1
+            ):
+                raise EOFError(f"record of {fetched.url} is cut short")
+            location = WarcLocation(path.name, records.get_record_offset())
+            runs[run_id].requests.append(
+                (fetched, headers.get_header("Newsflow-Kind") or "", location)
+            )
 
 
 def _warcinfo_fields(payload: bytes) -> dict[str, str]:

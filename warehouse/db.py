@@ -6,6 +6,7 @@ Only this package writes DuckDB.
 from __future__ import annotations
 
 import fcntl
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -31,6 +32,13 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def owner_only(*paths: Path) -> None:
+    """Make files readable and writable by their owner only (the ones that exist)."""
+    for path in paths:
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+
+
 @contextmanager
 def writer_lock(path: Path | str, timeout_s: float = 600.0) -> Iterator[None]:
     """Hold `<warehouse>.lock` exclusively: DuckDB allows one process at a time on a file, so runs
@@ -40,7 +48,9 @@ def writer_lock(path: Path | str, timeout_s: float = 600.0) -> Iterator[None]:
         return
     lock_path = Path(f"{path}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a") as handle:
+    with os.fdopen(
+        os.open(lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a"
+    ) as handle:
         deadline = time.monotonic() + timeout_s
         while True:
             try:
@@ -79,6 +89,8 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
             yield con
         finally:
             con.close()
+            if not read_only:
+                owner_only(Path(path), Path(f"{path}.wal"))
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:

@@ -316,3 +316,40 @@ def test_warc_files_rotate_by_size(tmp_path: Path) -> None:
     assert [r.run_id for r in runs] == ["run-1"]
     assert [(f.url, f.body) for f, _, _ in runs[0].requests] == [(p.url, p.body) for p in pages]
     assert [loc for _, _, loc in runs[0].requests] == where
+
+
+def test_a_torn_last_record_is_skipped_and_nothing_before_it_is_lost(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from sources.archive import RawArchive, read_runs, warc_files
+
+    started = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
+    pages = [
+        Fetched(
+            f"http://x/{n}",
+            started,
+            200,
+            random.Random(n).randbytes(3_000),
+            None,
+            3,
+            None,
+            f"http://x/{n}",
+        )
+        for n in range(3)
+    ]
+    with RawArchive(tmp_path) as archive:
+        archive.start_run("run-1", started, "http://x")
+        where = [archive.write(page, run_id="run-1", kind="article") for page in pages]
+    (path,) = warc_files(tmp_path)
+    # Killed while writing the third record: the file ends in the middle of it.
+    path.write_bytes(path.read_bytes()[: where[2].offset + 500])
+    # A later writer starts a file of its own.
+    with RawArchive(tmp_path) as archive:
+        archive.start_run("run-2", started.replace(hour=10), "http://x")
+        archive.write(pages[0], run_id="run-2", kind="article")
+    runs = list(read_runs(tmp_path))
+    assert [(r.run_id, [f.url for f, _, _ in r.requests]) for r in runs] == [
+        ("run-1", ["http://x/0", "http://x/1"]),
+        ("run-2", ["http://x/0"]),
+    ]
+    assert len(warc_files(tmp_path)) == 2
