@@ -35,8 +35,8 @@ browser: ## Debian's chromium for the report's browser test (installed once, as 
 test: setup browser lint ## lint and types, then the whole test suite
 	$(VENV)/bin/pytest
 
-test-slow: setup browser lint ## the suite with the slow parts in full (thousands of fuzz cases)
-	NEWSFLOW_FUZZ_EXAMPLES=5000 $(VENV)/bin/pytest
+test-slow: setup browser lint ## the suite with the slow parts in full (5,000 fuzz cases, 20 kills)
+	NEWSFLOW_FUZZ_EXAMPLES=5000 NEWSFLOW_CRASH_KILLS=20 $(VENV)/bin/pytest
 
 bench: setup ## measured figures (printed, and written under bench/results/)
 	$(VENV)/bin/python -m bench.gate

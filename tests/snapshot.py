@@ -47,3 +47,18 @@ def ingest_snapshot(base_url: str, warehouse: Path, **options: Any) -> Any:
 
     settings: dict[str, Any] = {"lookback_days": 3650, "min_interval_s": 0.0, **options}
     return ingest(base_url=base_url, warehouse=str(warehouse), **settings)
+
+
+# Everything but the times of this run and the random port of the server.
+CONTENT = {
+    "articles": "SELECT slug, badge, title, lead, author, published_at, modified_at, body_text, word_count, content_hash FROM articles",
+    "article_tags": "SELECT regexp_replace(url, '^http://[^/]+', ''), position, tag FROM article_tags",
+    "article_related": "SELECT regexp_replace(url, '^http://[^/]+', ''), position, related_title FROM article_related",
+    "feed_items": "SELECT regexp_replace(url, '^http://[^/]+', ''), title, subtitle, badge, published_at FROM feed_items",
+    "headline_sources": "SELECT regexp_replace(url, '^http://[^/]+', ''), source, source_kind, claim FROM headline_sources",
+}
+
+
+def content(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The warehouse's content that does not depend on when it ran or on the server's port."""
+    return {table: rows(warehouse, f"{sql} ORDER BY ALL") for table, sql in CONTENT.items()}

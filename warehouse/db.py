@@ -338,3 +338,24 @@ def save_backfill_state(
             )
 
     return write
+
+
+INTEGRITY_CHECKS: dict[str, str] = {
+    "fetch_log rows of a run that never loaded": "SELECT count(*) FROM fetch_log WHERE run_id NOT IN (SELECT run_id FROM load_runs)",
+    "quarantine rows of a run that never loaded": "SELECT count(*) FROM quarantine WHERE run_id NOT IN (SELECT run_id FROM load_runs)",
+    "tags of an article that is not there": "SELECT count(*) FROM article_tags WHERE url NOT IN (SELECT url FROM articles)",
+    "links of an article that is not there": "SELECT count(*) FROM article_related WHERE url NOT IN (SELECT url FROM articles)",
+    "feed observations of an unknown feed item": "SELECT count(*) FROM feed_observations WHERE url NOT IN (SELECT url FROM feed_items)",
+    "articles never fetched": "SELECT count(*) FROM articles WHERE url NOT IN (SELECT url FROM fetch_log WHERE status = 200)",
+    "runs without their requests": "SELECT count(*) FROM load_runs WHERE run_id NOT IN (SELECT run_id FROM fetch_log) AND rows_in > 0 AND run_id NOT LIKE 'bench%'",
+}
+
+
+def integrity_problems(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What is inconsistent between `load_runs` and the tables (a half-loaded batch); [] when sound."""
+    problems = []
+    for what, sql in INTEGRITY_CHECKS.items():
+        found = con.execute(sql).fetchone()
+        if found and found[0]:
+            problems.append(f"{found[0]} {what}")
+    return problems

@@ -8,17 +8,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sources.snapshot_server import SnapshotServer
-from tests.snapshot import rows
+from tests.snapshot import content, rows
 
 BIN = Path(sys.executable).parent
 
 
-def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
+@pytest.mark.parametrize("together", [2, 4])
+def test_runs_at_once_take_turns(
+    together: int, snapshot_run: tuple[str, Path], tmp_path: Path
+) -> None:
     warehouse = tmp_path / "newsflow.duckdb"
     with SnapshotServer() as server:
         runs = []
-        for n in range(2):
+        for n in range(together):
             # Each process its own Prefect home: two temporary servers must not share one SQLite file.
             env = {**os.environ, "PREFECT_HOME": str(tmp_path / f"prefect-{n}")}
             command = [
@@ -37,14 +42,16 @@ def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
                 subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             )
         outputs = [run.communicate(timeout=300)[0].decode() for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert [run.returncode for run in runs] == [0] * together, outputs
     assert all("Traceback" not in out for out in outputs), outputs
     assert rows(warehouse, "SELECT count(*), count(DISTINCT url) FROM articles") == [(21, 21)]
     assert rows(warehouse, "SELECT count(*) FROM feed_items") == [(18,)]
     assert rows(
         warehouse,
         "SELECT count(*), count(DISTINCT run_id), count(*) FILTER (WHERE state = 'loaded') FROM load_runs",
-    ) == [(2, 2, 2)]
+    ) == [(together, together, together)]
     # Whichever read the warehouse first, the upserts kept one row per key and no false revision.
     assert rows(warehouse, "SELECT count(*) FROM article_tags") == [(80,)]
     assert rows(warehouse, "SELECT count(*) FROM article_revisions") == [(0,)]
+    assert content(warehouse) == content(snapshot_run[1])
+    print(f"\nconcurrent runs held: {together} / {together}")
