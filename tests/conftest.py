@@ -53,3 +53,15 @@ def snapshot_run(
     with SnapshotServer() as server:
         ingest_snapshot(server.base_url, warehouse)
         return server.base_url, warehouse
+
+
+# Robustness figures the suite reports at the end (kills survived, hostile inputs, concurrent runs).
+FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the robustness figures the tests recorded."""
+    if FIGURES:
+        terminalreporter.section("newsflow robustness figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sources.snapshot_server import SnapshotServer
+from tests.conftest import FIGURES
 from tests.snapshot import content, rows
 
 BIN = Path(sys.executable).parent
@@ -54,4 +55,4 @@ def test_runs_at_once_take_turns(
     assert rows(warehouse, "SELECT count(*) FROM article_tags") == [(80,)]
     assert rows(warehouse, "SELECT count(*) FROM article_revisions") == [(0,)]
     assert content(warehouse) == content(snapshot_run[1])
-    print(f"\nconcurrent runs held: {together} / {together}")
+    FIGURES.append(f"concurrent runs held: {together} / {together}")

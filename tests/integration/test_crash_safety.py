@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sources.archive import read_runs
 from sources.snapshot_server import SnapshotServer
+from tests.conftest import FIGURES
 from tests.snapshot import content
 from warehouse.db import connect, integrity_problems
 
@@ -67,7 +68,9 @@ def test_sigkill_at_random_moments_loses_nothing(
         output = final.communicate(timeout=300)[0].decode()
     assert final.returncode == 0, output
     assert "Traceback" not in output
-    print(f"\nkills survived / tried: {survived} / {KILLS}; rows lost: 0")
+    FIGURES.append(
+        f"SIGKILLs survived / tried: {survived} / {KILLS}; rows lost after the next run: 0"
+    )
     with connect(warehouse) as con:
         assert integrity_problems(con) == []
     assert content(warehouse) == content(reference)
