@@ -11,7 +11,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from flows.ingest import ingest
 from sources.snapshot_server import Response, SnapshotServer
-from tests.snapshot import page_bytes, rows
+from tests.snapshot import ingest_snapshot, page_bytes, rows
 
 KHERSON = "russia-ukraine-war-russians-shelled-kherson-37-times-in-one-day-two-killed"
 DENMARK = "world-about-ukraine-denmark-to-host-first-ukrainian-arms-factory-abroad"
@@ -72,12 +72,7 @@ def test_bad_pages_are_recorded_and_retried(
         f"/{ISW}": Response(200, _invalid_utf8(page_bytes(ISW)), "text/html"),
     }
     with SnapshotServer(overrides=overrides) as server:
-        ingest(
-            base_url=server.base_url,
-            warehouse=str(warehouse),
-            lookback_days=3650,
-            min_interval_s=0.0,
-        )
+        ingest_snapshot(server.base_url, warehouse)
         base = server.base_url
 
     assert rows(warehouse, "SELECT count(*) FROM articles") == [(17,)]

@@ -9,10 +9,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from flows.cli import main
-from flows.ingest import ingest
 from flows.reparse import reparse
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import page_bytes, rows
+from tests.snapshot import ingest_snapshot, page_bytes, rows
 
 KHARKIV = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"
@@ -47,22 +46,12 @@ def three_runs(
     warehouse = tmp_path_factory.mktemp("crawler") / "newsflow.duckdb"
     requests = []
     with SnapshotServer() as server:
-        ingest(
-            base_url=server.base_url,
-            warehouse=str(warehouse),
-            lookback_days=3650,
-            min_interval_s=0.0,
-        )
+        ingest_snapshot(server.base_url, warehouse)
         base = server.base_url
         requests.append(server.requests)
     for _ in range(2):
         with SnapshotServer(port=int(base.rsplit(":", 1)[1]), overrides=_edited_site()) as server:
-            ingest(
-                base_url=server.base_url,
-                warehouse=str(warehouse),
-                lookback_days=3650,
-                min_interval_s=0.0,
-            )
+            ingest_snapshot(server.base_url, warehouse)
             requests.append(server.requests)
     return base, warehouse, requests
 

@@ -15,7 +15,7 @@ from expectations.gate import SUITES, suite_json
 from flows.cli import main
 from flows.ingest import ingest
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import MANIFEST, page_bytes, rows
+from tests.snapshot import MANIFEST, ingest_snapshot, page_bytes, rows
 
 KHARKIV = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"
@@ -33,12 +33,7 @@ def test_bad_rows_are_quarantined_and_listed(
     future = page_bytes(OSLO).replace(b" 27 October, 2025 Monday ", b" 27 October, 2045 Friday ", 1)
     overrides = {f"/{KHARKIV}": Response(200, widget_lead), f"/{OSLO}": Response(200, future)}
     with SnapshotServer(overrides=overrides) as server:
-        ingest(
-            base_url=server.base_url,
-            warehouse=str(warehouse),
-            lookback_days=3650,
-            min_interval_s=0.0,
-        )
+        ingest_snapshot(server.base_url, warehouse)
         base = server.base_url
     assert rows(warehouse, "SELECT count(*) FROM articles") == [(19,)]
     held = rows(
@@ -86,13 +81,7 @@ def test_layout_change_blocks_the_batch(
     for page in (changed / "articles").iterdir():
         page.write_bytes(page.read_bytes().replace(b"news__author_date__date", b"news__meta__date"))
     with SnapshotServer(changed, port=port) as server:
-        state = ingest(
-            base_url=server.base_url,
-            warehouse=str(warehouse),
-            lookback_days=3650,
-            min_interval_s=0.0,
-            return_state=True,
-        )
+        state = ingest_snapshot(server.base_url, warehouse, return_state=True)
     assert state.is_failed()
     message = str(state.message)
     assert "quality gate blocked the batch, nothing was loaded" in message
