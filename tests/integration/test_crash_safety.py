@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from sources.archive import read_runs
 from sources.snapshot_server import SnapshotServer
 from tests.conftest import FIGURES
@@ -19,6 +21,7 @@ from tests.snapshot import content
 from warehouse.db import connect, integrity_problems
 
 BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.slow
 KILLS = int(os.environ.get("NEWSFLOW_CRASH_KILLS", "3"))
 
 
