@@ -41,6 +41,7 @@ test-slow: setup browser lint ## the suite with the slow parts in full (5,000 fu
 bench: setup ## measured figures (printed, and written under bench/results/)
 	$(VENV)/bin/python -m bench.parse
 	$(VENV)/bin/python -m bench.gate
+	$(VENV)/bin/python -m bench.load
 	$(VENV)/bin/python -m bench.crawler
 
 lint: setup ## ruff (lint and format) and mypy --strict on the packages

@@ -1,0 +1,97 @@
+"""Loading, measured: upsert rates into DuckDB through the real `load_batch` (Polars → Arrow →
+DuckDB in one transaction, no row-by-row inserts): 1,000,000 `feed_observations` rows and 100,000
+`articles`, first into an empty warehouse, then again over the same keys (every row conflicts).
+
+Prints a table and writes bench/results/load.json. Target: ≥ 1,000,000 rows/s for the narrow table.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from bench.gate import batch
+from transforms.schemas import TABLES
+from warehouse.db import connect, load_batch
+
+RESULTS = Path(__file__).parent / "results"
+NOW = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
+
+
+def observations(rows: int) -> pl.DataFrame:
+    """`rows` feed observations: 40 positions per reading, one reading a minute."""
+    return (
+        pl.DataFrame({"n": pl.int_range(rows, eager=True)})
+        .select(
+            (pl.lit(NOW) + pl.duration(minutes=pl.col("n") // 40))
+            .dt.cast_time_unit("us")
+            .alias("observed_at"),
+            pl.lit("https://global.espreso.tv/news").alias("page_url"),
+            (pl.col("n") % 40).cast(pl.Int32).alias("position"),
+            ("https://global.espreso.tv/article-" + (pl.col("n") % 5000).cast(pl.String)).alias(
+                "url"
+            ),
+        )
+        .cast(dict(TABLES["feed_observations"]))
+    )
+
+
+def empty_frames() -> dict[str, pl.DataFrame]:
+    return {name: pl.DataFrame(schema=schema) for name, schema in TABLES.items()}
+
+
+def timed_load(warehouse: Path, run: str, frames: dict[str, pl.DataFrame]) -> float:
+    with connect(warehouse) as con:
+        started = time.perf_counter()
+        load_batch(con, run, frames, started_at=NOW, finished_at=NOW + timedelta(seconds=1))
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="newsflow-bench-load-"))
+    figures = []
+    narrow = observations(1_000_000)
+    wide = batch(100_000)
+    for table, frame_set, rows in (
+        ("feed_observations", {**empty_frames(), "feed_observations": narrow}, narrow.height),
+        (
+            "articles (+ tags, related, pages)",
+            {
+                **wide,
+                "fetch_log": empty_frames()["fetch_log"],
+                "quarantine": empty_frames()["quarantine"],
+            },
+            wide["articles"].height,
+        ),
+    ):
+        warehouse = folder / f"{table.split()[0]}.duckdb"
+        first = timed_load(warehouse, "first", frame_set)
+        again = timed_load(warehouse, "again", frame_set)
+        figures.append(
+            {
+                "table": table,
+                "rows": rows,
+                "insert_rows_per_s": round(rows / first),
+                "upsert_again_rows_per_s": round(rows / again),
+            }
+        )
+    print(f"{'table':<36} {'rows':>9} {'insert rows/s':>14} {'all-conflict upsert rows/s':>27}")
+    for f in figures:
+        print(
+            f"{f['table']:<36} {f['rows']:>9} {f['insert_rows_per_s']:>14,} {f['upsert_again_rows_per_s']:>27,}"
+        )
+    narrow_rate = figures[0]["insert_rows_per_s"]
+    print(
+        f"Narrow table: {narrow_rate:,} rows/s (target ≥ 1,000,000): {'OK' if narrow_rate >= 1_000_000 else 'MISSED'}"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "load.json").write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
