@@ -18,7 +18,7 @@ from sources.espreso.crawl import Discovery, Parsed, read_articles, read_sitemap
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import article_candidates, rows_in_window
 from sources.http import LoggedFetch
-from warehouse.db import BackfillState, backfill_state, connect, known_urls, save_backfill_state
+from warehouse.db import BackfillState, article_urls, backfill_state, connect, save_backfill_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ class BackfillResult:
 def read_state(warehouse: Path, since: date, until: date) -> tuple[BackfillState, set[str]]:
     """The window's saved progress and the article URLs already loaded."""
     with connect(warehouse) as con:
-        return backfill_state(con, since, until), known_urls(con, "articles")
+        return backfill_state(con, since, until), article_urls(con)
 
 
 @task(cache_policy=NO_CACHE)

@@ -133,8 +133,6 @@ def _print_summary(warehouse: Path) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
     from flows.ingest import ingest
 
     options = dict(
@@ -157,7 +155,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _server(port: int) -> int:
     """Replace this process with `prefect server start`, state in a project-local PREFECT_HOME."""
-    env = {**os.environ, **PREFECT_DEFAULTS}
+    env = dict(os.environ)  # main() has set the Prefect defaults the user left unset
     env.setdefault("PREFECT_HOME", str(Path(".prefect").resolve()))
     # The UI calls the API at this address; on another port than 4200 it must be told.
     env.setdefault("PREFECT_UI_API_URL", f"http://127.0.0.1:{port}/api")
@@ -174,8 +172,6 @@ def _server(port: int) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     """Register the deployments with the Prefect server and run their flows when they are due."""
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
     os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     from prefect import serve
 
@@ -190,8 +186,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
     from flows.backfill import backfill
 
     result = backfill(
@@ -213,8 +207,6 @@ def _backfill(args: argparse.Namespace) -> int:
 
 
 def _reparse(args: argparse.Namespace) -> int:
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
     from flows.reparse import reparse
 
     raw = args.raw or args.warehouse.parent / "raw"
@@ -271,6 +263,8 @@ def _read(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `newsflow` console script."""
     args = _parser().parse_args(argv)
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
     if args.command in ("run", "demo"):
         return _ingest(args)
     if args.command == "reparse":

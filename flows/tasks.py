@@ -23,9 +23,9 @@ from transforms.batch import batch_frames
 from transforms.quarantine import quarantine
 from warehouse.db import (
     LoadResult,
+    article_urls,
     connect,
     feed_row_states,
-    known_urls,
     last_validators,
     load_batch,
     urls_to_retry,
@@ -87,7 +87,7 @@ def read_known(warehouse: Path) -> Known:
         states = {
             url: (s.title, s.badge, s.published_at) for url, s in feed_row_states(con).items()
         }
-        return Known(states, known_urls(con, "articles"), urls_to_retry(con))
+        return Known(states, article_urls(con), urls_to_retry(con))
 
 
 @task(cache_policy=NO_CACHE)

@@ -210,7 +210,6 @@ class SiteClient:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.obey_robots = obey_robots
-        self.min_interval_s = min_interval_s
         self.robots_fetch: Fetched | None = None
         self._backoff = wait_exponential_jitter(
             multiplier=backoff_s, max=max_backoff_s, jitter=backoff_s

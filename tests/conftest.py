@@ -65,3 +65,27 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("newsflow robustness figures")
         for line in FIGURES:
             terminalreporter.write_line(line)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium as root, offline: no sandbox, no background calls home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium (`make test` installs it with bin/install-browser). Missing, the browser
+    tests fail in CI and are skipped only on a developer's machine without it."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: run bin/install-browser (Debian's chromium package)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM

@@ -236,11 +236,9 @@ def load_batch(
     return LoadResult(run_id, rows_in, rows_loaded, rows_quarantined)
 
 
-def known_urls(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    """Every URL already in `articles` or `feed_items`."""
-    if table not in ("articles", "feed_items"):
-        raise ValueError(f"known_urls: no URL set for table {table!r}")
-    return {row[0] for row in con.execute(f"SELECT url FROM {table}").fetchall()}
+def article_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every URL already in `articles`."""
+    return {row[0] for row in con.execute("SELECT url FROM articles").fetchall()}
 
 
 def urls_to_retry(con: duckdb.DuckDBPyConnection, max_attempts: int = 3) -> list[str]:

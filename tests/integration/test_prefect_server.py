@@ -19,10 +19,10 @@ import httpx
 import pytest
 
 from sources.snapshot_server import SnapshotServer
+from tests.conftest import CHROMIUM_ARGS
 from tests.snapshot import rows
 
 pytestmark = pytest.mark.server
-CHROMIUM = Path("/usr/bin/chromium")
 BIN = Path(sys.executable).parent
 
 
@@ -144,12 +144,8 @@ def test_a_triggered_run_completes_with_its_artifacts_and_rows(
 
 
 def test_the_ui_shows_the_run_and_its_summary(
-    triggered: tuple[str, Path, object], tmp_path: Path
+    triggered: tuple[str, Path, object], tmp_path: Path, chromium: Path
 ) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: make test installs it with bin/install-browser")
-        pytest.skip(f"{CHROMIUM} is missing; run bin/install-browser")
     from playwright.sync_api import sync_playwright
 
     api, _, flow_run = triggered
@@ -157,15 +153,8 @@ def test_the_ui_shows_the_run_and_its_summary(
     screenshot = tmp_path / "prefect-run.png"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
+            executable_path=str(chromium),
+            args=CHROMIUM_ARGS,
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,18 +9,10 @@ from pathlib import Path
 import pytest
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
+from tests.conftest import CHROMIUM_ARGS
 from warehouse.db import connect
 from warehouse.report import ReportSummary, build_report
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 GENERATED = datetime(2025, 10, 28, 9, 0, tzinfo=UTC)
 TITLES = [
     "Articles per day by badge",
@@ -89,19 +80,11 @@ def test_since_filters_and_empty_charts(warehouse: Path, tmp_path: Path) -> None
     assert page.count('"text":"no data"') == 5
 
 
-def _chromium() -> Path:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: run bin/install-browser (Debian's chromium package)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
-
-
-def test_charts_render_in_chromium(report: ReportSummary, warehouse: Path, tmp_path: Path) -> None:
+def test_charts_render_in_chromium(
+    report: ReportSummary, warehouse: Path, tmp_path: Path, chromium: Path
+) -> None:
     from playwright.sync_api import Route, sync_playwright
 
-    executable = _chromium()
     # One bar per (Kyiv day, badge) that has articles; one trace per badge.
     bars = _scalar(
         warehouse,
@@ -122,7 +105,7 @@ def test_charts_render_in_chromium(report: ReportSummary, warehouse: Path, tmp_p
         route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.route(re.compile(r"^(https?|wss?)://"), refuse)
