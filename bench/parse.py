@@ -17,7 +17,7 @@ from typing import Any
 
 import trafilatura
 
-from sources.espreso.parse import parse_article, parse_tape
+from sources.espreso.parse import parse_page, parse_tape
 from sources.snapshot_server import SNAPSHOT_DIR
 from tests.snapshot import ARTICLES, LIVE, iso_utc, kyiv_instant
 
@@ -65,8 +65,7 @@ def pages() -> list[dict[str, Any]]:
 
 def ours(page: dict[str, Any]) -> dict[str, Any]:
     """newsflow's full parse: article fields, tags, related, and the page's tape."""
-    result = parse_article(page["body"], page["url"])
-    parse_tape(page["body"], page["url"])
+    result, _tape = parse_page(page["body"], page["url"])
     a = result.article
     return (
         {

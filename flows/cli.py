@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     again.add_argument(
         "--raw", type=Path, help="the archive folder (default: raw/ beside the warehouse)"
     )
+    again.add_argument(
+        "--batch-pages", type=int, default=500, help="article pages parsed and loaded together"
+    )
+    again.add_argument(
+        "--workers", type=int, default=1, help="processes that parse and shape (default 1)"
+    )
     _warehouse_option(again)
     search = commands.add_parser("search", help="full-text search (BM25 over title, lead and body)")
     search.add_argument("query")
@@ -210,8 +216,14 @@ def _reparse(args: argparse.Namespace) -> int:
     from flows.reparse import reparse
 
     raw = args.raw or args.warehouse.parent / "raw"
-    results = reparse(warehouse=str(args.warehouse), raw_dir=str(raw), since=args.since)
-    print(f"Replayed {len(results)} runs from {raw} into {args.warehouse}")
+    results = reparse(
+        warehouse=str(args.warehouse),
+        raw_dir=str(raw),
+        since=args.since,
+        batch_pages=args.batch_pages,
+        workers=args.workers,
+    )
+    print(f"Replayed {len(results)} batches from {raw} into {args.warehouse}")
     _print_summary(args.warehouse)
     return 0
 

@@ -168,14 +168,24 @@ def load(
     frames: dict[str, pl.DataFrame],
     started_at: datetime,
     also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    refresh_index: bool = True,
 ) -> LoadResult:
-    """Write the batch in one transaction (with `also`), then refresh the full-text index."""
+    """Write the batch in one transaction (with `also`), then refresh the full-text index (unless
+    `refresh_index` is off: a caller loading many batches refreshes it once, at the end)."""
     with connect(warehouse) as con:
         result = load_batch(
             con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC), also=also
         )
-        ensure_search_index(con, articles_changed=frames["articles"].height > 0)
+        if refresh_index:
+            ensure_search_index(con, articles_changed=frames["articles"].height > 0)
         return result
+
+
+@task(cache_policy=NO_CACHE)
+def refresh_search(warehouse: Path) -> None:
+    """Rebuild the full-text index of `articles`."""
+    with connect(warehouse) as con:
+        ensure_search_index(con, articles_changed=True)
 
 
 def publish_run_summary(

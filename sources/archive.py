@@ -18,7 +18,7 @@ import logging
 import os
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -48,14 +48,28 @@ class WarcLocation:
     offset: int
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class ArchivedRecord:
+    """One record of a run: what was asked (`kind`: feed, rss, sitemap, article, …) and where it is."""
+
+    kind: str
+    location: WarcLocation
+
+
+@dataclass(frozen=True, slots=True)
 class ArchivedRun:
-    """One run's records, in the order they were written."""
+    """One run: where its records are, in the order they were written. The records themselves are
+    read only when asked (`read`), so a whole archive can be replayed in bounded memory."""
 
     run_id: str
     started_at: datetime
     site_url: str
-    requests: list[tuple[Fetched, str, WarcLocation]] = field(default_factory=list)
+    folder: Path
+    records: tuple[ArchivedRecord, ...] = ()
+
+    def read(self) -> Iterator[tuple[Fetched, str, WarcLocation]]:
+        """The run's requests, rebuilt as `Fetched`, with their kind and location."""
+        return read_records(self.folder, self.records)
 
 
 class RawArchive:
@@ -196,12 +210,13 @@ def warc_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("newsflow-*.warc.gz"))
 
 
-def read_runs(folder: Path, since: date | None = None) -> Iterator[ArchivedRun]:
-    """Every archived run (started on or after `since`), with its requests rebuilt as `Fetched`."""
-    runs: dict[str, ArchivedRun] = {}
+def read_runs(folder: Path, since: date | None = None) -> list[ArchivedRun]:
+    """Every archived run (started on or after `since`), oldest first: an index of where each
+    run's records are, read in one pass over the archive; no page is kept in memory."""
+    found: dict[str, tuple[ArchivedRun, list[ArchivedRecord]]] = {}
     for path in warc_files(folder):
         try:
-            _read_file(path, runs)
+            _index_file(path, folder, found)
         except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as error:
             # A torn last record (the writer was killed): what came before it is kept.
             logger.warning(
@@ -209,12 +224,16 @@ def read_runs(folder: Path, since: date | None = None) -> Iterator[ArchivedRun]:
                 path.name,
                 error,
             )
-    for run in sorted(runs.values(), key=lambda r: r.started_at):
-        if since is None or run.started_at.date() >= since:
-            yield run
+    runs = [replace(run, records=tuple(records)) for run, records in found.values()]
+    return sorted(
+        (r for r in runs if since is None or r.started_at.date() >= since),
+        key=lambda r: r.started_at,
+    )
 
 
-def _read_file(path: Path, runs: dict[str, ArchivedRun]) -> None:
+def _index_file(
+    path: Path, folder: Path, found: dict[str, tuple[ArchivedRun, list[ArchivedRecord]]]
+) -> None:
     with path.open("rb") as stream:
         records = ArchiveIterator(stream)
         for record in records:
@@ -224,23 +243,64 @@ def _read_file(path: Path, runs: dict[str, ArchivedRun]) -> None:
                 info = _warcinfo_fields(record.content_stream().read())
                 run_id = info.get("Newsflow-Run-Id")
                 if run_id:
-                    runs[run_id] = ArchivedRun(
+                    run = ArchivedRun(
                         run_id,
                         datetime.fromisoformat(info["Newsflow-Started-At"]),
                         info.get("Newsflow-Site", ""),
+                        folder,
                     )
+                    found[run_id] = (run, [])
                 continue
-            if not run_id or run_id not in runs:
+            if not run_id or run_id not in found:
                 continue
-            fetched = _fetched(record)  # read the record before asking its offset (warcio)
+            # Read the whole record (a torn one raises or comes up short) before asking its offset.
+            fetched = _fetched(record)
             if record.rec_type == "response" and len(fetched.body) != int(
                 record.http_headers.get_header("Content-Length") or -1
             ):
                 raise EOFError(f"record of {fetched.url} is cut short")
             location = WarcLocation(path.name, records.get_record_offset())
-            runs[run_id].requests.append(
-                (fetched, headers.get_header("Newsflow-Kind") or "", location)
+            found[run_id][1].append(
+                ArchivedRecord(headers.get_header("Newsflow-Kind") or "", location)
             )
+
+
+def read_records(
+    folder: Path, records: Sequence[ArchivedRecord]
+) -> Iterator[tuple[Fetched, str, WarcLocation]]:
+    """The records at these locations, rebuilt as `Fetched`; each file is opened once per run of
+    consecutive records in it."""
+    stream: IO[bytes] | None = None
+    name = ""
+    try:
+        for item in records:
+            if stream is None or item.location.file != name:
+                if stream is not None:
+                    stream.close()
+                name = item.location.file
+                stream = (folder / name).open("rb")
+            stream.seek(item.location.offset)
+            record = next(iter(ArchiveIterator(stream)))
+            yield _fetched(record), item.kind, item.location
+    finally:
+        if stream is not None:
+            stream.close()
+
+
+def split_run(run: ArchivedRun, pages: int) -> list[ArchivedRun]:
+    """A run cut into parts of at most `pages` article records each, so a big run is replayed in
+    bounded memory. The first part keeps the run's id and its other records (feed, RSS, sitemaps);
+    the others are `<run id>.<n>`. A run within the limit stays whole."""
+    articles = [r for r in run.records if r.kind == "article"]
+    if len(articles) <= pages:
+        return [run]
+    first = tuple(r for r in run.records if r.kind != "article") + tuple(articles[:pages])
+    parts = [replace(run, records=first)]
+    for n, start in enumerate(range(pages, len(articles), pages), start=1):
+        parts.append(
+            replace(run, run_id=f"{run.run_id}.{n}", records=tuple(articles[start : start + pages]))
+        )
+    return parts
 
 
 def _warcinfo_fields(payload: bytes) -> dict[str, str]:

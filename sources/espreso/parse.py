@@ -6,6 +6,7 @@ string that names the missing piece, so the caller can record it and go on.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
@@ -51,7 +52,8 @@ VOID_ELEMENTS = frozenset(
 )
 _TAG = re.compile(r"<(/)?([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/)?>")
 TEMPLATE_JUNK = re.compile(r"client/[\w.]+|\{\{.*?\}\}|\blist_title\b")
-_WHITESPACE = re.compile(r"\s+")
+# An absolute http(s) URL with a path, no query, fragment, dot segment or trailing slash.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^/?#\s]+(?:/(?!\.{1,2}(?:/|$))[^/?#\s]+)+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -167,30 +169,42 @@ class Sitemap:
 
 def clean_text(text: str | None) -> str:
     """Collapse runs of whitespace (as a browser does) and trim."""
-    return _WHITESPACE.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def canonical_url(href: str, base: str) -> str:
     """Absolute URL without query or fragment, no trailing slash on paths."""
-    parts = urlsplit(urljoin(base, href.strip()))
+    href = href.strip()
+    if _PLAIN_ABSOLUTE.fullmatch(href):
+        return href  # already canonical: the common case, and urljoin is the parser's hot spot
+    parts = urlsplit(urljoin(base, href))
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def decode_html(body: bytes, declared: str | None = None) -> tuple[str, list[str]]:
     """Bytes → text: the declared charset, then a `<meta charset>`, then UTF-8 with replacement."""
+    html, _, problems = _decoded(body, declared)
+    return html, problems
+
+
+def _decoded(body: bytes, declared: str | None) -> tuple[str, bool, list[str]]:
+    """`decode_html`, and whether the bytes were valid UTF-8 (the HTML parser then reads them as
+    they are, which saves it encoding the text back)."""
     candidates = [declared] if declared else []
     meta = _CHARSET.search(body[:4096])
     if meta:
         candidates.append(meta.group(1).decode("ascii", "replace"))
     for encoding in [*candidates, "utf-8"]:
         try:
-            return body.decode(encoding), []
+            return body.decode(encoding), codecs.lookup(encoding).name == "utf-8", []
         except (LookupError, UnicodeDecodeError):
             continue
-    return body.decode("utf-8", "replace"), [
-        "page is not valid UTF-8 and declares no usable charset"
-    ]
+    return (
+        body.decode("utf-8", "replace"),
+        False,
+        ["page is not valid UTF-8 and declares no usable charset"],
+    )
 
 
 def nesting_problem(html: str) -> str | None:
@@ -278,15 +292,40 @@ def _image_url(tree: LexborHTMLParser, base: str) -> str | None:
     return content or None
 
 
-def parse_article(body: bytes, url: str, encoding: str | None = None) -> ArticleParse:
-    """Parse one article page. The HTML is the source of truth; JSON-LD only fills gaps."""
-    html, problems = decode_html(body, encoding)
+def _page_tree(body: bytes, encoding: str | None) -> tuple[LexborHTMLParser | None, list[str]]:
+    """The page's tree and decoding problems; no tree (and the reason) for an empty or hostile page."""
+    html, utf8, problems = _decoded(body, encoding)
     if not html.strip():
-        return ArticleParse(canonical_url(url, url), None, ("empty page",))
+        return None, [*problems, "empty page"]
     too_deep = nesting_problem(html)
     if too_deep:
-        return ArticleParse(canonical_url(url, url), None, (*problems, too_deep))
-    tree = LexborHTMLParser(html)
+        return None, [*problems, too_deep]
+    return LexborHTMLParser(body if utf8 else html), problems
+
+
+def parse_article(body: bytes, url: str, encoding: str | None = None) -> ArticleParse:
+    """Parse one article page. The HTML is the source of truth; JSON-LD only fills gaps."""
+    tree, problems = _page_tree(body, encoding)
+    if tree is None:
+        return ArticleParse(canonical_url(url, url), None, tuple(problems))
+    return _article(tree, url, problems)
+
+
+def parse_page(
+    body: bytes, url: str, encoding: str | None = None
+) -> tuple[ArticleParse, TapeParse]:
+    """An article page in full, from one tree: the article (with tags and related links) and the
+    page's "News" tape. The same results as `parse_article` and `parse_tape`, at about half the cost."""
+    tree, problems = _page_tree(body, encoding)
+    if tree is None:
+        return (
+            ArticleParse(canonical_url(url, url), None, tuple(problems)),
+            TapeParse(url, (), None, tuple(problems)),
+        )
+    return _article(tree, url, list(problems)), _tape(tree, url, list(problems))
+
+
+def _article(tree: LexborHTMLParser, url: str, problems: list[str]) -> ArticleParse:
     header = tree.css_first("section.header_current_article")
     content_section = tree.css_first("section.content_current_article")
     ld = _json_ld_article(tree)
@@ -382,14 +421,45 @@ def parse_article(body: bytes, url: str, encoding: str | None = None) -> Article
     return ArticleParse(page_url, article, tuple(problems), found)
 
 
+# A tape's rows and day headers and the parts read from them, found in one pass over the tape
+# (a selector query per part and row costs more than the rest of the tape's parse).
+_TAPE_NODES = (
+    "div.date_title, div.news-tape-item, div.year_date, a.news-tape-item_link, div.ttx, "
+    "div.main_time, div.mark-block"
+)
+_TAPE_PARTS = ("year_date", "ttx", "main_time", "mark-block")
+
+
+@dataclass(slots=True)
+class _TapeBlock:
+    """A row (`div.news-tape-item`) or day header (`div.date_title`), with the first of each part
+    inside it, by class name (`link` for the row's link)."""
+
+    node: LexborNode
+    is_row: bool
+    parts: dict[str, LexborNode] = field(default_factory=dict)
+
+
+def _tape_blocks(tape: LexborNode) -> list[_TapeBlock]:
+    blocks: list[_TapeBlock] = []
+    for node in tape.css(_TAPE_NODES):
+        classes = (node.attributes.get("class") or "").split()
+        if node.tag == "div" and ("news-tape-item" in classes or "date_title" in classes):
+            blocks.append(_TapeBlock(node, "news-tape-item" in classes))
+        elif blocks:
+            part = "link" if node.tag == "a" else next(c for c in _TAPE_PARTS if c in classes)
+            blocks[-1].parts.setdefault(part, node)
+    return blocks
+
+
 def _tape_row(
-    node: LexborNode, position: int, day: date | None, base: str
+    parts: dict[str, LexborNode], position: int, day: date | None, base: str
 ) -> tuple[TapeRow | None, str | None]:
-    link = node.css_first("a.news-tape-item_link")
+    link = parts.get("link")
     href = link.attributes.get("href") if link is not None else None
     if not href:
         return None, f"tape row {position}: no link (a.news-tape-item_link)"
-    headline = node.css_first("div.ttx")
+    headline = parts.get("ttx")
     if headline is None:
         return None, f"tape row {position}: no headline (div.ttx)"
     # A sub-headline is any element nested in (or following) the headline block; the
@@ -401,13 +471,13 @@ def _tape_row(
             if child.tag == "-text"
         )
     )
-    sub_parts = [_text(child) for child in headline.iter() if _text(child)]
+    sub_parts = [text for child in headline.iter() if (text := _text(child))]
     sibling = headline.next
     while sibling is not None:
         if sibling.tag not in ("-text", "-comment") and _text(sibling):
             sub_parts.append(_text(sibling))
         sibling = sibling.next
-    clock = parse_clock(_text(node.css_first("div.main_time")))
+    clock = parse_clock(_text(parts.get("main_time")))
     problem = None
     if day is None or clock is None:
         problem = f"tape row {position}: no {'day header' if day is None else 'time'}"
@@ -417,7 +487,7 @@ def _tape_row(
             url=canonical_url(href, base),
             title=own_text,
             subtitle=" ".join(sub_parts) or None,
-            badge=_text(node.css_first("div.mark-block")) or None,
+            badge=_text(parts.get("mark-block")) or None,
             published_at=kyiv_to_utc(day, clock) if day and clock else None,
         ),
         problem,
@@ -426,40 +496,42 @@ def _tape_row(
 
 def parse_tape(body: bytes, page_url: str, encoding: str | None = None) -> TapeParse:
     """Parse the "News" tape (`#js-newsTapeContent`) of a feed or article page."""
-    html, problems = decode_html(body, encoding)
-    too_deep = nesting_problem(html)
-    if too_deep:
-        return TapeParse(page_url, (), None, (*problems, too_deep))
-    tree = LexborHTMLParser(html)
+    tree, problems = _page_tree(body, encoding)
+    if tree is None:
+        return TapeParse(page_url, (), None, tuple(problems))
+    return _tape(tree, page_url, problems)
+
+
+def _tape(tree: LexborHTMLParser, page_url: str, problems: list[str]) -> TapeParse:
     tape = tree.css_first("#js-newsTapeContent")
     if tape is None:
         return TapeParse(page_url, (), None, (*problems, "no feed tape (#js-newsTapeContent)"))
     rows: list[TapeRow] = []
     day: date | None = None
-    for node in tape.css("div.date_title, div.news-tape-item"):
-        if "news-tape-item" in (node.attributes.get("class") or "").split():
+    for block in _tape_blocks(tape):
+        if block.is_row:
             if len(rows) == MAX_TAPE_ROWS:
                 problems.append(
                     f"tape has more than {MAX_TAPE_ROWS} rows; kept the first {MAX_TAPE_ROWS}"
                 )
                 break
-            row, problem = _tape_row(node, len(rows), day, page_url)
+            row, problem = _tape_row(block.parts, len(rows), day, page_url)
             if problem:
                 problems.append(problem)
             if row is not None:
                 rows.append(row)
             continue
-        year_node = node.css_first("div.year_date")
+        year_node = block.parts.get("year_date")
         if year_node is None:
             continue
         year = parse_year(_text(year_node))
-        day_month = parse_day_month(_text(node))
+        day_month = parse_day_month(_text(block.node))
         try:
             day = date(year, day_month[1], day_month[0]) if year and day_month else None
         except ValueError:
             day = None
         if day is None:
-            problems.append(f"unreadable day header {_text(node)!r}")
+            problems.append(f"unreadable day header {_text(block.node)!r}")
     more = tree.css_first("a.btn.btn-black")
     more_href = more.attributes.get("href") if more is not None else None
     next_url = urljoin(page_url, more_href) if more_href else None

@@ -124,3 +124,36 @@ def test_reparse_rebuilds_the_same_warehouse(
     again = tmp_path / "cli.duckdb"
     assert main(["reparse", "--warehouse", str(again), "--raw", str(warehouse.parent / "raw")]) == 0
     assert rows(again, "SELECT count(*) FROM articles") == [(21,)]
+
+
+def test_reparse_in_batches_across_processes_gives_the_same_tables(
+    three_runs: tuple[str, Path, list[list[str]]], tmp_path: Path
+) -> None:
+    """Big runs are cut into batches and parsed in two worker processes; the tables are the same,
+    and each batch is a load run of its own (`<run id>.<n>`)."""
+    _, warehouse, _ = three_runs
+    rebuilt = tmp_path / "batched.duckdb"
+    results = reparse(
+        warehouse=str(rebuilt), raw_dir=str(warehouse.parent / "raw"), batch_pages=5, workers=2
+    )
+    first_run = rows(warehouse, "SELECT run_id FROM load_runs ORDER BY started_at LIMIT 1")[0][0]
+    # The first run fetched 21 articles: 5 batches of at most 5; the other two runs fit in one.
+    assert [r.run_id for r in results][:5] == [
+        first_run,
+        f"{first_run}.1",
+        f"{first_run}.2",
+        f"{first_run}.3",
+        f"{first_run}.4",
+    ]
+    assert len(results) == 7
+    for table in TABLES:
+        if table in ("fetch_log", "load_runs"):
+            continue
+        original = rows(warehouse, f"SELECT * FROM {table} ORDER BY ALL")
+        assert rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == original, table
+    # Every request is logged once, under its batch's run id.
+    columns = "url, kind, status, requested_at, warc_file, warc_offset"
+    assert rows(rebuilt, f"SELECT {columns} FROM fetch_log ORDER BY ALL") == rows(
+        warehouse, f"SELECT {columns} FROM fetch_log ORDER BY ALL"
+    )
+    assert rows(rebuilt, "SELECT count(DISTINCT run_id) FROM fetch_log") == [(7,)]

@@ -314,8 +314,8 @@ def test_warc_files_rotate_by_size(tmp_path: Path) -> None:
     assert len(warc_files(tmp_path)) == len({w.file for w in where}) >= 3
     runs = list(read_runs(tmp_path))
     assert [r.run_id for r in runs] == ["run-1"]
-    assert [(f.url, f.body) for f, _, _ in runs[0].requests] == [(p.url, p.body) for p in pages]
-    assert [loc for _, _, loc in runs[0].requests] == where
+    assert [(f.url, f.body) for f, _, _ in runs[0].read()] == [(p.url, p.body) for p in pages]
+    assert [loc for _, _, loc in runs[0].read()] == where
 
 
 def test_a_torn_last_record_is_skipped_and_nothing_before_it_is_lost(tmp_path: Path) -> None:
@@ -348,7 +348,7 @@ def test_a_torn_last_record_is_skipped_and_nothing_before_it_is_lost(tmp_path: P
         archive.start_run("run-2", started.replace(hour=10), "http://x")
         archive.write(pages[0], run_id="run-2", kind="article")
     runs = list(read_runs(tmp_path))
-    assert [(r.run_id, [f.url for f, _, _ in r.requests]) for r in runs] == [
+    assert [(r.run_id, [f.url for f, _, _ in r.read()]) for r in runs] == [
         ("run-1", ["http://x/0", "http://x/1"]),
         ("run-2", ["http://x/0"]),
     ]
