@@ -1,4 +1,5 @@
-"""`newsflow`: the command line (`run`, `demo`, `search`, `quarantine`, `export`, `report`)."""
+"""`newsflow`: the command line (`run`, `demo`, `facts`, `official-losses`, `search`, `quarantine`,
+`export`, `report`, …)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flows.settings import DEFAULT_SITE
+from sources.general_staff import BUNDLED_DIR, PUBLIC_URL
 
 # Prefect's server phones home by default; offline that ends in error tracebacks at exit
 # (telemetry, then a locked SQLite file). newsflow never needs it.
@@ -69,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
         "--min-interval", type=float, default=1.0, help="seconds between two requests"
     )
     _warehouse_option(back)
+    fact = commands.add_parser(
+        "facts", help="draw losses, strikes, combat reports, exchanges and places from the news"
+    )
+    _warehouse_option(fact)
+    official = commands.add_parser(
+        "official-losses",
+        help="load the General Staff's daily loss series (public data set, else the bundled copy)",
+    )
+    official.add_argument("--url", default=PUBLIC_URL, help="the data set's folder address")
+    official.add_argument("--offline", action="store_true", help="the bundled copy only")
+    official.add_argument("--bundled", type=Path, help=f"the bundled copy (default {BUNDLED_DIR})")
+    _warehouse_option(official)
     server = commands.add_parser(
         "server", help="start a local Prefect server and its UI (state in .prefect/)"
     )
@@ -153,9 +167,35 @@ def _ingest(args: argparse.Namespace) -> int:
         with SnapshotServer(port=args.port) as server:
             print(f"Serving the bundled snapshot of Espreso Global at {server.base_url}")
             ingest(base_url=server.base_url, **options)
+        if BUNDLED_DIR.is_dir():
+            _official(args.warehouse, None, None)
+        else:
+            print(f"No General Staff data at {BUNDLED_DIR}: loss reports stay unreconciled.")
     else:
         ingest(base_url=args.base_url, **options)
+    _facts(args.warehouse)
     _print_summary(args.warehouse)
+    return 0
+
+
+def _official(warehouse: Path, url: str | None, bundled: Path | None) -> int:
+    from flows.facts import official_losses
+
+    result = official_losses(
+        warehouse=str(warehouse), url=url, bundled_dir=str(bundled) if bundled else None
+    )
+    note = (
+        f" (the public source failed: {result.fallback_reason})" if result.fallback_reason else ""
+    )
+    print(f"official_losses: {result.rows} rows from {result.source}{note}")
+    return 0
+
+
+def _facts(warehouse: Path) -> int:
+    from flows.facts import facts
+
+    counts = facts(warehouse=str(warehouse))
+    print("Facts from the news: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
     return 0
 
 
@@ -281,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
         return _ingest(args)
     if args.command == "reparse":
         return _reparse(args)
+    if args.command == "facts":
+        return _facts(args.warehouse)
+    if args.command == "official-losses":
+        return _official(args.warehouse, None if args.offline else args.url, args.bundled)
     if args.command == "server":
         return _server(args.port)
     if args.command == "serve":

@@ -28,6 +28,11 @@ DEPLOYMENTS = (
         cron="30 3 * * *", parameters={"days_back": 2},
     ),
     DeploymentSpec("reparse", "flows/reparse.py:reparse", "Rebuild every table from the raw archive, on demand."),
+    DeploymentSpec("facts", "flows/facts.py:facts", "Facts from the news (losses, strikes, combat, exchanges, places), hourly.", interval_s=3600),
+    DeploymentSpec(
+        "official-losses", "flows/facts.py:official_losses", "The General Staff's daily loss series, each day at 11:00.",
+        cron="0 11 * * *",
+    ),
 )  # fmt: skip
 
 
@@ -37,10 +42,17 @@ def to_deployments(overrides: dict[str, Any] | None = None) -> list[Any]:
     from prefect.schedules import Cron, Interval
 
     from flows.backfill import backfill
+    from flows.facts import facts, official_losses
     from flows.ingest import ingest
     from flows.reparse import reparse
 
-    flows: dict[str, Flow[..., Any]] = {"ingest": ingest, "backfill": backfill, "reparse": reparse}
+    flows: dict[str, Flow[..., Any]] = {
+        "ingest": ingest,
+        "backfill": backfill,
+        "reparse": reparse,
+        "facts": facts,
+        "official_losses": official_losses,
+    }
     deployments = []
     for spec in DEPLOYMENTS:
         flow = flows[spec.entrypoint.rsplit(":", 1)[1]]

@@ -86,6 +86,59 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Facts drawn from the news, and the official series they are checked against (`facts` flow).
+OFFICIAL_LOSSES = _schema(
+    {
+        "day": pl.Date, "category": pl.String, "cumulative": pl.Int64, "daily": pl.Int64,
+        "source": pl.String, "loaded_at": UTC_TS,
+    }
+)  # fmt: skip
+_STATED: dict[str, PolarsDataType] = {"url": pl.String, "stated_at": UTC_TS}
+_EXPLAINED: dict[str, PolarsDataType] = {
+    "rule": pl.String,
+    "source": pl.String,
+    "sentence": pl.String,
+}
+LOSS_REPORTS = _schema(
+    {
+        **_STATED, "report_date": pl.Date, "category": pl.String, "count": pl.Int64,
+        "basis": pl.String, "official": pl.Int64, **_EXPLAINED,
+    }
+)  # fmt: skip
+STRIKE_EVENTS = _schema(
+    {
+        **_STATED, "seq": pl.Int32, "place": pl.String, "weapon": pl.String,
+        "killed": pl.Int32, "injured": pl.Int32, "event_date": pl.Date, **_EXPLAINED,
+    }
+)  # fmt: skip
+COMBAT_REPORTS = _schema(
+    {
+        **_STATED, "seq": pl.Int32, "direction": pl.String, "count": pl.Int32,
+        "event_date": pl.Date, **_EXPLAINED,
+    }
+)  # fmt: skip
+PRISONER_EXCHANGES = _schema(
+    {
+        **_STATED, "seq": pl.Int32, "kind": pl.String, "count": pl.Int32, "side": pl.String,
+        "event_date": pl.Date, **_EXPLAINED,
+    }
+)  # fmt: skip
+PLACES = _schema(
+    {
+        "url": pl.String, "source": pl.String, "start": pl.Int32, "name": pl.String,
+        "place": pl.String, "kind": pl.String, "country": pl.String, "geonameid": pl.Int64,
+        "latitude": pl.Float64, "longitude": pl.Float64, "precision": pl.String, "rule": pl.String,
+    }
+)  # fmt: skip
+FACT_TABLES: dict[str, pl.Schema] = {
+    "loss_reports": LOSS_REPORTS,
+    "strike_events": STRIKE_EVENTS,
+    "combat_reports": COMBAT_REPORTS,
+    "prisoner_exchanges": PRISONER_EXCHANGES,
+    "places": PLACES,
+}
+
+
 def frame(rows: Sequence[Mapping[str, object]], schema: pl.Schema) -> pl.DataFrame:
     """Rows → a frame with exactly the contract's columns and dtypes (empty rows give an empty frame)."""
     return pl.DataFrame(rows, schema=schema)

@@ -109,3 +109,37 @@ SELECT
     record
 FROM quarantine;
 COMMENT ON VIEW v_quarantine IS 'One row per quarantined record: when, which run, which table, its URL and the checks it broke.';
+
+CREATE OR REPLACE VIEW v_loss_reconciliation AS
+WITH reported AS (
+    SELECT report_date, category, basis, count, url, stated_at, sentence, rule, false AS quarantined
+    FROM loss_reports
+    UNION ALL
+    SELECT
+        CAST(record ->> 'report_date' AS DATE), record ->> 'category', record ->> 'basis',
+        CAST(record ->> 'count' AS BIGINT), record ->> 'url', CAST(record ->> 'stated_at' AS TIMESTAMPTZ),
+        record ->> 'sentence', record ->> 'rule', true
+    FROM quarantine
+    WHERE table_name = 'loss_reports'
+)
+SELECT
+    r.report_date,
+    r.category,
+    r.basis,
+    r.count AS reported,
+    CASE r.basis WHEN 'daily' THEN o.daily ELSE o.cumulative END AS official,
+    r.count - official AS difference,
+    CASE
+        WHEN official IS NULL THEN 'no official figure'
+        WHEN r.count = official THEN 'match'
+        ELSE 'mismatch'
+    END AS status,
+    r.quarantined,
+    r.url,
+    r.stated_at,
+    r.sentence,
+    r.rule
+FROM reported AS r
+LEFT JOIN official_losses AS o ON o.day = r.report_date AND o.category = r.category
+ORDER BY r.report_date, r.category, r.stated_at;
+COMMENT ON VIEW v_loss_reconciliation IS 'One row per loss figure an article reported (loaded or quarantined): the official figure for that day and category, the difference, and match / mismatch / no official figure.';

@@ -155,6 +155,7 @@ def test_the_analyst_queries(built: tuple[str, Path]) -> None:
         "04_opinion_per_day.sql", "05_edited_after_publication.sql", "06_daily_volume_by_badge.sql",
         "07_top_tags_this_week.sql", "08_most_active_authors.sql", "09_freshness_by_badge.sql",
         "10_sources_by_kind.sql", "11_articles_per_section.sql", "12_feed_items_without_article.sql",
+        "13_news_against_official_losses.sql", "14_places_in_the_news.sql", "15_latest_strike_tolls.sql",
     ]  # fmt: skip
     assert [r[3] for r in _q(warehouse, _file("01_about_topic_this_week.sql"))] == [
         "Week at the front: Russian offensive near Pokrovsk stalls, Kupiansk holds",

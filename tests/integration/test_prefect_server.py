@@ -95,7 +95,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             )  # fmt: skip
             try:
                 _wait(
-                    lambda: _deployment_names(api) == {"ingest", "backfill-nightly", "reparse"},
+                    lambda: (
+                        _deployment_names(api)
+                        == {"ingest", "backfill-nightly", "reparse", "facts", "official-losses"}
+                    ),
                     "the served deployments",
                     120,
                 )

@@ -47,6 +47,13 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
             [(None, "30 3 * * *", "Europe/Kyiv")],
         ),
         ("reparse", "flows/reparse.py:reparse", {}, []),
+        ("facts", "flows/facts.py:facts", {}, [(3600, None, "Europe/Kyiv")]),
+        (
+            "official-losses",
+            "flows/facts.py:official_losses",
+            {},
+            [(None, "0 11 * * *", "Europe/Kyiv")],
+        ),
     ]
 
 
@@ -55,7 +62,13 @@ def test_runner_deployments_carry_the_schedules_and_parameters() -> None:
         d.name: d
         for d in to_deployments({"base_url": "http://127.0.0.1:9", "warehouse": "/tmp/w.duckdb"})
     }
-    assert sorted(deployments) == ["backfill-nightly", "ingest", "reparse"]
+    assert sorted(deployments) == [
+        "backfill-nightly",
+        "facts",
+        "ingest",
+        "official-losses",
+        "reparse",
+    ]
     ingest = deployments["ingest"]
     assert ingest.parameters == {"base_url": "http://127.0.0.1:9", "warehouse": "/tmp/w.duckdb"}
     (schedule,) = ingest.schedules
@@ -76,6 +89,9 @@ def test_runner_deployments_carry_the_schedules_and_parameters() -> None:
     # reparse reads no site: only the warehouse is passed on.
     assert deployments["reparse"].parameters == {"warehouse": "/tmp/w.duckdb"}
     assert deployments["reparse"].schedules == []
+    # Facts and the official series read only the warehouse (and the data set's own address).
+    assert deployments["facts"].parameters == {"warehouse": "/tmp/w.duckdb"}
+    assert deployments["official-losses"].parameters == {"warehouse": "/tmp/w.duckdb"}
     # The UI form describes every parameter.
     for deployment in deployments.values():
         properties = deployment._parameter_openapi_schema.properties

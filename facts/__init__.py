@@ -1,0 +1,1 @@
+"""Facts drawn from the news: rule-based extraction of losses, strikes, combat reports, exchanges and places."""

@@ -1,0 +1,95 @@
+"""Reads and loads of the facts tables and the official series."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+import polars as pl
+
+from transforms.facts import ArticleVersion
+from transforms.schemas import FACT_TABLES, OFFICIAL_LOSSES
+
+# Every version of every article whose headline or lead differs from the version before it:
+# older ones from `article_revisions`, the current one from `articles`. A version is stated at
+# its modification time; without one, the first version at its publication and later ones when
+# newsflow fetched them. The last version kept says what the site shows now (`current`).
+_VERSIONS = """
+WITH versions AS (
+    SELECT url, title, coalesce(lead, '') AS lead, modified_at, fetched_at, 0 AS latest
+    FROM article_revisions
+    UNION ALL
+    SELECT url, title, coalesce(lead, ''), modified_at, fetched_at, 1 FROM articles
+),
+ordered AS (
+    SELECT v.*, a.published_at,
+        row_number() OVER w AS n,
+        lag(v.title || chr(31) || v.lead) OVER w AS before
+    FROM versions AS v JOIN articles AS a USING (url)
+    WINDOW w AS (PARTITION BY v.url ORDER BY v.fetched_at, v.latest)
+),
+changed AS (
+    SELECT * FROM ordered WHERE before IS NULL OR before <> title || chr(31) || lead
+)
+SELECT url,
+    coalesce(modified_at, CASE WHEN n = 1 THEN published_at ELSE fetched_at END) AS stated_at,
+    CAST(timezone('Europe/Kyiv', published_at) AS DATE) AS published,
+    title, lead,
+    n = max(n) OVER (PARTITION BY url) AS current
+FROM changed
+ORDER BY url, n
+"""
+
+
+def article_versions(con: duckdb.DuckDBPyConnection) -> list[ArticleVersion]:
+    """Every stated version of every article (see `_VERSIONS`), oldest first per article."""
+    return [ArticleVersion(*row) for row in con.execute(_VERSIONS).fetchall()]
+
+
+def official_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The `official_losses` table as a frame."""
+    return con.execute("SELECT * FROM official_losses").pl().cast(OFFICIAL_LOSSES)
+
+
+def replace_official(con: duckdb.DuckDBPyConnection, official: pl.DataFrame) -> int:
+    """Replace the official series whole, in one transaction; return its rows."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("batch_official", official.to_arrow())
+        con.execute("DELETE FROM official_losses")
+        con.execute("INSERT INTO official_losses BY NAME SELECT * FROM batch_official")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("batch_official")
+    return official.height
+
+
+def replace_facts(
+    con: duckdb.DuckDBPyConnection, frames: Mapping[str, pl.DataFrame], held: pl.DataFrame
+) -> dict[str, int]:
+    """Replace every facts table, and the facts' rows in `quarantine`, in one transaction: the
+    facts are derived whole from the articles each time. Returns the rows per table."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name in FACT_TABLES:
+            con.register(f"batch_{name}", frames[name].to_arrow())
+            con.execute(f"DELETE FROM {name}")
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_{name}")
+        con.register("batch_held", held.to_arrow())
+        con.execute(
+            "DELETE FROM quarantine WHERE table_name IN ("
+            + ", ".join(f"'{name}'" for name in FACT_TABLES)
+            + ")"
+        )
+        con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_held")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in (*FACT_TABLES, "held"):
+            con.unregister(f"batch_{name}")
+    return {name: frames[name].height for name in FACT_TABLES}
