@@ -39,10 +39,7 @@ test-slow: setup browser lint ## the suite with the slow parts in full (5,000 fu
 	NEWSFLOW_FUZZ_EXAMPLES=5000 NEWSFLOW_CRASH_KILLS=20 $(VENV)/bin/pytest
 
 bench: setup ## measured figures (printed, and written under bench/results/)
-	$(VENV)/bin/python -m bench.parse
-	$(VENV)/bin/python -m bench.gate
-	$(VENV)/bin/python -m bench.load
-	$(VENV)/bin/python -m bench.crawler
+	$(VENV)/bin/python -m bench
 
 lint: setup ## ruff (lint and format) and mypy --strict on the packages
 	$(VENV)/bin/ruff check .

@@ -24,7 +24,7 @@ from tests.snapshot import ARTICLES, LIVE, iso_utc, kyiv_instant
 RESULTS = Path(__file__).parent / "results"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "espreso"
 # The real captures' known values (tests/unit/test_parse_realdata.py asserts the same).
-REAL_PAGES = {
+REAL_PAGES: dict[str, dict[str, Any]] = {
     "news-bilorus-pogodilas-pripiniti-zapuskati-povitryani-kuli-na-litvu": {
         "title": "Білорусь погодилась припинити запускати повітряні кулі на Литву",
         "published_at": "2025-12-14T00:25:00+02:00", "author": "Адріана Муллаянова", "badge": None,
@@ -85,7 +85,9 @@ def theirs(page: dict[str, Any]) -> dict[str, Any]:
     doc = trafilatura.bare_extraction(
         page["body"].decode("utf-8", "replace"), url=page["url"], with_metadata=True
     )
-    data = doc.as_dict() if hasattr(doc, "as_dict") else (doc or {})
+    data: dict[str, Any] = (
+        doc.as_dict() if doc is not None and not isinstance(doc, dict) else (doc or {})
+    )
     day = data.get("date")
     return {
         "title": data.get("title"), "published_at": datetime.fromisoformat(day) if day else None,
@@ -132,9 +134,11 @@ def speed(
     return done / (time.perf_counter() - started)
 
 
-def main(seconds: float = 5.0) -> None:
+def run(tiny: bool = False) -> dict[str, Any]:
+    """Speed and accuracy on the snapshot pages and (when ../shared is there) the real captures."""
+    seconds = 0.2 if tiny else 5.0
     corpus = pages()
-    figures = {}
+    figures: dict[str, Any] = {}
     for name in ("snapshot", "real"):
         subset = [p for p in corpus if p["set"] == name]
         if not subset:
@@ -146,15 +150,26 @@ def main(seconds: float = 5.0) -> None:
             "ratio": round(our_rate / their_rate, 1),
             "newsflow_accuracy": accuracy(ours, subset), "trafilatura_accuracy": accuracy(theirs, subset),
         }  # fmt: skip
-    print(
+    return figures
+
+
+def report(figures: dict[str, Any]) -> list[str]:
+    """The bench's lines of the printed table."""
+    lines = [
         f"{'pages':>9} {'KB':>6} {'newsflow/s':>11} {'trafilatura/s':>14} {'ratio':>6}  accuracy newsflow | trafilatura"
-    )
+    ]
     for name, f in figures.items():
         ours_acc = " ".join(f"{k}={v:.0%}" for k, v in f["newsflow_accuracy"].items())
         theirs_acc = " ".join(f"{k}={v:.0%}" for k, v in f["trafilatura_accuracy"].items())
-        print(
+        lines.append(
             f"{name:>9} {f['kb_per_page']:>6} {f['newsflow_pages_per_s']:>11} {f['trafilatura_pages_per_s']:>14} {f['ratio']:>5}×  {ours_acc} | {theirs_acc}"
         )
+    return lines
+
+
+def main() -> None:
+    figures = run()
+    print("\n".join(report(figures)))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "parse.json").write_text(json.dumps(figures, indent=2, default=str) + "\n")
 

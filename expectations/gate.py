@@ -304,9 +304,19 @@ class Gate:
             report.passed[table] = keep
         if self.docs_dir is not None:
             self.context.build_data_docs()
+            self._forget_results()
         if report.blocking:
             raise GateBlocked(report)
         return report
+
+
+    def _forget_results(self) -> None:
+        """Drop the validation results held in memory once their Data Docs pages are written:
+        otherwise every later run re-renders all of them (a long-lived process, such as
+        `newsflow serve`, would check each batch slower than the one before and hold them all)."""
+        store = self.context.validation_results_store
+        for key in store.list_keys():
+            store.remove_key(key)
 
 
 @cache

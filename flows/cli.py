@@ -102,7 +102,10 @@ def _parser() -> argparse.ArgumentParser:
         "--raw", type=Path, help="the archive folder (default: raw/ beside the warehouse)"
     )
     again.add_argument(
-        "--batch-pages", type=int, default=500, help="article pages parsed and loaded together"
+        "--batch-pages",
+        type=int,
+        default=1000,
+        help="article pages parsed, checked and loaded together",
     )
     again.add_argument(
         "--workers", type=int, default=1, help="processes that parse and shape (default 1)"

@@ -142,11 +142,11 @@ def facts(warehouse: str = "warehouse/newsflow.duckdb") -> dict[str, int]:
     """
     settings = Settings(warehouse=Path(warehouse))
     now = datetime.now(UTC)
-    run_id = f"facts-{now:%Y%m%dT%H%M%S}"
+    run_id = f"facts-{now:%Y%m%dT%H%M%S%f}"
     frames = shape_facts(settings.warehouse)
     passed, held = check_facts(frames, settings, run_id, now)
     with connect(settings.warehouse) as con:
-        counts = replace_facts(con, passed, held)
+        counts = replace_facts(con, run_id, passed, held, now)
     counts["quarantined"] = held.height
     create_table_artifact(
         key="facts-counts",

@@ -4,67 +4,30 @@ Each archived run is replayed through the same parse → shape → gate → load
 fetched, with its own start time, so an unchanged parser gives the warehouse the original runs gave.
 The archive is read as an index first; pages are read, parsed and loaded in batches (`batch_pages`),
 so memory stays flat however big the archive is. With `workers` > 1, parsing and shaping run in
-that many processes (Prefect's process-pool task runner) while this process gates and loads, in
-run order.
+that many worker processes (a process pool, each batch a Prefect task that waits for its worker)
+while this process gates and loads, in run order. Each batch's checks are a Prefect table artifact; Data Docs are left to live runs (their
+pages cost more than the checks on a batch).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
 
-import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.task_runners import ProcessPoolTaskRunner
 
+from flows.replay import Replayed, replayed
 from flows.settings import Settings
 from flows.tasks import gate, load, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
-from sources.espreso.crawl import Discovery, Parsed, read_articles
-from sources.http import LoggedFetch
-from transforms.batch import batch_frames
 from warehouse.db import LoadResult
-
-
-@dataclass(frozen=True, slots=True)
-class Replayed:
-    """One archived run (or part of one) parsed and shaped: its frames, and how many feed pages
-    it read (the gate's freshness checks need it)."""
-
-    run: ArchivedRun
-    frames: dict[str, pl.DataFrame]
-    feed_pages: int
-
-
-def replay(run: ArchivedRun) -> tuple[Discovery, Parsed]:
-    """Read a run's archived answers as discovery and parsing read them live."""
-    found = Discovery()
-    articles: list[LoggedFetch] = []
-    today = run.started_at.date()
-    for fetched, kind, where in run.read():
-        if kind == "article":
-            articles.append(
-                LoggedFetch(fetched, kind, warc_file=where.file, warc_offset=where.offset)
-            )
-            continue
-        if kind == "feed":
-            found.add_feed(fetched)
-        elif kind == "rss":
-            found.add_rss(fetched)
-        elif kind == "sitemap":
-            found.add_sitemap(fetched, run.site_url, today, today)
-        else:
-            found.log(fetched, kind)
-        found.requests[-1] = replace(
-            found.requests[-1], warc_file=where.file, warc_offset=where.offset
-        )
-    return found, read_articles(articles)
 
 
 @task(cache_policy=NO_CACHE)
@@ -75,11 +38,10 @@ def archived_runs(folder: Path, since: date | None, batch_pages: int) -> list[Ar
 
 
 @task(cache_policy=NO_CACHE, task_run_name="parse and shape {run.run_id}")
-def parse_and_shape(run: ArchivedRun) -> Replayed:
-    """Read one run's pages from the archive, parse them, and shape the run's frames."""
-    found, parsed = replay(run)
-    frames = batch_frames(run.run_id, found, parsed, run.started_at)
-    return Replayed(run, frames, len(found.tapes))
+def parse_and_shape(run: ArchivedRun, pool: Executor | None = None) -> Replayed:
+    """Read one run's pages from the archive, parse them, and shape the run's frames; in one of
+    `pool`'s processes when given (this task's thread waits for it)."""
+    return pool.submit(replayed, run).result() if pool is not None else replayed(run)
 
 
 def in_order(submit: Iterable[PrefectFuture[Replayed]], window: int) -> Iterator[Replayed]:
@@ -105,7 +67,7 @@ def reparse(
     warehouse: str = "warehouse/newsflow.duckdb",
     raw_dir: str | None = None,
     since: date | None = None,
-    batch_pages: int = 500,
+    batch_pages: int = 1000,
     workers: int = 1,
 ) -> list[LoadResult]:
     """Rebuild every table from the archive (all runs, or those since a date), batch by batch.
@@ -132,6 +94,7 @@ def reparse(
             run.run_id,
             run.started_at,
             replayed.feed_pages,
+            data_docs=False,
             return_state=True,
         )
         if checked.is_failed():
@@ -145,10 +108,11 @@ def reparse(
         )
 
     if workers > 1:
-        with ProcessPoolTaskRunner(max_workers=workers) as runner:
-            submitted = (runner.submit(parse_and_shape, {"run": run}) for run in runs)
-            for replayed in in_order(submitted, window=2 * workers):
-                gate_and_load(replayed)
+        # Spawned, not forked: this process runs threads (Prefect's), which fork does not copy.
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            submitted = (parse_and_shape.submit(run, pool) for run in runs)
+            for done in in_order(submitted, window=2 * workers):
+                gate_and_load(done)
     else:
         for run in runs:
             gate_and_load(parse_and_shape(run))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 import duckdb
 import polars as pl
@@ -68,10 +69,16 @@ def replace_official(con: duckdb.DuckDBPyConnection, official: pl.DataFrame) -> 
 
 
 def replace_facts(
-    con: duckdb.DuckDBPyConnection, frames: Mapping[str, pl.DataFrame], held: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    frames: Mapping[str, pl.DataFrame],
+    held: pl.DataFrame,
+    started_at: datetime,
 ) -> dict[str, int]:
-    """Replace every facts table, and the facts' rows in `quarantine`, in one transaction: the
-    facts are derived whole from the articles each time. Returns the rows per table."""
+    """Replace every facts table, and the facts' rows in `quarantine`, in one transaction (with
+    the run's `load_runs` row): the facts are derived whole from the articles each time. Returns
+    the rows per table."""
+    loaded = sum(frames[name].height for name in FACT_TABLES)
     con.execute("BEGIN TRANSACTION")
     try:
         for name in FACT_TABLES:
@@ -85,6 +92,10 @@ def replace_facts(
             + ")"
         )
         con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_held")
+        con.execute(
+            "INSERT INTO load_runs VALUES (?, ?, now(), ?, ?, ?, 'loaded')",
+            [run_id, started_at, loaded + held.height, loaded, held.height],
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

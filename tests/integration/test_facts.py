@@ -19,7 +19,7 @@ from sources.snapshot_server import Response, SnapshotServer
 from tests.snapshot import rows
 from transforms.articles import articles
 from transforms.schemas import TABLES
-from warehouse.db import connect, load_batch
+from warehouse.db import connect, integrity_problems, load_batch
 
 pytestmark = pytest.mark.realdata
 if not BUNDLED_DIR.is_dir():
@@ -178,6 +178,14 @@ def test_facts_flow_is_idempotent(warehouse: Path) -> None:
     assert (again["loss_reports"], again["quarantined"]) == (10, 1)
     assert rows(warehouse, "SELECT * FROM loss_reports ORDER BY ALL") == before
     assert rows(warehouse, "SELECT count(*) FROM quarantine") == [(1,)]
+    # Each facts run is a load of its own; the only inconsistencies are this test's own articles,
+    # loaded without the requests that would have fetched them.
+    assert rows(warehouse, "SELECT count(*) FROM load_runs WHERE run_id LIKE 'facts-%'") == [(2,)]
+    with connect(warehouse, read_only=True) as con:
+        assert integrity_problems(con) == [
+            "6 articles never fetched",
+            "2 runs without their requests",
+        ]
 
 
 def test_official_series_from_the_public_address_over_http(tmp_path: Path) -> None:

@@ -1,0 +1,119 @@
+"""`python -m bench`: every benchmark, one after the other, then one table of the headline figures
+against their targets. `--tiny` runs each on a few hundred pages only, to prove the benches still
+work (CI does); its figures mean nothing.
+
+Figures are printed and written as JSON (`<stage>.json` and `summary.json`) under `--results`
+(default bench/results). A benchmark never fails on a time: a missed target says MISSED.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import crawler, gate, load, parse, reparse
+
+STAGES: dict[
+    str, tuple[Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
+] = {
+    "parse": (parse.run, parse.report),
+    "gate": (gate.run, gate.report),
+    "load": (load.run, load.report),
+    "crawler": (crawler.run, crawler.report),
+    "reparse": (reparse.run, reparse.report),
+}
+
+
+def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per headline figure: stage, what, value, reference, ratio, target, verdict."""
+    rows: list[dict[str, Any]] = []
+
+    def add(stage: str, what: str, value: float, target: str, ok: bool, **more: Any) -> None:
+        rows.append({"stage": stage, "what": what, "value": value, "target": target,
+                     "verdict": "OK" if ok else "MISSED", **more})  # fmt: skip
+
+    for name, f in figures["parse"].items():
+        add("parse", f"{name} pages/s (1 core)", f["newsflow_pages_per_s"], "≥ 500", f["newsflow_pages_per_s"] >= 500,
+            reference=f["trafilatura_pages_per_s"], ratio=f["ratio"])  # fmt: skip
+        add("parse", f"{name}: × trafilatura", f["ratio"], "≥ 50×", f["ratio"] >= 50)
+        worse = [
+            k for k, v in f["newsflow_accuracy"].items() if v < f["trafilatura_accuracy"].get(k, 0)
+        ]
+        add("parse", f"{name}: fields as accurate or better", len(f["newsflow_accuracy"]) - len(worse),
+            f"{len(f['newsflow_accuracy'])} of {len(f['newsflow_accuracy'])}", not worse)  # fmt: skip
+    thousand = next((b for b in figures["gate"]["batches"] if b["articles"] == 1000), None)
+    if thousand:
+        add(
+            "gate",
+            "s per 1,000-article batch",
+            thousand["median_s"],
+            "< 1 s",
+            thousand["median_s"] < 1,
+        )
+    for t in figures["load"]["tables"]:
+        target = 1_000_000 if t["table"] == "feed_observations" else 0
+        add("load", f"{t['table']} rows/s", t["insert_rows_per_s"], f"≥ {target:,}" if target else "-",
+            t["insert_rows_per_s"] >= target, reference=t["upsert_again_rows_per_s"])  # fmt: skip
+    for f in figures["crawler"]["fetch"]:
+        add("fetch", f"req/s at concurrency {f['concurrency']}, {f['latency_ms']:.0f} ms", f["per_s"],
+            "≥ 80 % of ideal", f["ratio"] >= 0.8, reference=f["ideal_per_s"], ratio=f["ratio"])  # fmt: skip
+    r = figures["reparse"]
+    for run in r["reparse"]:
+        add("reparse", f"{run['pages']:,} pages, {run['workers']} workers: pages/s", run["pages_per_s"],
+            "≥ 500", run["pages_per_s"] >= 500)  # fmt: skip
+        add("reparse", f"{run['pages']:,} pages, {run['workers']} workers: peak RSS MB", run["peak_rss_mb"],
+            "< 1,000", run["peak_rss_mb"] < 1000)  # fmt: skip
+    two = [x for x in r["reparse"] if x["workers"] == 2]
+    if len(two) > 1:
+        growth = two[-1]["peak_rss_mb"] / two[0]["peak_rss_mb"]
+        add(
+            "reparse",
+            "peak RSS growth, smallest → biggest archive",
+            round(growth, 2),
+            "≤ 1.2×",
+            growth <= 1.2,
+        )
+    add(
+        "reparse",
+        "parse+shape speed-up, 2 processes",
+        r["stage"]["speedup"],
+        "≥ 1.7×",
+        r["stage"]["speedup"] >= 1.7,
+    )
+    o = r["orchestration"]
+    add("orchestration", "Prefect overhead per run (s)", o["overhead_per_run_s"], "small", True,
+        reference=o["direct_s"])  # fmt: skip
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--tiny", action="store_true", help="a few hundred pages: proves it works")
+    parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args()
+    args.results.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, dict[str, Any]] = {}
+    for name, (measure, report) in STAGES.items():
+        started = time.perf_counter()
+        figures[name] = measure(args.tiny)
+        print(f"\n== {name} ({time.perf_counter() - started:.0f} s)")
+        print("\n".join(report(figures[name])))
+        (args.results / f"{name}.json").write_text(
+            json.dumps(figures[name], indent=2, default=str) + "\n"
+        )
+    rows = headline(figures)
+    print(f"\n{'stage':<14} {'figure':<52} {'value':>12} {'reference':>10} {'target':>16}  verdict")
+    for row in rows:
+        print(f"{row['stage']:<14} {row['what']:<52} {row['value']:>12} {row.get('reference', ''):>10} "
+              f"{row['target']:>16}  {row['verdict']}")  # fmt: skip
+    (args.results / "summary.json").write_text(
+        json.dumps({"tiny": args.tiny, "rows": rows}, indent=2) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
