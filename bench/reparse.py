@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -40,10 +39,6 @@ from bench.archive import generate_archive
 from sources.archive import ArchivedRun, read_runs, split_run
 
 RESULTS = Path(__file__).parent / "results"
-
-
-def _peak_rss_mb(who: int) -> float:
-    return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # ru_maxrss is in KiB on Linux
 
 
 def _family_rss_mb() -> dict[str, float]:
@@ -129,7 +124,7 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
         "seconds": round(seconds, 2),
         "batches": len(results),
         "articles_loaded": loaded[0] if loaded else 0,
-        "main_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF),
+        "main_rss_mb": round(memory.peaks.get("main", 0.0), 1),
         "workers_rss_mb": round(memory.peaks.get("workers", 0.0), 1),
         "peak_rss_mb": round(memory.peaks.get("total_without_server", 0.0), 1),
         "prefect_server_rss_mb": round(memory.peaks.get("prefect_server", 0.0), 1),

@@ -309,14 +309,13 @@ class Gate:
             raise GateBlocked(report)
         return report
 
-
     def _forget_results(self) -> None:
         """Drop the validation results held in memory once their Data Docs pages are written:
         otherwise every later run re-renders all of them (a long-lived process, such as
         `newsflow serve`, would check each batch slower than the one before and hold them all)."""
         store = self.context.validation_results_store
         for key in store.list_keys():
-            store.remove_key(key)
+            store.remove_key(key)  # type: ignore[no-untyped-call]  # untyped in GX 1.24
 
 
 @cache

@@ -49,6 +49,7 @@ def test_every_view_says_what_a_row_is(built: tuple[str, Path]) -> None:
         "v_daily_volume",
         "v_feed_dwell",
         "v_freshness",
+        "v_loss_reconciliation",
         "v_quarantine",
         "v_source_ranking",
         "v_tag_trends",

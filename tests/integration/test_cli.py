@@ -42,6 +42,8 @@ def test_every_command_is_wired() -> None:
         "backfill",
         "demo",
         "export",
+        "facts",
+        "official-losses",
         "quarantine",
         "reparse",
         "report",

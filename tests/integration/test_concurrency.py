@@ -47,10 +47,12 @@ def test_runs_at_once_take_turns(
     assert all("Traceback" not in out for out in outputs), outputs
     assert rows(warehouse, "SELECT count(*), count(DISTINCT url) FROM articles") == [(21, 21)]
     assert rows(warehouse, "SELECT count(*) FROM feed_items") == [(18,)]
+    # Each `newsflow run` is an ingest load and then a facts load.
     assert rows(
         warehouse,
-        "SELECT count(*), count(DISTINCT run_id), count(*) FILTER (WHERE state = 'loaded') FROM load_runs",
-    ) == [(together, together, together)]
+        "SELECT run_id LIKE 'facts-%', count(*), count(DISTINCT run_id), count(*) FILTER (WHERE state = 'loaded') "
+        "FROM load_runs GROUP BY ALL ORDER BY ALL",
+    ) == [(False, together, together, together), (True, together, together, together)]
     # Whichever read the warehouse first, the upserts kept one row per key and no false revision.
     assert rows(warehouse, "SELECT count(*) FROM article_tags") == [(80,)]
     assert rows(warehouse, "SELECT count(*) FROM article_revisions") == [(0,)]

@@ -11,7 +11,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from expectations.gate import SUITES, Gate, GateBlocked, gate_parameters, suite_json
+from expectations.gate import (
+    FACT_SUITES,
+    OFFICIAL_SUITES,
+    SUITES,
+    Gate,
+    GateBlocked,
+    gate_parameters,
+    suite_json,
+)
 from sources.espreso.parse import FetchedArticle, TapeParse, TapeRow, parse_article
 from tests.snapshot import ARTICLES, LIVE, page_bytes
 from transforms.article_pages import article_pages
@@ -176,6 +184,32 @@ def test_data_docs_name_every_suite(gate: Gate) -> None:
     for table in SUITES:
         assert f"expectations/{table}.html" in index
         assert f"validations/{table}/" in index
+
+
+def test_the_gate_keeps_no_results_in_memory_between_batches(gate: Gate) -> None:
+    """Each batch's Data Docs pages are written, then its results are dropped: a long-lived process
+    (`newsflow serve`) neither re-renders nor holds every past batch. The Data Docs show the latest
+    batch's checks."""
+    frames = _frames([_item(GOOD[0])], [_row(0, GOOD[0], "Title")])
+    assert gate.docs_dir is not None
+    pages = Path(gate.docs_dir) / "validations" / "articles"
+    seen = []
+    for _ in range(2):
+        gate.run(frames, gate_parameters(LIVE, NOW, 1))
+        assert gate.context.validation_results_store.list_keys() == []
+        (page,) = pages.rglob("*.html")
+        seen.append(page)
+    assert seen[0] != seen[1]
+
+
+def test_facts_suites_are_their_own() -> None:
+    assert FACT_SUITES == (
+        "loss_reports", "strike_events", "combat_reports", "prisoner_exchanges", "places",
+    )  # fmt: skip
+    assert OFFICIAL_SUITES == ("official_losses",)
+    for table in (*FACT_SUITES, *OFFICIAL_SUITES):
+        names = [e["meta"]["name"] for e in suite_json(table)["expectations"]]
+        assert len(names) == len(set(names)), table
 
 
 def test_one_odd_page_is_quarantined_not_a_layout_change(gate: Gate) -> None:
