@@ -94,10 +94,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--tiny", action="store_true", help="a few hundred pages: proves it works")
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--only", choices=sorted(STAGES), help="one stage, no headline table")
     args = parser.parse_args()
     args.results.mkdir(parents=True, exist_ok=True)
     figures: dict[str, dict[str, Any]] = {}
     for name, (measure, report) in STAGES.items():
+        if args.only and name != args.only:
+            continue
         started = time.perf_counter()
         figures[name] = measure(args.tiny)
         print(f"\n== {name} ({time.perf_counter() - started:.0f} s)")
@@ -105,6 +108,8 @@ def main() -> None:
         (args.results / f"{name}.json").write_text(
             json.dumps(figures[name], indent=2, default=str) + "\n"
         )
+    if args.only:
+        return
     rows = headline(figures)
     print(f"\n{'stage':<14} {'figure':<52} {'value':>12} {'reference':>10} {'target':>16}  verdict")
     for row in rows:

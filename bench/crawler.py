@@ -1,7 +1,7 @@
 """The crawler, measured: fetch throughput with politeness off, the request rate with it on, and the
 cost of a no-change incremental run as the warehouse grows.
 
-Prints a table and writes bench/results/crawler.json. Targets (issue "A crawler the site would
+Run by `python -m bench` (`--only crawler`), which prints its table and writes crawler.json. Targets (issue "A crawler the site would
 welcome"): ≥ 80 % of concurrency / latency; never above the configured rate in any 10 s window; a
 no-change run over 10,000 articles under 5 s, not growing with the warehouse.
 """
@@ -9,7 +9,6 @@ no-change run over 10,000 articles under 5 s, not growing with the warehouse.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 import statistics
@@ -31,7 +30,6 @@ from sources.http import SiteClient
 from sources.snapshot_server import Response, SnapshotServer
 from warehouse.db import connect, load_batch
 
-RESULTS = Path(__file__).parent / "results"
 PAGE = b"<html><body>" + b"<p>news</p>" * 2000 + b"</body></html>"
 
 
@@ -187,14 +185,3 @@ def report(figures: dict[str, Any]) -> list[str]:
         for r in figures["incremental"]
     ]
     return lines
-
-
-def main() -> None:
-    figures = run()
-    print("\n".join(report(figures)))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "crawler.json").write_text(json.dumps(figures, indent=2) + "\n")
-
-
-if __name__ == "__main__":
-    main()

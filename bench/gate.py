@@ -1,17 +1,15 @@
 """What the quality gate adds per batch: a 1,000-article batch (and its tags, links and feed rows)
 through every suite, timed after Great Expectations is imported and set up once per process.
 
-Prints a table and writes bench/results/gate.json. Target: under 1 s per 1,000-row batch.
+Run by `python -m bench` (`--only gate`), which prints its table and writes gate.json. Target: under 1 s per 1,000-row batch.
 """
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -29,7 +27,6 @@ from transforms.schemas import TABLES
 
 SITE = "https://global.espreso.tv"
 NOW = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
-RESULTS = Path(__file__).parent / "results"
 
 
 def batch(size: int) -> dict[str, pl.DataFrame]:
@@ -118,14 +115,3 @@ def report(figures: dict[str, Any]) -> list[str]:
         for f in figures["batches"]
     ]
     return lines
-
-
-def main() -> None:
-    figures = run()
-    print("\n".join(report(figures)))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "gate.json").write_text(json.dumps(figures, indent=2) + "\n")
-
-
-if __name__ == "__main__":
-    main()

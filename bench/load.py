@@ -2,12 +2,11 @@
 DuckDB in one transaction, no row-by-row inserts): 1,000,000 `feed_observations` rows and 100,000
 `articles`, first into an empty warehouse, then again over the same keys (every row conflicts).
 
-Prints a table and writes bench/results/load.json. Target: ≥ 1,000,000 rows/s for the narrow table.
+Run by `python -m bench` (`--only load`), which prints its table and writes load.json. Target: ≥ 1,000,000 rows/s for the narrow table.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,6 @@ from bench.gate import batch
 from transforms.schemas import TABLES
 from warehouse.db import connect, load_batch
 
-RESULTS = Path(__file__).parent / "results"
 NOW = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
 
 
@@ -94,14 +92,3 @@ def report(figures: dict[str, Any]) -> list[str]:
         for f in figures["tables"]
     ]
     return lines
-
-
-def main() -> None:
-    figures = run()
-    print("\n".join(report(figures)))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "load.json").write_text(json.dumps(figures, indent=2) + "\n")
-
-
-if __name__ == "__main__":
-    main()

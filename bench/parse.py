@@ -2,12 +2,11 @@
 on the same pages (the bundled snapshot and, when ../shared is there, the real captures), on one
 core: pages per second and field accuracy against the known values.
 
-Prints a table and writes bench/results/parse.json.
+Run by `python -m bench` (`--only parse`), which prints its table and writes parse.json.
 """
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from collections.abc import Callable
@@ -21,7 +20,6 @@ from sources.espreso.parse import parse_page, parse_tape
 from sources.snapshot_server import SNAPSHOT_DIR
 from tests.snapshot import ARTICLES, LIVE, iso_utc, kyiv_instant
 
-RESULTS = Path(__file__).parent / "results"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "espreso"
 # The real captures' known values (tests/unit/test_parse_realdata.py asserts the same).
 REAL_PAGES: dict[str, dict[str, Any]] = {
@@ -165,14 +163,3 @@ def report(figures: dict[str, Any]) -> list[str]:
             f"{name:>9} {f['kb_per_page']:>6} {f['newsflow_pages_per_s']:>11} {f['trafilatura_pages_per_s']:>14} {f['ratio']:>5}×  {ours_acc} | {theirs_acc}"
         )
     return lines
-
-
-def main() -> None:
-    figures = run()
-    print("\n".join(report(figures)))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "parse.json").write_text(json.dumps(figures, indent=2, default=str) + "\n")
-
-
-if __name__ == "__main__":
-    main()
