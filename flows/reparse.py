@@ -5,12 +5,14 @@ fetched, with its own start time, so an unchanged parser gives the warehouse the
 The archive is read as an index first; pages are read, parsed and loaded in batches (`batch_pages`),
 so memory stays flat however big the archive is. With `workers` > 1, parsing and shaping run in
 that many worker processes (a process pool, each batch a Prefect task that waits for its worker)
-while this process gates and loads, in run order. Each batch's checks are a Prefect table artifact; Data Docs are left to live runs (their
-pages cost more than the checks on a batch).
+while this process gates and loads, in run order. Frames pass between the two as Arrow files, never
+as task parameters or results (see `flows.replay.Spilled`). Each batch's checks are a Prefect table
+artifact; Data Docs are left to live runs (their pages cost more than the checks on a batch).
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -23,9 +25,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
-from flows.replay import Replayed, replayed
+from expectations.gate import GateBlocked
+from flows.replay import Spilled, replay_to, unspilled
 from flows.settings import Settings
-from flows.tasks import gate, load, refresh_search
+from flows.tasks import checked, loaded, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
 from warehouse.db import LoadResult
 
@@ -38,16 +41,35 @@ def archived_runs(folder: Path, since: date | None, batch_pages: int) -> list[Ar
 
 
 @task(cache_policy=NO_CACHE, task_run_name="parse and shape {run.run_id}")
-def parse_and_shape(run: ArchivedRun, pool: Executor | None = None) -> Replayed:
-    """Read one run's pages from the archive, parse them, and shape the run's frames; in one of
-    `pool`'s processes when given (this task's thread waits for it)."""
-    return pool.submit(replayed, run).result() if pool is not None else replayed(run)
+def parse_and_shape(run: ArchivedRun, spill_dir: Path, pool: Executor | None = None) -> Spilled:
+    """Read one run's pages from the archive, parse them, and shape the run's frames (written
+    under `spill_dir`); in one of `pool`'s processes when given (this task's thread waits)."""
+    if pool is None:
+        return replay_to(run, spill_dir)
+    return pool.submit(replay_to, run, spill_dir).result()
 
 
-def in_order(submit: Iterable[PrefectFuture[Replayed]], window: int) -> Iterator[Replayed]:
+@task(cache_policy=NO_CACHE, task_run_name="check and load {spilled.run.run_id}")
+def check_and_load(spilled: Spilled, settings: Settings) -> LoadResult | None:
+    """Run a replayed run's frames through the quality gate and load what passes; None when the
+    gate refuses the batch (it stays out, as it did when it was fetched)."""
+    run = spilled.run
+    frames = unspilled(spilled)
+    run_settings = settings.model_copy(update={"base_url": run.site_url})
+    try:
+        passed = checked(
+            frames, run_settings, run.run_id, run.started_at, spilled.feed_pages, data_docs=False
+        )
+    except GateBlocked as blocked:
+        get_run_logger().warning("run %s of %s stays out: %s", run.run_id, run.started_at, blocked)
+        return None
+    return loaded(settings.warehouse, run.run_id, passed, run.started_at, refresh_index=False)
+
+
+def in_order(submit: Iterable[PrefectFuture[Spilled]], window: int) -> Iterator[Spilled]:
     """Results of submitted tasks in submission order, with at most `window` in flight (bounded
     memory: a fast parser never runs far ahead of the loader)."""
-    pending: deque[PrefectFuture[Replayed]] = deque()
+    pending: deque[PrefectFuture[Spilled]] = deque()
     for future in submit:
         pending.append(future)
         if len(pending) >= window:
@@ -83,41 +105,28 @@ def reparse(
     folder = Path(raw_dir) if raw_dir else settings.raw_dir
     logger = get_run_logger()
     runs = archived_runs(folder, since, batch_pages)
-    results: list[LoadResult] = []
-
-    def gate_and_load(replayed: Replayed) -> None:
-        run = replayed.run
-        run_settings = settings.model_copy(update={"base_url": run.site_url})
-        checked = gate(
-            replayed.frames,
-            run_settings,
-            run.run_id,
-            run.started_at,
-            replayed.feed_pages,
-            data_docs=False,
-            return_state=True,
-        )
-        if checked.is_failed():
-            logger.warning(
-                "run %s of %s stays out: %s", run.run_id, run.started_at, checked.message
-            )
-            return
-        frames = checked.result()
-        results.append(
-            load(settings.warehouse, run.run_id, frames, run.started_at, refresh_index=False)
-        )
-
-    if workers > 1:
-        # Spawned, not forked: this process runs threads (Prefect's), which fork does not copy.
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            submitted = (parse_and_shape.submit(run, pool) for run in runs)
-            for done in in_order(submitted, window=2 * workers):
-                gate_and_load(done)
-    else:
-        for run in runs:
-            gate_and_load(parse_and_shape(run))
+    results: list[LoadResult | None] = []
+    # Frames pass between the stages as files (see `Spilled`), in a folder beside the warehouse.
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="reparse-", dir=settings.warehouse.parent) as spill:
+        spill_dir = Path(spill)
+        if workers > 1:
+            # Spawned, not forked: this process runs threads (Prefect's), which fork does not copy.
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+                submitted = (parse_and_shape.submit(run, spill_dir, pool) for run in runs)
+                for done in in_order(submitted, window=2 * workers):
+                    results.append(check_and_load(done, settings))
+        else:
+            for run in runs:
+                results.append(check_and_load(parse_and_shape(run, spill_dir), settings))
     refresh_search(settings.warehouse)
+    loads = [r for r in results if r is not None]
     logger.info(
-        "replayed %d batches from %s into %s (%d workers)", len(results), folder, warehouse, workers
+        "replayed %d batches from %s into %s (%d workers); %d refused by the gate",
+        len(loads),
+        folder,
+        warehouse,
+        workers,
+        len(results) - len(loads),
     )
-    return results
+    return loads

@@ -5,7 +5,10 @@ the parsers), about 100 MB each, not the quality gate's, the warehouse's or Pref
 
 from __future__ import annotations
 
+import re
+import shutil
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import polars as pl
 
@@ -55,3 +58,31 @@ def replayed(run: ArchivedRun) -> Replayed:
     found, parsed = replay(run)
     frames = batch_frames(run.run_id, found, parsed, run.started_at)
     return Replayed(run, frames, len(found.tapes))
+
+
+@dataclass(frozen=True, slots=True)
+class Spilled:
+    """A replayed run's frames, written as Arrow IPC files (one per table) in `folder`. This, not
+    the frames, is what passes between processes and Prefect tasks: Prefect keeps every task's
+    parameters and result until its flow run ends, which over thousands of batches is the archive."""
+
+    run: ArchivedRun
+    folder: Path
+    feed_pages: int
+
+
+def replay_to(run: ArchivedRun, spill_dir: Path) -> Spilled:
+    """`replayed`, with the frames written under `spill_dir`."""
+    done = replayed(run)
+    folder = spill_dir / re.sub(r"[^\w.-]", "_", run.run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in done.frames.items():
+        frame.write_ipc(folder / f"{name}.arrow")
+    return Spilled(run, folder, done.feed_pages)
+
+
+def unspilled(spilled: Spilled) -> dict[str, pl.DataFrame]:
+    """The frames of a spilled run, read back whole; the files are removed."""
+    frames = {path.stem: pl.read_ipc(path.read_bytes()) for path in spilled.folder.glob("*.arrow")}
+    shutil.rmtree(spilled.folder)
+    return frames

@@ -135,6 +135,18 @@ def gate(
 ) -> dict[str, pl.DataFrame]:
     """Run the suites; publish their outcome (and, with `data_docs`, write Great Expectations'
     Data Docs); quarantine failing rows or refuse the whole batch."""
+    return checked(frames, settings, run_id, now, feed_pages_read, data_docs)
+
+
+def checked(
+    frames: dict[str, pl.DataFrame],
+    settings: Settings,
+    run_id: str,
+    now: datetime,
+    feed_pages_read: int,
+    data_docs: bool = True,
+) -> dict[str, pl.DataFrame]:
+    """What `gate` does, as a plain function (inside a task run: a flow logger otherwise)."""
     logger = get_run_logger()
     checker = shared_gate(settings.data_docs_dir if data_docs else None)
     try:
@@ -174,6 +186,18 @@ def load(
 ) -> LoadResult:
     """Write the batch in one transaction (with `also`), then refresh the full-text index (unless
     `refresh_index` is off: a caller loading many batches refreshes it once, at the end)."""
+    return loaded(warehouse, run_id, frames, started_at, also, refresh_index)
+
+
+def loaded(
+    warehouse: Path,
+    run_id: str,
+    frames: dict[str, pl.DataFrame],
+    started_at: datetime,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    refresh_index: bool = True,
+) -> LoadResult:
+    """What `load` does, as a plain function."""
     with connect(warehouse) as con:
         result = load_batch(
             con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC), also=also
