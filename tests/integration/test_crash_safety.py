@@ -4,6 +4,7 @@ tables an uninterrupted run gives. CI kills a few times; `make test-slow` twenty
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -42,6 +43,12 @@ def _run(base_url: str, warehouse: Path, home: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (its temporary Prefect server), from /proc."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in children.read_text().split()] if children.exists() else []
+
+
 def test_sigkill_at_random_moments_loses_nothing(
     snapshot_run: tuple[str, Path], tmp_path: Path
 ) -> None:
@@ -59,8 +66,13 @@ def test_sigkill_at_random_moments_loses_nothing(
                 if b"Beginning flow run" in line:
                     break
             time.sleep(chance.uniform(0.0, 6.0))
+            helpers = _children(run.pid)
             run.send_signal(signal.SIGKILL)
             run.wait()
+            # The killed run cannot stop its own temporary Prefect server: this test does.
+            for pid in helpers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
             run.stdout.close()
             if warehouse.exists():
                 with connect(warehouse) as con:
