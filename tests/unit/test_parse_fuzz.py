@@ -47,7 +47,7 @@ def mutated_pages(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=EXAMPLES, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
 @given(page=mutated_pages())
 def test_article_parser_returns_a_usable_record_or_says_what_is_missing(page: str) -> None:
     result = parse_article(
@@ -64,7 +64,7 @@ def test_article_parser_returns_a_usable_record_or_says_what_is_missing(page: st
         assert not TEMPLATE_JUNK.search(text)
 
 
-@settings(max_examples=EXAMPLES, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
 @given(page=mutated_pages())
 def test_tape_parser_never_raises_and_keeps_positions(page: str) -> None:
     tape = parse_tape(page.encode("utf-8", "surrogatepass"), "https://global.espreso.tv/news")
