@@ -266,8 +266,11 @@ def test_the_rate_limit_spaces_requests(site: Path) -> None:
         )
         starts = [s.at for s in server.seen]
     assert len(starts) == 7
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    # Arrival times at the server: the first request (robots.txt) also opens the connection, which
+    # can make it arrive late and its gap to the next look short; the pages after it are spaced.
+    gaps = [b - a for a, b in itertools.pairwise(starts[1:])]
     assert min(gaps) >= 0.19
+    assert starts[-1] - starts[0] >= 6 * 0.2 - 0.02
 
 
 def test_conditional_requests_get_304(site: Path) -> None:
