@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flows.settings import DEFAULT_SITE
-from sources.general_staff import BUNDLED_DIR, PUBLIC_URL
 
 # Prefect's server phones home by default; offline that ends in error tracebacks at exit
 # (telemetry, then a locked SQLite file). newsflow never needs it.
@@ -79,9 +78,13 @@ def _parser() -> argparse.ArgumentParser:
         "official-losses",
         help="load the General Staff's daily loss series (public data set, else the bundled copy)",
     )
-    official.add_argument("--url", default=PUBLIC_URL, help="the data set's folder address")
+    official.add_argument(
+        "--url", help="the data set's folder address (default: its public address on GitHub)"
+    )
     official.add_argument("--offline", action="store_true", help="the bundled copy only")
-    official.add_argument("--bundled", type=Path, help=f"the bundled copy (default {BUNDLED_DIR})")
+    official.add_argument(
+        "--bundled", type=Path, help="the bundled copy (default ../shared/realdata/general-staff)"
+    )
     _warehouse_option(official)
     server = commands.add_parser(
         "server", help="start a local Prefect server and its UI (state in .prefect/)"
@@ -170,8 +173,10 @@ def _ingest(args: argparse.Namespace) -> int:
         with SnapshotServer(port=args.port) as server:
             print(f"Serving the bundled snapshot of Espreso Global at {server.base_url}")
             ingest(base_url=server.base_url, **options)
+        from sources.general_staff import BUNDLED_DIR
+
         if BUNDLED_DIR.is_dir():
-            _official(args.warehouse, None, None)
+            _official(args.warehouse, None, offline=True, bundled=None)
         else:
             print(f"No General Staff data at {BUNDLED_DIR}: loss reports stay unreconciled.")
     else:
@@ -181,11 +186,14 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _official(warehouse: Path, url: str | None, bundled: Path | None) -> int:
+def _official(warehouse: Path, url: str | None, *, offline: bool, bundled: Path | None) -> int:
     from flows.facts import official_losses
+    from sources.general_staff import PUBLIC_URL
 
     result = official_losses(
-        warehouse=str(warehouse), url=url, bundled_dir=str(bundled) if bundled else None
+        warehouse=str(warehouse),
+        url=None if offline else url or PUBLIC_URL,
+        bundled_dir=str(bundled) if bundled else None,
     )
     note = (
         f" (the public source failed: {result.fallback_reason})" if result.fallback_reason else ""
@@ -327,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "facts":
         return _facts(args.warehouse)
     if args.command == "official-losses":
-        return _official(args.warehouse, None if args.offline else args.url, args.bundled)
+        return _official(args.warehouse, args.url, offline=args.offline, bundled=args.bundled)
     if args.command == "server":
         return _server(args.port)
     if args.command == "serve":

@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.gate import FACT_SUITES, OFFICIAL_SUITES, GateBlocked, shared_gate
 from flows.settings import Settings
+from flows.tasks import log_warnings
 from sources.general_staff import PUBLIC_URL, OfficialData, fetch_public, read_bundled
 from transforms.facts import fact_frames, with_official
 from transforms.official_losses import official_losses as official_frame
@@ -63,10 +64,7 @@ def check_official(frame: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     report = shared_gate(settings.data_docs_dir / "facts", OFFICIAL_SUITES).run(
         {"official_losses": frame}, {}
     )
-    for check in report.warnings:
-        get_run_logger().warning(
-            "check %s: %d of %d rows unexpected", check.label, check.unexpected, check.rows
-        )
+    log_warnings(report)
     return report.passed["official_losses"]
 
 
@@ -125,10 +123,7 @@ def check_facts(
         table=report.summary_rows(),
         description="Checks of the facts drawn from the news.",
     )
-    for check in report.warnings:
-        logger.warning(
-            "check %s: %d of %d rows unexpected", check.label, check.unexpected, check.rows
-        )
+    log_warnings(report)
     held = quarantine(run_id, now, [(q.table, q.record, q.reasons) for q in report.quarantined])
     return report.passed, held
 

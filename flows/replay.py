@@ -23,7 +23,6 @@ class Replayed:
     """One archived run (or part of one) parsed and shaped: its frames, and how many feed pages
     it read (the gate's freshness checks need it)."""
 
-    run: ArchivedRun
     frames: dict[str, pl.DataFrame]
     feed_pages: int
 
@@ -57,7 +56,7 @@ def replayed(run: ArchivedRun) -> Replayed:
     """Read one run's pages from the archive, parse them, and shape the run's frames."""
     found, parsed = replay(run)
     frames = batch_frames(run.run_id, found, parsed, run.started_at)
-    return Replayed(run, frames, len(found.tapes))
+    return Replayed(frames, len(found.tapes))
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,20 +124,6 @@ def shape_tables(
     return batch_frames(run_id, found, parsed, now)
 
 
-@task(cache_policy=NO_CACHE)
-def gate(
-    frames: dict[str, pl.DataFrame],
-    settings: Settings,
-    run_id: str,
-    now: datetime,
-    feed_pages_read: int,
-    data_docs: bool = True,
-) -> dict[str, pl.DataFrame]:
-    """Run the suites; publish their outcome (and, with `data_docs`, write Great Expectations'
-    Data Docs); quarantine failing rows or refuse the whole batch."""
-    return checked(frames, settings, run_id, now, feed_pages_read, data_docs)
-
-
 def checked(
     frames: dict[str, pl.DataFrame],
     settings: Settings,
@@ -146,7 +132,9 @@ def checked(
     feed_pages_read: int,
     data_docs: bool = True,
 ) -> dict[str, pl.DataFrame]:
-    """What `gate` does, as a plain function (inside a task run: a flow logger otherwise)."""
+    """Run the suites; publish their outcome (and, with `data_docs`, write Great Expectations'
+    Data Docs); quarantine failing rows or refuse the whole batch (`GateBlocked`). The task is
+    `gate`; this plain function serves a task that checks and loads in one (`reparse`)."""
     logger = get_run_logger()
     checker = shared_gate(settings.data_docs_dir if data_docs else None)
     try:
@@ -156,15 +144,24 @@ def checked(
         logger.error("%s", blocked)
         raise
     _publish(report, settings)
-    for check in report.warnings:
-        logger.warning(
-            "check %s: %d of %d rows unexpected", check.label, check.unexpected, check.rows
-        )
+    log_warnings(report)
     held = [(q.table, q.record, q.reasons) for q in report.quarantined]
     passed = dict(report.passed)
     passed["quarantine"] = pl.concat([frames["quarantine"], quarantine(run_id, now, held)])
     logger.info("quality gate: %d rows quarantined, %d warnings", len(held), len(report.warnings))
     return passed
+
+
+gate = task(name="gate", cache_policy=NO_CACHE)(checked)
+
+
+def log_warnings(report: GateReport) -> None:
+    """Log each failed `warn` check of a gate run."""
+    logger = get_run_logger()
+    for check in report.warnings:
+        logger.warning(
+            "check %s: %d of %d rows unexpected", check.label, check.unexpected, check.rows
+        )
 
 
 def _publish(report: GateReport, settings: Settings) -> None:
@@ -175,20 +172,6 @@ def _publish(report: GateReport, settings: Settings) -> None:
     )
 
 
-@task(cache_policy=NO_CACHE)
-def load(
-    warehouse: Path,
-    run_id: str,
-    frames: dict[str, pl.DataFrame],
-    started_at: datetime,
-    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-    refresh_index: bool = True,
-) -> LoadResult:
-    """Write the batch in one transaction (with `also`), then refresh the full-text index (unless
-    `refresh_index` is off: a caller loading many batches refreshes it once, at the end)."""
-    return loaded(warehouse, run_id, frames, started_at, also, refresh_index)
-
-
 def loaded(
     warehouse: Path,
     run_id: str,
@@ -197,7 +180,9 @@ def loaded(
     also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     refresh_index: bool = True,
 ) -> LoadResult:
-    """What `load` does, as a plain function."""
+    """Write the batch in one transaction (with `also`), then refresh the full-text index (unless
+    `refresh_index` is off: a caller loading many batches refreshes it once, at the end). The task
+    is `load`."""
     with connect(warehouse) as con:
         result = load_batch(
             con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC), also=also
@@ -205,6 +190,9 @@ def loaded(
         if refresh_index:
             ensure_search_index(con, articles_changed=frames["articles"].height > 0)
         return result
+
+
+load = task(name="load", cache_policy=NO_CACHE)(loaded)
 
 
 @task(cache_policy=NO_CACHE)

@@ -12,7 +12,7 @@ import polars as pl
 
 from facts.places import find_places
 from facts.rules import CombatReport, PrisonerEvent, StrikeEvent, extract_facts
-from transforms.schemas import FACT_TABLES, frame
+from transforms.schemas import FACT_KEYS, FACT_TABLES, frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
         name: frame(
             [{k: v for k, v in row.items() if k in schema} for row in rows[name]],
             schema,
-        ).unique(subset=_key(name), keep="first", maintain_order=True)
+        ).unique(subset=list(FACT_KEYS[name]), keep="first", maintain_order=True)
         for name, schema in FACT_TABLES.items()
     }
 
@@ -57,14 +57,6 @@ def _numbered(
     stated: dict[str, Any], items: Sequence[StrikeEvent | CombatReport | PrisonerEvent]
 ) -> list[dict[str, Any]]:
     return [{**stated, "seq": n, **asdict(x)} for n, x in enumerate(items)]
-
-
-def _key(table: str) -> list[str]:
-    """The table's primary key (an article states a category's daily figure once per version)."""
-    return {
-        "loss_reports": ["url", "stated_at", "category", "basis"],
-        "places": ["url", "source", "start"],
-    }.get(table, ["url", "stated_at", "seq"])
 
 
 def with_official(losses: pl.DataFrame, official: pl.DataFrame) -> pl.DataFrame:

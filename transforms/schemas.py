@@ -138,6 +138,14 @@ FACT_TABLES: dict[str, pl.Schema] = {
     "places": PLACES,
 }
 
+FACT_KEYS: dict[str, tuple[str, ...]] = {
+    "loss_reports": ("url", "stated_at", "category", "basis"),
+    "strike_events": ("url", "stated_at", "seq"),
+    "combat_reports": ("url", "stated_at", "seq"),
+    "prisoner_exchanges": ("url", "stated_at", "seq"),
+    "places": ("url", "source", "start"),
+}
+
 
 def frame(rows: Sequence[Mapping[str, object]], schema: pl.Schema) -> pl.DataFrame:
     """Rows → a frame with exactly the contract's columns and dtypes (empty rows give an empty frame)."""

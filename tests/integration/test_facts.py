@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from flows.cli import main
 from flows.facts import facts, official_losses
 from sources.espreso.dates import kyiv_to_utc
 from sources.espreso.parse import Article, FetchedArticle
@@ -21,9 +22,8 @@ from transforms.articles import articles
 from transforms.schemas import TABLES
 from warehouse.db import connect, integrity_problems, load_batch
 
+# The General Staff series is real data in ../shared (the `realdata` fixture: there in CI).
 pytestmark = pytest.mark.realdata
-if not BUNDLED_DIR.is_dir():
-    pytest.skip(f"no {BUNDLED_DIR}", allow_module_level=True)
 
 SITE = "https://global.espreso.tv"
 
@@ -67,7 +67,7 @@ ARTICLES = [
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def warehouse(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("facts") / "newsflow.duckdb"
     first_fetch = kyiv(date(2025, 6, 17), "10:30")
     load(path, "run-1", ARTICLES, first_fetch)
@@ -79,6 +79,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         modified=UPDATED_AT,
     )
     load(path, "run-2", [updated], kyiv(date(2025, 6, 17), "14:40"))
+    assert realdata / "general-staff" == BUNDLED_DIR
     result = official_losses(warehouse=str(path), url=None)
     assert (result.source, result.rows, result.fallback_reason) == (str(BUNDLED_DIR), 22248, None)
     assert facts(warehouse=str(path)) == {
@@ -188,7 +189,7 @@ def test_facts_flow_is_idempotent(warehouse: Path) -> None:
         ]
 
 
-def test_official_series_from_the_public_address_over_http(tmp_path: Path) -> None:
+def test_official_series_from_the_public_address_over_http(realdata: Path, tmp_path: Path) -> None:
     files = {
         f"/data/{name}": Response(200, (BUNDLED_DIR / name).read_bytes(), "application/json")
         for name in (PERSONNEL, EQUIPMENT)
@@ -211,7 +212,7 @@ def test_official_series_from_the_public_address_over_http(tmp_path: Path) -> No
     ]
 
 
-def test_official_series_falls_back_to_the_bundled_copy(tmp_path: Path) -> None:
+def test_official_series_falls_back_to_the_bundled_copy(realdata: Path, tmp_path: Path) -> None:
     broken = {f"/data/{PERSONNEL}": Response(200, b"<html>maintenance</html>", "text/html")}
     broken[f"/data/{EQUIPMENT}"] = Response(500, b"oops", "text/plain")
     path = tmp_path / "newsflow.duckdb"
@@ -243,3 +244,19 @@ def test_the_facts_queries(warehouse: Path) -> None:
     assert query("15_latest_strike_tolls.sql") == [
         ("Izyum", "ballistic missile", date(2025, 6, 17), 7, 61, 2, f"{SITE}/izyum-strike")
     ]
+
+
+def test_the_commands(
+    warehouse: Path, realdata: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsflow official-losses --offline` and `newsflow facts`, as a person runs them (after the
+    module's flows, so Prefect's log handlers were set up outside any captured output)."""
+    path = tmp_path / "newsflow.duckdb"
+    assert main(["official-losses", "--offline", "--warehouse", str(path)]) == 0
+    assert main(["facts", "--warehouse", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"official_losses: 22248 rows from {realdata / 'general-staff'}\n" in out
+    assert (
+        "Facts from the news: loss_reports 0, strike_events 0, combat_reports 0, "
+        "prisoner_exchanges 0, places 0, quarantined 0\n" in out
+    )
