@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from transforms.schemas import TABLES
-from warehouse.db import connect, load_batch, migrations
+from warehouse.db import connect, integrity_problems, load_batch, migrations
 
 T0 = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 T1 = datetime(2025, 10, 27, 9, 10, tzinfo=UTC)
@@ -185,3 +185,40 @@ def test_feed_dwell_and_freshness_minutes(tmp_path: Path) -> None:
     ]
     # Seen in the feed (09:00) before the page was fetched (09:02): 15 minutes after publication.
     assert fresh == [(f"{site}/a", datetime(2025, 10, 27, 9, 0, tzinfo=UTC), 15)]
+
+
+def _observations(rows: list[tuple[datetime, int, str]]) -> dict[str, pl.DataFrame]:
+    frames = {name: pl.DataFrame(schema=schema) for name, schema in TABLES.items()}
+    frames["feed_observations"] = pl.DataFrame(
+        [
+            {
+                "observed_at": at,
+                "page_url": "https://global.espreso.tv/news",
+                "position": p,
+                "url": u,
+            }
+            for at, p, u in rows
+        ],
+        schema=TABLES["feed_observations"],
+    )
+    return frames
+
+
+def test_feed_observations_already_there_are_skipped(tmp_path: Path) -> None:
+    """No primary key on this table (migration 005): the load's anti-join keeps one row per
+    (observed_at, page_url, position), and `integrity_problems` checks that it does."""
+    with connect(tmp_path / "w.duckdb") as con:
+        first = [(T0, 0, "https://global.espreso.tv/a"), (T0, 1, "https://global.espreso.tv/b")]
+        again = [(T0, 1, "https://global.espreso.tv/b"), (T1, 0, "https://global.espreso.tv/c")]
+        load_batch(con, "run-1", _observations(first), started_at=T0, finished_at=T0)
+        load_batch(con, "run-2", _observations(again), started_at=T1, finished_at=T1)
+        assert con.execute(
+            "SELECT observed_at, position, url FROM feed_observations ORDER BY ALL"
+        ).fetchall() == [
+            (T0, 0, "https://global.espreso.tv/a"),
+            (T0, 1, "https://global.espreso.tv/b"),
+            (T1, 0, "https://global.espreso.tv/c"),
+        ]
+        assert "feed observations stored twice" not in " ".join(integrity_problems(con))
+        con.execute("INSERT INTO feed_observations SELECT * FROM feed_observations LIMIT 1")
+        assert "1 feed observations stored twice" in integrity_problems(con)
