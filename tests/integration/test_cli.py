@@ -35,7 +35,7 @@ def test_demo_with_relative_warehouse(
 
 
 def test_every_command_is_wired() -> None:
-    from flows.cli import _parser
+    from flows.cli import _parser, _settings
 
     commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert sorted(commands) == [
@@ -53,7 +53,7 @@ def test_every_command_is_wired() -> None:
         "server",
     ]
     args = _parser().parse_args(["backfill", "--since", "2025-10-25", "--max-batches", "2"])
-    assert (args.since.isoformat(), args.until, args.max_batches, args.batch_size) == (
+    assert (args.since.isoformat(), args.until, args.max_batches, _settings(args).batch_size) == (
         "2025-10-25",
         None,
         2,
