@@ -59,20 +59,11 @@ def site_client(settings: Settings, robots_txt: str | None = None) -> SiteClient
     )
 
 
-class RobotsUnreadable(Exception):
-    """robots.txt could not be read (network, 5xx): nothing may be fetched, and nothing is cached,
-    so the next run asks again."""
-
-    def __init__(self, request: LoggedFetch) -> None:
-        super().__init__(request.error or f"HTTP {request.fetched.status}")
-        self.request = request
-
-
 @task(cache_policy=INPUTS, cache_expiration=timedelta(hours=1), persist_result=True)
 def robots_txt(base_url: str, user_agent: str) -> tuple[str, LoggedFetch | None]:
     """The site's robots.txt (and its request, to log), read at most once an hour across runs:
-    Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day). Only a real
-    answer is cached: one that could not be read raises `RobotsUnreadable` (the client has retried)."""
+    Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day). An answer that
+    could not be read is cached too, but `site_robots` never reuses it."""
 
     async def run() -> tuple[str, LoggedFetch | None]:
         async with SiteClient(base_url, user_agent=user_agent, min_interval_s=0) as client:
@@ -80,21 +71,26 @@ def robots_txt(base_url: str, user_agent: str) -> tuple[str, LoggedFetch | None]
             fetched = client.robots_fetch
             return client.robots_txt or "", LoggedFetch(fetched, "robots") if fetched else None
 
-    text, request = asyncio.run(run())
-    if request is not None and robots_unreachable(request.fetched):
-        raise RobotsUnreadable(request)
-    return text, request
+    return asyncio.run(run())
 
 
 def site_robots(settings: Settings, started_at: datetime) -> tuple[str | None, list[LoggedFetch]]:
-    """robots.txt for a run: (its text, None when unreadable; the requests this run made for it,
-    to archive and log: none when it came from the hour's cache)."""
-    try:
-        text, request = robots_txt(settings.base_url, settings.user_agent)
-    except RobotsUnreadable as unreadable:
-        return None, [unreadable.request]
-    fresh = request is not None and request.fetched.requested_at >= started_at
-    return text, [request] if fresh and request is not None else []
+    """robots.txt for a run: its text (None when it could not be read: nothing may be fetched),
+    and the request this run made for it, to archive and log (none when it came from the cache).
+    Only a real answer is taken from the cache: an unreadable one is asked again."""
+    text, request = robots_txt(settings.base_url, settings.user_agent)
+    if (
+        request is not None
+        and request.fetched.requested_at < started_at
+        and robots_unreachable(request.fetched)
+    ):
+        text, request = robots_txt.with_options(refresh_cache=True)(
+            settings.base_url, settings.user_agent
+        )
+    if request is None:
+        return text, []
+    fresh = [request] if request.fetched.requested_at >= started_at else []
+    return (None if robots_unreachable(request.fetched) else text), fresh
 
 
 @task(cache_policy=NO_CACHE)
