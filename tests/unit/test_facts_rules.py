@@ -10,6 +10,7 @@ import pytest
 from facts.rules import (
     LOSS_CATEGORIES,
     CombatReport,
+    Counted,
     Facts,
     LossReport,
     PrisonerEvent,
@@ -61,6 +62,17 @@ def strike(
     return StrikeEvent(place, weapon, killed, injured, day, rule, source, sentence)
 
 
+# What each combat rule counts (combat.direction_first: whichever noun follows the number).
+COUNTED: dict[str, Counted] = {
+    "combat.repelled_near": "attacks",
+    "combat.direction_first": "attacks",
+    "combat.attacked_times": "attacks",
+    "combat.engagements_front": "engagements",
+    "combat.engagements_direction": "engagements",
+    "combat.of_them": "engagements",
+}
+
+
 def combat(
     sentence: str,
     direction: str | None,
@@ -68,8 +80,9 @@ def combat(
     rule: str,
     source: Source = "title",
     day: date = P,
+    counted: Counted | None = None,
 ) -> CombatReport:
-    return CombatReport(direction, count, day, rule, source, sentence)
+    return CombatReport(direction, counted or COUNTED[rule], count, day, rule, source, sentence)
 
 
 def prisoners(
