@@ -56,6 +56,7 @@ def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
             ]
         for name, said in statements.items():
             merged = facts_of([{**stated, **row} for row in said], FACT_KEYS[name])
+            # Numbered per version after merging (tables without `seq` drop it with `source`).
             rows[name] += [{**row, "seq": n} for n, row in enumerate(merged)]
     return {
         name: frame([{k: v for k, v in row.items() if k in schema} for row in rows[name]], schema)
