@@ -309,10 +309,18 @@ def _read(args: argparse.Namespace) -> int:
             for when, table, url, reasons in rows:
                 print(f"{when}  {table:<16} {url}\n    {reasons}")
         elif args.command == "export":
-            from warehouse.export import export_parquet
+            from warehouse.export import LEFT_OUT, export_parquet
 
-            for table, count in export_parquet(con, args.folder).items():
-                print(f"{table:<18} {count:>7} rows → {args.folder / table}/kyiv_date=…/")
+            written = export_parquet(con, args.folder)
+            for e in written:
+                how = (
+                    f"{e.partitions} Kyiv date{'s' * (e.partitions != 1)} of {e.dated_by}"
+                    if e.dated_by
+                    else f"one file: {e.why_one_file}"
+                )
+                print(f"{e.table:<18} {e.rows:>7} rows → {e.layout} ({how})")
+            total = sum(e.rows for e in written)
+            print(f"{len(written)} tables, {total} rows, in {args.folder}; left out: {LEFT_OUT}")
         elif args.command == "report":
             from warehouse.report import build_report
 
