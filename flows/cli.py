@@ -291,15 +291,16 @@ def _read(args: argparse.Namespace) -> int:
         return 1
     with connect(args.warehouse) as con:  # read-write: an older file gets new views first
         if args.command == "search":
-            from warehouse.search import search
+            from warehouse.search import no_hits_reason, search
 
-            hits = search(con, args.query, since=args.since, badge=args.badge, limit=args.limit)
+            filters = dict(since=args.since, badge=args.badge)
+            hits = search(con, args.query, **filters, limit=args.limit)
             for n, hit in enumerate(hits, 1):
                 print(
                     f"{n:>2}. {hit.title}\n    {hit.kyiv_date} {hit.kyiv_time} Kyiv · {hit.badge or '-'} · {hit.url}\n    {hit.snippet}"
                 )
             if not hits:
-                print(f"No article matches {args.query!r}.")
+                print(no_hits_reason(con, args.query, **filters))
         elif args.command == "quarantine":
             from warehouse.summary import quarantined
 

@@ -149,6 +149,54 @@ def test_search_ranks_the_known_best_hit_first(
     assert out[1] == f"    2025-03-29 18:20 Kyiv · - · {base}/{MINERALS}"
 
 
+OPINION = "opinion-why-europes-patience-with-the-kremlin-is-running-out"
+
+
+def test_search_filters_ignore_case_and_an_empty_answer_names_the_filter(
+    built: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, warehouse = built
+
+    def slugs(badge: str) -> list[str]:
+        with connect(warehouse) as con:
+            return [h.url.removeprefix(base + "/") for h in search(con, "drones", badge=badge)]
+
+    # The site writes OPINION in capitals and Exclusive in title case: any case finds them.
+    assert slugs("opinion") == slugs("OPINION") == [OPINION]
+    assert slugs("exclusive") == slugs(" EXCLUSIVE ") == slugs("Exclusive") == [KOVALENKO]
+    assert main(["search", "Pokrovsk", "--badge", "exclusive", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        " 1. Russia is recruiting migrants to cover losses near Pokrovsk — expert",
+        f"    2025-10-26 00:20 Kyiv · Exclusive · {base}/russia-ukraine-war-russia-is-recruiting-migrants-to-cover-losses-near-pokrovsk-expert",
+    ]
+    answers = {
+        ("zzzyx", "--badge", "exclusive"): "No article matches 'zzzyx'.",
+        ("Pokrovsk", "--badge", "opinion"): (
+            "4 articles match 'Pokrovsk', but none of them has the badge 'opinion'."
+        ),
+        ("Pokrovsk", "--badge", "Breaking"): (
+            "4 articles match 'Pokrovsk', but none of them has the badge 'Breaking' (no article "
+            "has it; badges: Company news, Exclusive, Interview, OPINION, Review, Updated)."
+        ),
+        ("Pokrovsk", "--since", "2025-10-27"): (
+            "4 articles match 'Pokrovsk', but none was published on or after 2025-10-27 (Kyiv date)."
+        ),
+        ("missiles", "--badge", "opinion", "--since", "2025-10-28"): (
+            "3 articles match 'missiles', but none of them has the badge 'opinion' and none was "
+            "published on or after 2025-10-28 (Kyiv date)."
+        ),
+        # Each filter alone leaves an article; together they leave none.
+        ("drones", "--badge", "interview", "--since", "2025-10-27"): (
+            "10 articles match 'drones', but none of them has the badge 'interview' and was "
+            "published on or after 2025-10-27."
+        ),
+    }
+    for argv, answer in answers.items():
+        assert main(["search", *argv, "--warehouse", str(warehouse)]) == 0
+        assert capsys.readouterr().out == answer + "\n", argv
+
+
 def test_the_analyst_queries(built: tuple[str, Path]) -> None:
     base, warehouse = built
     assert sorted(p.name for p in QUERIES.glob("*.sql")) == [
