@@ -194,5 +194,7 @@ def no_hits_reason(
     if since is not None and not _matches(con, query, since, None):
         reasons.append(f"none was published on or after {since} (Kyiv date)")
     if not reasons:
-        reasons.append(f"none of them has the badge {badge!r} and was published on or after {since}")
+        reasons.append(
+            f"none of them has the badge {badge!r} and was published on or after {since}"
+        )
     return f"{total} article{'s' * (total != 1)} match {query!r}, but {' and '.join(reasons)}."

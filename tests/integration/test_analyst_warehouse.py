@@ -9,8 +9,11 @@ import duckdb
 import pytest
 
 from flows.cli import main
+from sources.snapshot_server import SNAPSHOT_CAPTURED_AT
+from tests.snapshot import ARTICLES, kyiv_instant
 from warehouse.db import connect
 from warehouse.search import search
+from warehouse.summary import Freshness, summarize
 
 QUERIES = Path(__file__).resolve().parents[2] / "warehouse" / "queries"
 KOVALENKO = "russia-ukraine-war-russia-is-stockpiling-missiles-for-a-massive-winter-strike-says-military-expert-kovalenko"
@@ -303,3 +306,17 @@ def test_export_parquet_partitioned_by_kyiv_date(built: tuple[str, Path], tmp_pa
         assert con.execute(
             f"SELECT count(*) FROM read_parquet('{out}/articles/*/*.parquet')"
         ).fetchone() == (21,)
+
+
+def test_freshness_on_the_snapshot_is_measured_to_its_capture(built: tuple[str, Path]) -> None:
+    """The snapshot is read long after its capture (27 Oct 2025, 12:00 Kyiv): first sight is then
+    the capture, so the figures are the same whenever the demo runs."""
+    _, warehouse = built
+    with connect(warehouse) as con:
+        summary = summarize(con, as_of=SNAPSHOT_CAPTURED_AT)
+    # From the manifest: the newest article was 20 minutes old, the oldest (29 March, 18:20) 212 days.
+    ages = sorted((SNAPSHOT_CAPTURED_AT - kyiv_instant(a)).total_seconds() // 60 for a in ARTICLES)
+    assert (len(ages), ages[0], ages[10], ages[-1]) == (21, 20, 2150, 304900)
+    assert summary.freshness == Freshness(
+        articles=21, median_minutes=2150.0, longest_minutes=304900
+    )
