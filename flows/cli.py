@@ -206,7 +206,9 @@ def _parser() -> argparse.ArgumentParser:
         "--limit", type=_positive, default=50, help="rows to show at most (default 50)"
     )
     export = commands.add_parser(
-        "export", help="write every table as Parquet, partitioned by Kyiv date"
+        "export",
+        help="write every table as Parquet (by Kyiv date where its rows have an instant, else one "
+        "file); leaves out the full-text index, rebuilt from articles",
     )
     export.add_argument("folder", type=Path, help="folder to write into (created when missing)")
     export.add_argument(
@@ -234,12 +236,14 @@ def _settings(args: argparse.Namespace, profile: dict[str, Any] | None = None) -
 
 
 def _print_summary(warehouse: Path, as_of: datetime | None = None) -> None:
+    """What the warehouse holds; `as_of`, the snapshot's capture for the demo, is the latest that
+    first sight can be (the demo reads pages captured long before)."""
     from sources.espreso.dates import KYIV
     from warehouse.db import connect
-    from warehouse.summary import EXAMPLE_QUERIES, summarize
+    from warehouse.summary import EXAMPLE_QUERIES, duration, summarize
 
     with connect(warehouse) as con:
-        s = summarize(con)
+        s = summarize(con, as_of)
     span = "-"
     if s.first_published and s.last_published:
         first, last = s.first_published.astimezone(KYIV), s.last_published.astimezone(KYIV)
@@ -251,6 +255,14 @@ def _print_summary(warehouse: Path, as_of: datetime | None = None) -> None:
     print("  badges:          " + ", ".join(f"{b} {n}" for b, n in s.badges))
     print(f"  failed requests: {s.failed_requests} (see fetch_log)")
     print(f"  quarantined:     {s.quarantined} (see: newsflow quarantine)")
+    if s.freshness:
+        to = "first sight"
+        if as_of:
+            to += f" (the bundled snapshot: its capture, {as_of.astimezone(KYIV):%Y-%m-%d %H:%M} Kyiv time)"
+        print(
+            f"  freshness:       median {duration(s.freshness.median_minutes)}, longest "
+            f"{duration(s.freshness.longest_minutes)}, from publication to {to}"
+        )
     print(f"  quality checks:  {warehouse.parent / 'data_docs' / 'index.html'}")
     print(f"\nTry it: .venv/bin/duckdb {warehouse}")
     for title, sql in EXAMPLE_QUERIES:
@@ -282,7 +294,9 @@ def _ingest(args: argparse.Namespace) -> int:
     else:
         ingest(base_url=settings.base_url, **options)
     _facts(settings)
-    _print_summary(settings.warehouse)
+    from sources.snapshot_server import SNAPSHOT_CAPTURED_AT
+
+    _print_summary(settings.warehouse, SNAPSHOT_CAPTURED_AT if args.command == "demo" else None)
     return 0
 
 
@@ -425,15 +439,16 @@ def _read(args: argparse.Namespace) -> int:
         return 1
     with connect(warehouse) as con:  # read-write: an older file gets new views first
         if args.command == "search":
-            from warehouse.search import search
+            from warehouse.search import no_hits_reason, search
 
-            hits = search(con, args.query, since=args.since, badge=args.badge, limit=args.limit)
+            filters = dict(since=args.since, badge=args.badge)
+            hits = search(con, args.query, **filters, limit=args.limit)
             for n, hit in enumerate(hits, 1):
                 print(
                     f"{n:>2}. {hit.title}\n    {hit.kyiv_date} {hit.kyiv_time} Kyiv · {hit.badge or '-'} · {hit.url}\n    {hit.snippet}"
                 )
             if not hits:
-                print(f"No article matches {args.query!r}.")
+                print(no_hits_reason(con, args.query, **filters))
         elif args.command == "quarantine":
             from warehouse.summary import quarantined
 
@@ -443,10 +458,18 @@ def _read(args: argparse.Namespace) -> int:
             for when, table, url, reasons in rows:
                 print(f"{when}  {table:<16} {url}\n    {reasons}")
         elif args.command == "export":
-            from warehouse.export import export_parquet
+            from warehouse.export import LEFT_OUT, export_parquet
 
-            for table, count in export_parquet(con, args.folder).items():
-                print(f"{table:<18} {count:>7} rows → {args.folder / table}/kyiv_date=…/")
+            written = export_parquet(con, args.folder)
+            for e in written:
+                how = (
+                    f"{e.partitions} Kyiv date{'s' * (e.partitions != 1)} of {e.dated_by}"
+                    if e.dated_by
+                    else f"one file: {e.why_one_file}"
+                )
+                print(f"{e.table:<18} {e.rows:>7} rows → {e.layout} ({how})")
+            total = sum(e.rows for e in written)
+            print(f"{len(written)} tables, {total} rows, in {args.folder}; left out: {LEFT_OUT}")
         elif args.command == "report":
             from warehouse.report import build_report
 

@@ -75,4 +75,8 @@ def _answered(request: LoggedFetch) -> bool:
     # An answer from the site: a page, an unchanged one, or one that is normally absent (past the
     # last feed page, no RSS).
     fetched = request.fetched
-    return fetched.ok or fetched.not_modified or (request.expected_absent and fetched.status is not None)
+    return (
+        fetched.ok
+        or fetched.not_modified
+        or (request.expected_absent and fetched.status is not None)
+    )

@@ -27,6 +27,11 @@ def test_demo_with_relative_warehouse(
         in out
     )
     assert "  failed requests: 0 (see fetch_log)\n" in out
+    # Measured to the snapshot's capture, not to today.
+    assert (
+        "  freshness:       median 35 h 50 min, longest 212 days, from publication to first sight "
+        "(the bundled snapshot: its capture, 2025-10-27 12:00 Kyiv time)\n" in out
+    )
     assert "Try it: .venv/bin/duckdb warehouse/newsflow.duckdb" in out
     assert out.count("\n-- ") == 3
     assert (tmp_path / "warehouse" / "data_docs" / "index.html").is_file()

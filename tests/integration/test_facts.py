@@ -85,7 +85,7 @@ def warehouse(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     load(path, "run-2", [updated], kyiv(date(2025, 6, 17), "14:40"))
     assert realdata / "general-staff" == BUNDLED_DIR
-    result = official_losses(warehouse=str(path), url=None)
+    result = official_losses(warehouse=str(path), offline=True)
     assert (result.source, result.rows, result.fallback_reason) == (str(BUNDLED_DIR), 22248, None)
     assert facts(warehouse=str(path)) == {
         "loss_reports": 10,

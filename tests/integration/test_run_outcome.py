@@ -140,7 +140,11 @@ def test_reparse_fails_when_the_checks_refuse_everything(
     assert state.message == (
         "Reparse loaded nothing: the checks refused all 1 batches; the warehouse is unchanged."
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data_docs", "newsflow.duckdb.lock", "raw"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "data_docs",
+        "newsflow.duckdb.lock",
+        "raw",
+    ]
 
 
 def test_reparse_of_an_empty_archive_fails(prefect_harness: None, tmp_path: Path) -> None:
