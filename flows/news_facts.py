@@ -23,8 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from expectations.gate import FACT_SUITES, OFFICIAL_SUITES, GateBlocked, shared_gate
 from flows.runs import failed, kyiv_run_name
 from flows.settings import Settings
-from flows.tasks import archive_requests, log_warnings
-from sources.archive import RawArchive
+from flows.tasks import archive_requests, log_warnings, start_archive_run
 from sources.general_staff import OfficialData, fetch_files, parse_answers, read_bundled
 from sources.http import LoggedFetch
 from transforms.facts import fact_frames, with_official
@@ -48,12 +47,11 @@ class OfficialResult:
 @task(cache_policy=NO_CACHE)
 def fetch_official(settings: Settings, run_id: str, now: datetime) -> list[LoggedFetch]:
     """Both files of the public data set, every answer archived (kind `official`)."""
-    with RawArchive(settings.raw_dir, settings.warc_max_bytes) as archive:
-        archive.start_run(run_id, now, settings.official_url)
+    start_archive_run(settings, run_id, now, settings.official_url)
     answers = asyncio.run(
         fetch_files(settings.official_url, settings.user_agent, settings.timeout_s)
     )
-    return archive_requests(settings, run_id, [LoggedFetch(a, "official") for a in answers])
+    return archive_requests(settings, run_id, answers)
 
 
 @task(cache_policy=NO_CACHE)
@@ -65,7 +63,8 @@ def official_data(
     reason = None
     if answers:
         try:
-            return parse_answers([a.fetched for a in answers], url), None
+            files = [a.fetched for a in answers if a.kind == "official"]
+            return parse_answers(files, url), None
         except (OSError, ValueError) as error:
             reason = str(error)
             get_run_logger().warning(

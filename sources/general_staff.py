@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sources.http import Fetched, SiteClient
+from sources.http import Fetched, LoggedFetch, SiteClient
 
 PERSONNEL = "russia_losses_personnel.json"
 EQUIPMENT = "russia_losses_equipment.json"
@@ -57,8 +57,9 @@ def data_urls(url: str) -> list[str]:
     return [f"{url.rstrip('/')}/{name}" for name in (PERSONNEL, EQUIPMENT)]
 
 
-async def fetch_files(url: str, user_agent: str, timeout_s: float = 20.0) -> list[Fetched]:
-    """Both files' answers from `url` (a folder address), politely; never raises for network or
+async def fetch_files(url: str, user_agent: str, timeout_s: float = 20.0) -> list[LoggedFetch]:
+    """Every answer of fetching both files from `url` (a folder address), politely: the host's
+    robots.txt (kind `robots`), then the two files (kind `official`); never raises for network or
     HTTP trouble (see `parse_answers`)."""
     parts = urlsplit(url)
     async with SiteClient(
@@ -70,7 +71,9 @@ async def fetch_files(url: str, user_agent: str, timeout_s: float = 20.0) -> lis
         backoff_s=0.5,
         max_bytes=50_000_000,
     ) as client:
-        return await client.fetch_all(data_urls(url))
+        files = await client.fetch_all(data_urls(url))
+        robots = [LoggedFetch(client.robots_fetch, "robots")] if client.robots_fetch else []
+    return robots + [LoggedFetch(answer, "official") for answer in files]
 
 
 def parse_answers(answers: list[Fetched], url: str) -> OfficialData:

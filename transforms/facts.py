@@ -31,7 +31,8 @@ class ArticleVersion:
 
 
 def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
-    """One frame per facts table, one row per fact each version states (see `facts_of`); a
+    """One frame per facts table, one row per fact each version states (see `facts_of` and
+    `numbered`); a
     strike's place and a combat report's direction as their gazetteer entries (`placed`).
     `official` of `loss_reports` is still empty: see `with_official`."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in FACT_TABLES}
@@ -55,13 +56,30 @@ def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
                 for m in find_places(text)
             ]
         for name, said in statements.items():
-            merged = facts_of([{**stated, **row} for row in said], FACT_KEYS[name])
-            # Numbered per version after merging (tables without `seq` drop it with `source`).
-            rows[name] += [{**row, "seq": n} for n, row in enumerate(merged)]
+            rows[name] += [{**stated, **row} for row in said]
     return {
-        name: frame([{k: v for k, v in row.items() if k in schema} for row in rows[name]], schema)
+        name: frame(
+            [
+                {k: v for k, v in row.items() if k in schema}
+                for row in numbered(facts_of(rows[name], FACT_KEYS[name]))
+            ],
+            schema,
+        )
         for name, schema in FACT_TABLES.items()
     }
+
+
+def numbered(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts numbered (`seq`) in reading order within each article version (url, stated_at); two
+    versions stated at the same instant are one version, so a fact they both state is one row.
+    Tables without `seq` drop it."""
+    counts: dict[tuple[Any, Any], int] = {}
+    out = []
+    for fact in facts:
+        version = (fact["url"], fact["stated_at"])
+        out.append({**fact, "seq": counts.get(version, 0)})
+        counts[version] = counts.get(version, 0) + 1
+    return out
 
 
 def facts_of(statements: Sequence[Mapping[str, Any]], key: Sequence[str]) -> list[dict[str, Any]]:

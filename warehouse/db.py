@@ -366,7 +366,7 @@ INTEGRITY_CHECKS: dict[str, str] = {
     "links of an article that is not there": "SELECT count(*) FROM article_related WHERE url NOT IN (SELECT url FROM articles)",
     "feed observations of an unknown feed item": "SELECT count(*) FROM feed_observations WHERE url NOT IN (SELECT url FROM feed_items)",
     "articles never fetched": "SELECT count(*) FROM articles WHERE url NOT IN (SELECT url FROM fetch_log WHERE status = 200)",
-    "runs without their requests": "SELECT count(*) FROM load_runs WHERE run_id NOT IN (SELECT run_id FROM fetch_log) AND rows_in > 0 AND run_id NOT LIKE 'bench%' AND run_id NOT LIKE 'facts-%'",
+    "runs without their requests": "SELECT count(*) FROM load_runs WHERE run_id NOT IN (SELECT run_id FROM fetch_log) AND rows_in > 0 AND run_id NOT LIKE 'bench%' AND run_id NOT LIKE 'facts-%' AND run_id NOT LIKE 'official-%'",
     "feed observations stored twice": "SELECT count(*) - count(DISTINCT (observed_at, page_url, position)) FROM feed_observations",
 }
 

@@ -272,6 +272,15 @@ def test_official_series_from_the_public_address_over_http(realdata: Path, tmp_p
     assert rows(path, "SELECT DISTINCT source FROM official_losses") == [
         (f"{server.base_url}/data",)
     ]
+    # Every answer is archived and logged, like a crawl's.
+    assert rows(
+        path,
+        "SELECT kind, url, status, warc_file IS NOT NULL FROM fetch_log ORDER BY kind, url",
+    ) == [
+        ("official", f"{server.base_url}/data/{EQUIPMENT}", 200, True),
+        ("official", f"{server.base_url}/data/{PERSONNEL}", 200, True),
+        ("robots", f"{server.base_url}/robots.txt", 200, True),
+    ]
 
 
 def test_official_series_falls_back_to_the_bundled_copy(realdata: Path, tmp_path: Path) -> None:
@@ -284,6 +293,10 @@ def test_official_series_falls_back_to_the_bundled_copy(realdata: Path, tmp_path
     assert (
         result.fallback_reason == f"{server.base_url}/data/{EQUIPMENT}: HTTP 500 (after 2 attempts)"
     )
+    assert rows(path, "SELECT url, error FROM fetch_log WHERE kind = 'official' ORDER BY url") == [
+        (f"{server.base_url}/data/{EQUIPMENT}", "HTTP 500 (after 2 attempts)"),
+        (f"{server.base_url}/data/{PERSONNEL}", None),
+    ]
     assert rows(path, "SELECT count(*), min(day), max(day) FROM official_losses WHERE category = 'personnel'") == [
         (1626, date(2022, 2, 25), date(2026, 8, 8))
     ]  # fmt: skip

@@ -176,7 +176,7 @@ def test_served_runs_leave_the_exact_tables(served: Served, triggered: dict[str,
     assert rows(warehouse, "SELECT count(*) FROM articles") == [(21,)]
     assert rows(warehouse, "SELECT count(*) FROM feed_items") == [(18,)]
     # strikes, combat reports, places, loss reports, exchanges
-    assert rows(warehouse, FACT_COUNTS) == [(2, 2, 26, 0, 0)]
+    assert rows(warehouse, FACT_COUNTS) == [(2, 2, 21, 0, 0)]
     official = 22248 if REALDATA.is_dir() else 0
     assert rows(warehouse, "SELECT count(*) FROM official_losses") == [(official,)]
     assert rows(warehouse, "SELECT count(*) FROM quarantine") == [(0,)]

@@ -91,7 +91,8 @@ def test_some_pages_failing_is_a_warning_with_counts(tmp_path: Path) -> None:
     with SnapshotServer(overrides=overrides) as server:
         done = subprocess.run(
             [BIN / "newsflow", "run", "--base-url", server.base_url, "--warehouse", str(tmp_path / "w.duckdb"), "--lookback-days", "3650", "--min-interval", "0"],
-            env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")},
+            # Options win over the environment.
+            env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "NEWSFLOW_WAREHOUSE": str(tmp_path / "env.duckdb"), "NEWSFLOW_LOOKBACK_DAYS": "0"},
             capture_output=True, text=True, timeout=300,
         )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -104,13 +105,17 @@ def test_some_pages_failing_is_a_warning_with_counts(tmp_path: Path) -> None:
         "2 of 28 requests failed: HTTP 503 1, HTTP 500 1 (see fetch_log)",
     ]
     assert "  articles:        19\n" in done.stdout
+    assert not (tmp_path / "env.duckdb").exists()
+    assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM articles") == [(19,)]
 
 
 def test_a_dead_site_from_the_cli_is_one_sentence(tmp_path: Path) -> None:
     port = _closed_port()
     done = subprocess.run(
-        [BIN / "newsflow", "run", "--base-url", f"http://127.0.0.1:{port}", "--warehouse", str(tmp_path / "w.duckdb")],
-        env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "NEWSFLOW_BACKOFF_S": "0.01"},
+        [BIN / "newsflow", "run"],
+        # The site and the warehouse from the environment alone.
+        env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "NEWSFLOW_BACKOFF_S": "0.01",
+             "NEWSFLOW_BASE_URL": f"http://127.0.0.1:{port}", "NEWSFLOW_WAREHOUSE": str(tmp_path / "w.duckdb")},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 1
@@ -120,6 +125,9 @@ def test_a_dead_site_from_the_cli_is_one_sentence(tmp_path: Path) -> None:
         "fetched; the next run tries again."
     ) in done.stderr.splitlines()
     assert "Traceback" not in done.stderr
+    assert rows(tmp_path / "w.duckdb", "SELECT url, kind FROM fetch_log") == [
+        (f"http://127.0.0.1:{port}/robots.txt", "robots")
+    ]
 
 
 def test_reparse_fails_when_the_checks_refuse_everything(

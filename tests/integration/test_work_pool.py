@@ -118,7 +118,7 @@ def test_every_prefect_yaml_deployment_completes_on_a_worker(
         order, "COMPLETED"
     ), states
     assert rows(warehouse, "SELECT count(*) FROM articles") == [(21,)]
-    assert rows(warehouse, "SELECT count(*) FROM places") == [(26,)]
+    assert rows(warehouse, "SELECT count(*) FROM places") == [(21,)]
     if OFFICIAL_BUNDLED_DIR.is_dir():
         # Fetched over HTTP from NEWSFLOW_OFFICIAL_URL, archived and logged; kept by reparse.
         assert rows(warehouse, "SELECT count(*) FROM official_losses") == [(22248,)]

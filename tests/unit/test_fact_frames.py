@@ -203,3 +203,20 @@ def test_the_suites_read_fields_in_order() -> None:
         ([], ("loss_reports.fields_are_title_or_lead",)),
     ]
     assert report.passed["loss_reports"]["fields"].to_list() == [["title", "lead"]]
+
+
+def test_versions_stated_at_one_instant_state_each_fact_once() -> None:
+    # An edit that kept the modification time: two versions, one instant, one strike row; a later
+    # version with a new toll is a row of its own, numbered within its version.
+    later = datetime(2025, 2, 5, 9, 0, tzinfo=UTC)
+    got = fact_frames(
+        [
+            ArticleVersion(URL, AT, P, T_STRIKE, "", current=False),
+            ArticleVersion(URL, AT, P, T_STRIKE, L_STRIKE, current=False),
+            ArticleVersion(URL, later, P, T_STRIKE.replace("kills 5", "kills 6"), "", current=True),
+        ]
+    )["strike_events"]
+    assert got.select("stated_at", "seq", "killed", "injured", "fields").to_dicts() == [
+        {"stated_at": AT, "seq": 0, "killed": 5, "injured": 59, "fields": ["title", "lead"]},
+        {"stated_at": later, "seq": 0, "killed": 6, "injured": 59, "fields": ["title"]},
+    ]  # fmt: skip
