@@ -1,0 +1,231 @@
+"""Great Expectations Data Docs that work offline: one index row per validation, every asset local.
+
+GX 1.24 renders its pages with stylesheets and scripts from CDNs, and fills its index with JavaScript
+(bootstrap-table, also from a CDN) from the validation results it still holds, deleting the pages of
+results it no longer holds. Here GX writes the validation and suite pages only; then
+
+- each page's CDN tags are replaced by the same libraries shipped in Python packages (Bootstrap 4
+  from `xstatic-bootstrap`, jQuery from `xstatic-jquery`, Font Awesome 6.6 from `fontawesomefree`),
+  copied once under `static/vendor/`, and its logo comes from GX's own `static/images/`;
+- each validation adds one line to `validations.jsonl`, and `index.html` is a plain HTML table written
+  from it: every validation written so far, by any process, with no script and no result kept in memory.
+
+Everything under the Data Docs folder is owner-only (files 0600, folders 0700).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from html import escape
+from importlib.resources import files
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+KYIV = ZoneInfo("Europe/Kyiv")
+LEDGER = "validations.jsonl"
+INDEX = "index.html"
+VENDOR = "static/vendor"
+
+
+def vendor_files() -> dict[str, Path]:
+    """The local copy (path under `static/vendor/`) of each library file the pages use, and its
+    source in an installed package."""
+    bootstrap = files("xstatic.pkg.bootstrap") / "data"
+    jquery = files("xstatic.pkg.jquery") / "data"
+    awesome = files("fontawesomefree") / "static" / "fontawesomefree"
+    sources = {
+        "bootstrap/bootstrap.min.css": bootstrap / "css" / "bootstrap.min.css",
+        "bootstrap/bootstrap.bundle.min.js": bootstrap / "js" / "bootstrap.bundle.min.js",
+        "jquery/jquery.min.js": jquery / "jquery.min.js",
+        "fontawesome/css/all.min.css": awesome / "css" / "all.min.css",
+    }
+    for font in (awesome / "webfonts").iterdir():
+        if font.name.endswith(".woff2"):
+            sources[f"fontawesome/webfonts/{font.name}"] = font
+    return {name: Path(str(source)) for name, source in sources.items()}
+
+
+def local_head(root: str) -> tuple[str, str]:
+    """The stylesheet tags and the script tags of a page whose folder is `root` below the docs."""
+    vendor = f"{root}{VENDOR}"
+    styles = (
+        f'<link rel="stylesheet" href="{vendor}/bootstrap/bootstrap.min.css"/>\n'
+        f'<link rel="stylesheet" href="{vendor}/fontawesome/css/all.min.css"/>'
+    )
+    scripts = (
+        f'<script src="{vendor}/jquery/jquery.min.js"></script>\n'
+        f'<script src="{vendor}/bootstrap/bootstrap.bundle.min.js"></script>'
+    )
+    return styles, scripts
+
+
+_CDN_STYLESHEET = re.compile(r'<link [^>]*href="https?://[^"]*"[^>]*>\n?')
+_CDN_SCRIPT = re.compile(r'<script [^>]*src="https?://[^"]*"[^>]*></script>\n?')
+_GX_ASSETS = re.compile(r"https://great-expectations-web-assets\.[^/]+/[\w.-]+(?:\?[^\"')]*)?")
+_REMOTE_LOAD = re.compile(r"""(?:src="|href="|url\(['"]?)https?://""")
+
+
+def offline_page(html: str, root: str) -> str:
+    """A GX page with its CDN stylesheets and scripts replaced by the vendored copies (at the first
+    of each, so the page's own styles still come after Bootstrap) and its logo made local; `root` is
+    the relative path from the page's folder to the docs folder ("" or "../../")."""
+    styles, scripts = local_head(root)
+    html = _replace_all(_CDN_STYLESHEET, styles + "\n", html)
+    html = _replace_all(_CDN_SCRIPT, scripts + "\n", html)
+    html = _GX_ASSETS.sub(f"{root}static/images/logo-long.png", html)
+    for tag in re.finditer(r"<(?:link|script|img)\b[^>]*>", html):
+        if _REMOTE_LOAD.search(tag.group()):
+            raise RuntimeError(f"Data Docs page still loads from the network: {tag.group()}")
+    return html
+
+
+def _replace_all(pattern: re.Pattern[str], first: str, html: str) -> str:
+    """Every match removed, the first one replaced by `first`."""
+    found = pattern.search(html)
+    if found is None:
+        raise RuntimeError(f"Data Docs page has no tag matching {pattern.pattern}")
+    rest = pattern.sub("", html[found.end() :])
+    return html[: found.start()] + first + rest
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """One suite run on one batch, as the index lists it."""
+
+    suite: str
+    run_time: datetime
+    success: bool
+    evaluated: int
+    successful: int
+    gate: str
+    page: str
+
+    def to_json(self) -> str:
+        """One line of the ledger."""
+        return json.dumps({**asdict(self), "run_time": self.run_time.isoformat()})
+
+    @classmethod
+    def from_json(cls, line: str) -> Validation:
+        """A ledger line back as a `Validation`."""
+        data = json.loads(line)
+        return cls(**{**data, "run_time": datetime.fromisoformat(data["run_time"])})
+
+
+def index_html(validations: Iterable[Validation]) -> str:
+    """The index page: one row per validation, newest first, styled by the vendored Bootstrap."""
+    rows = "\n".join(
+        _index_row(v) for v in sorted(validations, key=lambda v: v.run_time, reverse=True)
+    )
+    styles, _ = local_head("")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Data Docs: newsflow quality gate</title>
+{styles}
+<link rel="shortcut icon" href="static/images/favicon.ico" type="image/x-icon"/>
+</head>
+<body>
+<nav class="navbar border-bottom"><img src="static/images/logo-long.png" alt="Great Expectations" style="height: 50px"></nav>
+<main class="container-fluid pt-4 pl-5 pr-5">
+<h1 class="h3">Validation results</h1>
+<p>Suites are in <a href="expectations/">expectations/</a>. Times are Kyiv wall time.</p>
+<table id="validations" class="table table-sm table-hover">
+<thead><tr><th>Run (Kyiv)</th><th>Suite</th><th>Status</th><th>Expectations met</th><th>Gate</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+</main>
+</body>
+</html>
+"""
+
+
+def _index_row(v: Validation) -> str:
+    icon, status = (
+        ("fas fa-check-circle text-success", "Succeeded")
+        if v.success
+        else ("fas fa-times text-danger", "Failed")
+    )
+    kyiv = v.run_time.astimezone(KYIV).strftime("%Y-%m-%d %H:%M:%S")
+    return (
+        f'<tr><td><time datetime="{v.run_time.isoformat()}">{kyiv}</time></td>'
+        f'<td><a href="{escape(v.page)}">{escape(v.suite)}</a></td>'
+        f'<td><i class="{icon}" aria-hidden="true"></i> {status}</td>'
+        f"<td>{v.successful} of {v.evaluated}</td><td>{escape(v.gate)}</td></tr>"
+    )
+
+
+def write_site(docs_dir: Path, pages: Iterable[Path], validations: Iterable[Validation]) -> None:
+    """Make the pages GX just wrote offline, add `validations` to the ledger, rewrite the index,
+    and keep the folder owner-only. The work is the same for the thousandth batch as for the first:
+    only this batch's pages are touched, and the index is the ledger rendered."""
+    pages = list(pages)
+    for page in pages:
+        depth = len(page.relative_to(docs_dir).parts) - 1
+        page.write_text(offline_page(page.read_text(encoding="utf-8"), "../" * depth), "utf-8")
+    copied = _copy_vendor(docs_dir)
+    ledger = docs_dir / LEDGER
+    with ledger.open("a", encoding="utf-8") as out:
+        out.writelines(v.to_json() + "\n" for v in validations)
+    _write_atomically(docs_dir / INDEX, index_html(_read_ledger(ledger)))
+    _owner_only(docs_dir, [*pages, *copied, ledger])
+
+
+def private_folder(docs_dir: Path) -> None:
+    """Create the Data Docs folder owner-only (before GX writes in it with the process umask)."""
+    docs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _chmod(docs_dir, 0o700)
+
+
+def _copy_vendor(docs_dir: Path) -> list[Path]:
+    copied = []
+    for name, source in vendor_files().items():
+        target = docs_dir / VENDOR / name
+        if not target.is_file() or target.stat().st_size != source.stat().st_size:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            copied.append(target)
+    return copied
+
+
+def _read_ledger(ledger: Path) -> Iterator[Validation]:
+    with ledger.open(encoding="utf-8") as lines:
+        for line in lines:
+            yield Validation.from_json(line)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers (a browser, another run) see the old index or the new one, never half of one."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)
+
+
+def _owner_only(docs_dir: Path, touched: Iterable[Path]) -> None:
+    """Files 0600 and folders 0700: GX creates files with the process umask (rewriting one keeps
+    its mode), so the folders GX fills each run (of fixed size) and this run's new files are set."""
+    paths = [docs_dir / INDEX, *touched]
+    for fixed in ("static", "expectations"):
+        for parent, _, names in os.walk(docs_dir / fixed):
+            paths.extend(Path(parent, name) for name in names)
+    folders = {docs_dir}
+    for path in paths:
+        _chmod(path, 0o600)
+        folders.update(p for p in path.parents if docs_dir in p.parents)
+    for folder in folders:
+        _chmod(folder, 0o700)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    if path.stat().st_mode & 0o777 != mode:
+        path.chmod(mode)
