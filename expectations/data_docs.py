@@ -118,8 +118,10 @@ class Validation:
         return cls(**{**data, "run_time": datetime.fromisoformat(data["run_time"])})
 
 
-def index_html(validations: Iterable[Validation]) -> str:
-    """The index page: one row per validation, newest first, styled by the vendored Bootstrap."""
+def index_html(suites: Iterable[str], validations: Iterable[Validation]) -> str:
+    """The index page: a link to each suite's page, then one row per validation, newest first,
+    styled by the vendored Bootstrap."""
+    links = " · ".join(f'<a href="expectations/{escape(s)}.html">{escape(s)}</a>' for s in suites)
     rows = "\n".join(
         _index_row(v) for v in sorted(validations, key=lambda v: v.run_time, reverse=True)
     )
@@ -136,7 +138,8 @@ def index_html(validations: Iterable[Validation]) -> str:
 <nav class="navbar border-bottom"><img src="static/images/logo-long.png" alt="Great Expectations" style="height: 50px"></nav>
 <main class="container-fluid pt-4 pl-5 pr-5">
 <h1 class="h3">Validation results</h1>
-<p>Suites are in <a href="expectations/">expectations/</a>. Times are Kyiv wall time.</p>
+<p>Suites: {links}</p>
+<p>Times are Kyiv wall time.</p>
 <table id="validations" class="table table-sm table-hover">
 <thead><tr><th>Run (Kyiv)</th><th>Suite</th><th>Status</th><th>Expectations met</th><th>Gate</th></tr></thead>
 <tbody>
@@ -164,7 +167,9 @@ def _index_row(v: Validation) -> str:
     )
 
 
-def write_site(docs_dir: Path, pages: Iterable[Path], validations: Iterable[Validation]) -> None:
+def write_site(
+    docs_dir: Path, suites: Iterable[str], pages: Iterable[Path], validations: Iterable[Validation]
+) -> None:
     """Make the pages GX just wrote offline, add `validations` to the ledger, rewrite the index,
     and keep the folder owner-only. The work is the same for the thousandth batch as for the first:
     only this batch's pages are touched, and the index is the ledger rendered."""
@@ -176,7 +181,7 @@ def write_site(docs_dir: Path, pages: Iterable[Path], validations: Iterable[Vali
     ledger = docs_dir / LEDGER
     with ledger.open("a", encoding="utf-8") as out:
         out.writelines(v.to_json() + "\n" for v in validations)
-    _write_atomically(docs_dir / INDEX, index_html(_read_ledger(ledger)))
+    _write_atomically(docs_dir / INDEX, index_html(suites, _read_ledger(ledger)))
     _owner_only(docs_dir, [*pages, *copied, ledger])
 
 

@@ -377,7 +377,7 @@ class Gate:
                 )
             )
             pages.append(docs_dir / page)
-        write_site(docs_dir, pages, validations)
+        write_site(docs_dir, self.suites, pages, validations)
         return validations
 
     def _forget_results(self) -> None:
