@@ -7,20 +7,25 @@ results it no longer holds. Here GX writes the validation and suite pages only; 
 - each page's CDN tags are replaced by the same libraries shipped in Python packages (Bootstrap 4
   from `xstatic-bootstrap`, jQuery from `xstatic-jquery`, Font Awesome 6.6 from `fontawesomefree`),
   copied once under `static/vendor/`, and its logo comes from GX's own `static/images/`;
-- each validation adds its index row to `validations.rows` (one line each, in the order written),
-  and `index.html` is a plain HTML table of those rows, newest first: every validation written so far,
-  by any process, with no script and no result kept in memory.
+- each validation adds a line to the ledger `validations.rows` (its gate run, numbered from 1 in this
+  folder, its page and its index row, in the order written), and `index.html` is a plain HTML table
+  of those rows, newest first, with no script and no result kept in memory;
+- only the newest `keep_runs` gate runs (a run is one `write_site` call: one batch's validations,
+  ~220 KB of pages) keep their pages and ledger lines: older pages are deleted with the folders they
+  leave empty, and the index says how many runs were pruned. Kept pages are never rendered again.
 
 Everything under the Data Docs folder is owner-only (files 0600, folders 0700).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -32,6 +37,11 @@ KYIV = ZoneInfo("Europe/Kyiv")
 LEDGER = "validations.rows"
 INDEX = "index.html"
 VENDOR = "static/vendor"
+VALIDATIONS = "validations"
+LOCK = ".lock"
+# Gate runs whose validation pages are kept (~220 KB a run): with `newsflow serve` ingesting every
+# 10 minutes, the last ~16 hours in ~22 MB.
+KEEP_RUNS = 100
 
 
 def vendor_files() -> dict[str, Path]:
@@ -108,11 +118,80 @@ class Validation:
     page: str
 
 
-def index_html(suites: Iterable[str], rows: Iterable[str]) -> str:
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One validation's line of the ledger: its gate run, its page and its index row."""
+
+    run: int
+    page: str
+    row: str
+
+
+def ledger_line(entry: LedgerEntry) -> str:
+    """The entry as one line of the ledger: run, page and row, tab-separated."""
+    if "\t" in entry.page or "\n" in entry.page or "\n" in entry.row:
+        raise ValueError(f"Data Docs ledger: a page or row with a tab or line break: {entry!r}")
+    return f"{entry.run}\t{entry.page}\t{entry.row}"
+
+
+def ledger_entries(text: str) -> list[LedgerEntry]:
+    """The entries of a ledger's text (`ledger_line` per line)."""
+    entries = []
+    for number, line in enumerate(text.splitlines(), 1):
+        fields = line.split("\t", 2)
+        if len(fields) != 3 or not fields[0].isdigit() or not fields[2].startswith("<tr>"):
+            raise ValueError(
+                f"Data Docs ledger {LEDGER}, line {number}: expected run<TAB>page<TAB><tr>…</tr>, "
+                f"found {line[:80]!r} (delete the Data Docs folder to start it afresh)"
+            )
+        entries.append(LedgerEntry(int(fields[0]), fields[1], fields[2]))
+    return entries
+
+
+def newest_runs(
+    entries: list[LedgerEntry], keep_runs: int
+) -> tuple[list[LedgerEntry], list[LedgerEntry]]:
+    """The entries of the newest `keep_runs` runs, and those of the older runs (the ledger's order)."""
+    if not entries:
+        return [], []
+    oldest_kept = entries[-1].run - keep_runs + 1
+    return (
+        [e for e in entries if e.run >= oldest_kept],
+        [e for e in entries if e.run < oldest_kept],
+    )
+
+
+def pruned_runs(kept: list[LedgerEntry]) -> int:
+    """How many runs were pruned before the kept ones: runs are numbered 1, 2, … in a folder."""
+    return kept[0].run - 1 if kept else 0
+
+
+def checked_keep_runs(keep_runs: int) -> int:
+    """`keep_runs`, if it keeps at least the run being written."""
+    if keep_runs < 1:
+        raise ValueError(
+            f"Data Docs keep_runs must be at least 1 (the run just written), got {keep_runs}"
+        )
+    return keep_runs
+
+
+def _runs(count: int) -> str:
+    return f"{count} run" if count == 1 else f"{count} runs"
+
+
+def index_html(
+    suites: Iterable[str], rows: Iterable[str], pruned: int = 0, keep_runs: int = KEEP_RUNS
+) -> str:
     """The index page: a link to each suite's page, then the validations' rows (`index_row`) in the
-    order given, styled by the vendored Bootstrap."""
+    order given, styled by the vendored Bootstrap; if `pruned` runs were, a line says so."""
     links = " · ".join(f'<a href="expectations/{escape(s)}.html">{escape(s)}</a>' for s in suites)
     rows = "\n".join(rows)
+    retention = (
+        f'\n<p id="pruned">Older validations pruned: {_runs(pruned)}; '
+        f"keeps the newest {_runs(keep_runs)}.</p>"
+        if pruned
+        else ""
+    )
     styles, _ = local_head("")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -127,7 +206,7 @@ def index_html(suites: Iterable[str], rows: Iterable[str]) -> str:
 <main class="container-fluid pt-4 pl-5 pr-5">
 <h1 class="h3">Validation results</h1>
 <p>Suites: {links}</p>
-<p>Times are Kyiv wall time.</p>
+<p>Times are Kyiv wall time.</p>{retention}
 <table id="validations" class="table table-sm table-hover">
 <thead><tr><th>Run (Kyiv)</th><th>Suite</th><th>Status</th><th>Expectations met</th><th>Gate</th></tr></thead>
 <tbody>
@@ -157,28 +236,72 @@ def index_row(v: Validation) -> str:
 
 
 def write_site(
-    docs_dir: Path, suites: Iterable[str], pages: Iterable[Path], validations: Iterable[Validation]
+    docs_dir: Path,
+    suites: Iterable[str],
+    pages: Iterable[Path],
+    validations: Iterable[Validation],
+    *,
+    keep_runs: int = KEEP_RUNS,
 ) -> None:
-    """Make the pages GX just wrote offline, add the rows of `validations` to the ledger, rewrite
-    the index and keep the folder owner-only. Only this batch's pages are touched and only its rows
-    rendered: the index is the ledger's lines, newest first (at 70,000 rows this takes ~0.2 s)."""
+    """Make the pages GX just wrote offline, add the rows of `validations` to the ledger as a new
+    run, keep the newest `keep_runs` runs (deleting the pages of older ones), rewrite the index and
+    keep the folder owner-only. Only this batch's pages are touched and only its rows rendered: the
+    index is the kept ledger rows, newest first, and pruning only deletes files."""
+    checked_keep_runs(keep_runs)
     pages = list(pages)
     for page in pages:
         depth = len(page.relative_to(docs_dir).parts) - 1
         page.write_text(offline_page(page.read_text(encoding="utf-8"), "../" * depth), "utf-8")
     copied = _copy_vendor(docs_dir)
     ledger = docs_dir / LEDGER
-    with ledger.open("a", encoding="utf-8") as out:
-        out.writelines(index_row(v) + "\n" for v in validations)
-    rows = ledger.read_text(encoding="utf-8").splitlines()
-    _write_atomically(docs_dir / INDEX, index_html(suites, reversed(rows)))
-    _owner_only(docs_dir, [*pages, *copied, ledger])
+    with _one_writer(docs_dir):
+        entries = ledger_entries(ledger.read_text(encoding="utf-8")) if ledger.exists() else []
+        run = entries[-1].run + 1 if entries else 1
+        entries.extend(LedgerEntry(run, v.page, index_row(v)) for v in validations)
+        kept, old = newest_runs(entries, keep_runs)
+        _write_atomically(ledger, "".join(ledger_line(e) + "\n" for e in kept))
+        rows = [e.row for e in reversed(kept)]
+        _write_atomically(docs_dir / INDEX, index_html(suites, rows, pruned_runs(kept), keep_runs))
+        _delete_pages(docs_dir, {e.page for e in old} - {e.page for e in kept})
+    _owner_only(docs_dir, [*pages, *copied, ledger, docs_dir / LOCK])
 
 
 def private_folder(docs_dir: Path) -> None:
     """Create the Data Docs folder owner-only (before GX writes in it with the process umask)."""
     docs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     _chmod(docs_dir, 0o700)
+
+
+@contextmanager
+def _one_writer(docs_dir: Path) -> Iterator[None]:
+    """Hold the folder's lock: runs of other processes (two `newsflow serve` runs may overlap) read,
+    prune and rewrite the same ledger, and an append between one's read and rewrite would be lost."""
+    fd = os.open(docs_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _delete_pages(docs_dir: Path, pages: Iterable[str]) -> None:
+    """Each page (one already gone is fine) and the folders it leaves empty, up to `validations/`."""
+    top = docs_dir / VALIDATIONS
+    for page in sorted(pages):
+        parts = Path(page).parts
+        if len(parts) < 2 or parts[0] != VALIDATIONS or ".." in parts:
+            raise ValueError(f"Data Docs ledger: page {page!r} is not under {VALIDATIONS}/")
+        path = docs_dir / page
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == top:
+                break
+            try:
+                folder.rmdir()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                break  # not empty: nor is any folder above it
 
 
 def _copy_vendor(docs_dir: Path) -> list[Path]:

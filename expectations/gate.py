@@ -23,7 +23,13 @@ from typing import Any
 import pandas as pd
 import polars as pl
 
-from expectations.data_docs import Validation, private_folder, write_site
+from expectations.data_docs import (
+    KEEP_RUNS,
+    Validation,
+    checked_keep_runs,
+    private_folder,
+    write_site,
+)
 
 SUITES_DIR = Path(__file__).parent / "suites"
 SUITES = (
@@ -223,9 +229,17 @@ def _exception_message(info: Mapping[str, Any] | None) -> str | None:
 
 
 class Gate:
-    """Great Expectations set up once per process (its import and context cost ~3 s)."""
+    """Great Expectations set up once per process (its import and context cost ~3 s); with a
+    `docs_dir`, each run writes Data Docs there, keeping the pages of the newest `keep_runs` runs."""
 
-    def __init__(self, docs_dir: Path | None = None, suites: tuple[str, ...] = SUITES) -> None:
+    def __init__(
+        self,
+        docs_dir: Path | None = None,
+        suites: tuple[str, ...] = SUITES,
+        *,
+        keep_runs: int = KEEP_RUNS,
+    ) -> None:
+        self.keep_runs = checked_keep_runs(keep_runs)
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         import great_expectations as gx
         from great_expectations.data_context.types.base import (
@@ -377,7 +391,7 @@ class Gate:
                 )
             )
             pages.append(docs_dir / page)
-        write_site(docs_dir, self.suites, pages, validations)
+        write_site(docs_dir, self.suites, pages, validations, keep_runs=self.keep_runs)
         return validations
 
     def _forget_results(self) -> None:
@@ -389,7 +403,15 @@ class Gate:
             store.remove_key(key)  # type: ignore[no-untyped-call]  # untyped in GX 1.24
 
 
+def shared_gate(
+    docs_dir: Path | None, suites: tuple[str, ...] = SUITES, *, keep_runs: int = KEEP_RUNS
+) -> Gate:
+    """One `Gate` per process, Data Docs folder, set of suites and retention (`keep_runs`: the
+    gate runs whose Data Docs pages are kept)."""
+    return _gate(docs_dir, suites, keep_runs)
+
+
 @cache
-def shared_gate(docs_dir: Path | None, suites: tuple[str, ...] = SUITES) -> Gate:
-    """One `Gate` per process, Data Docs folder and set of suites."""
-    return Gate(docs_dir, suites)
+def _gate(docs_dir: Path | None, suites: tuple[str, ...], keep_runs: int) -> Gate:
+    # One cache key however the caller spells the arguments (`cache` keys on them as passed).
+    return Gate(docs_dir, suites, keep_runs=keep_runs)

@@ -1,6 +1,6 @@
 """Great Expectations Data Docs offline, in Chromium with the network cut: the index lists every
-validation written so far with its result, the pages are styled by the vendored libraries, nothing
-is requested from the network, and the folder is owner-only."""
+validation of the kept runs with its result, the pages are styled by the vendored libraries, nothing
+is requested from the network, the folder is owner-only, and only the newest runs keep their pages."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from expectations.data_docs import offline_page
-from expectations.gate import SUITES, Gate, GateReport, gate_parameters
+from expectations.data_docs import LEDGER, index_row, offline_page
+from expectations.gate import SUITES, Gate, GateReport, gate_parameters, shared_gate
 from sources.espreso.parse import FetchedArticle
 from tests.conftest import CHROMIUM_ARGS
 from tests.unit.test_gate import GOOD, LIVE, NOW, _frames, _item, _row
@@ -160,3 +160,70 @@ def test_a_page_still_loading_from_a_cdn_is_refused() -> None:
         RuntimeError, match=r"still loads from the network: <img src=\"https://elsewhere"
     ):
         offline_page(page, "../")
+
+
+def test_only_the_newest_runs_keep_their_pages_and_index_rows(tmp_path: Path) -> None:
+    """With keep_runs=2, the third run deletes the first run's pages and the folders they leave
+    empty, keeps the pages of runs 2 and 3 untouched, and the index says one run was pruned; a
+    page of the first run already deleted by hand does not stop it."""
+    docs = tmp_path / "warehouse" / "data_docs"
+    gate = Gate(docs, keep_runs=2)
+    frames = _frames([_item(GOOD[0])], [_row(0, GOOD[0], "Title")])
+    params = gate_parameters(LIVE, NOW, 1)
+    runs = [gate.run(frames, params).validations for _ in range(2)]
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert 'id="pruned"' not in index
+    assert index.count("<tr><td>") == 2 * len(SUITES)
+    (docs / runs[0][0].page).unlink()
+    kept_mtimes = {v.page: (docs / v.page).stat().st_mtime_ns for v in runs[1]}
+    runs.append(gate.run(frames, params).validations)
+
+    kept = [*runs[1], *runs[2]]
+    assert len({v.page for r in runs for v in r}) == 3 * len(SUITES)
+    pages = {p.relative_to(docs).as_posix() for p in (docs / "validations").rglob("*.html")}
+    assert pages == {v.page for v in kept}
+    folders = {p for p in (docs / "validations").rglob("*") if p.is_dir()}
+    assert folders == {
+        folder
+        for v in kept
+        for folder in (docs / v.page).parents
+        if (docs / "validations") in folder.parents
+    }
+    assert {v.page: (docs / v.page).stat().st_mtime_ns for v in runs[1]} == kept_mtimes
+    ledger = (docs / LEDGER).read_text(encoding="utf-8").splitlines()
+    assert ledger == [
+        *(f"2\t{v.page}\t{index_row(v)}" for v in runs[1]),
+        *(f"3\t{v.page}\t{index_row(v)}" for v in runs[2]),
+    ]
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    rows = [line for line in index.splitlines() if line.startswith("<tr><td>")]
+    assert rows == [index_row(v) for v in reversed(kept)]
+    assert len(rows) == 2 * len(SUITES)
+    pruned = [line for line in index.splitlines() if 'id="pruned"' in line]
+    assert pruned == [
+        '<p id="pruned">Older validations pruned: 1 run; keeps the newest 2 runs.</p>'
+    ]
+
+    runs.append(gate.run(frames, params).validations)
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert '<p id="pruned">Older validations pruned: 2 runs; keeps the newest 2 runs.</p>' in index
+    assert {p.relative_to(docs).as_posix() for p in (docs / "validations").rglob("*.html")} == {
+        v.page for v in [*runs[2], *runs[3]]
+    }
+    for path in [docs, *docs.rglob("*")]:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_a_retention_that_keeps_no_run_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^Data Docs keep_runs must be at least 1 \(the run just written\), got 0$",
+    ):
+        Gate(tmp_path / "data_docs", keep_runs=0)
+
+
+def test_the_shared_gate_keeps_100_runs_unless_told(tmp_path: Path) -> None:
+    docs = tmp_path / "data_docs"
+    gate = shared_gate(docs)
+    assert gate.keep_runs == 100
+    assert shared_gate(docs, SUITES, keep_runs=100) is gate
