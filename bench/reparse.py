@@ -122,7 +122,7 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
         loaded = con.execute("SELECT count(*) FROM articles").fetchone()
     return {
         "seconds": round(seconds, 2),
-        "batches": len(results),
+        "batches": len(results) if isinstance(results, list) else 0,
         "articles_loaded": loaded[0] if loaded else 0,
         "main_rss_mb": round(memory.peaks.get("main", 0.0), 1),
         "workers_rss_mb": round(memory.peaks.get("workers", 0.0), 1),

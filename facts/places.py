@@ -731,3 +731,14 @@ def find_places(text: str) -> list[PlaceMention]:
             text, raw, settlement, "settlement", raw.end, "place.settlement"
         )
     return [raw.mention for raw in raws if raw.mention is not None]
+
+
+def place_in(sentence: str, phrase: str) -> PlaceMention | None:
+    """The gazetteer's reading of `phrase` where it first stands in `sentence`: the first place
+    `find_places` reads in the sentence starting inside the phrase, so the cues around it count
+    ("strike on Bar"); "Ukraine's Izyum" is Izyum. None when the gazetteer has none ("Ukraine")."""
+    at = sentence.find(phrase)
+    if at < 0:
+        raise ValueError(f"{phrase!r} is not in {sentence!r}")
+    end = at + len(phrase)
+    return next((m for m in find_places(sentence) if at <= m.start < end), None)

@@ -1,9 +1,10 @@
 """Rule-based, explainable extraction of hard numbers from a headline and its lead.
 
-Grain: one row per fact stated in one sentence. Title and lead are read separately and every row
-says where it came from (``source``), the exact sentence (``sentence``) and the rule that matched
-(``rule``). A fact repeated in the title and the lead gives one row per field; deduplicate
-downstream on the value columns if one row per article is wanted.
+Grain: one statement per fact stated in one sentence. Title and lead are read separately and every
+statement says where it came from (``source``), the exact sentence (``sentence``) and the rule that
+matched (``rule``). A fact repeated in the title and the lead gives one statement per field;
+`transforms.facts` merges the statements of one fact into one row (``fields`` names both) and
+places a strike or combat report's raw place phrase in the gazetteer (`facts.places`).
 
 Rule ids and what they match (examples are the shapes in the tests):
 
@@ -65,6 +66,8 @@ Decisions worth knowing:
   casualty). Subsets ("including two children", "among them") are not counted. The weapon is
   the first one named in the sentence. A strike needs a place; "Ukraine" is a place.
 * Combat: a repel count needs a place phrase or a front-wide phrase; without one it is skipped.
+  ``counted`` says what was counted: ``attacks`` (repelled, "attacked <n> times") or
+  ``engagements`` (combat engagements, and "<n> of them" after them).
 * Exchanges: "exchange <n> prisoners" without "each" or "<n> for <n>" is skipped (per side or
   total is unclear), as are unequal "<n> for <m>" swaps. Freed/returned people are Ukrainian
   unless the text says Russian.
@@ -82,6 +85,7 @@ from typing import Final, Literal
 Source = Literal["title", "lead"]
 Basis = Literal["daily", "cumulative"]
 Side = Literal["ukrainian", "russian"]
+Counted = Literal["attacks", "engagements"]
 
 LOSS_CATEGORIES: tuple[str, ...] = (
     "personnel",
@@ -133,6 +137,7 @@ class CombatReport:
     """Attacks repelled (or combat engagements) in one direction, or front-wide when None."""
 
     direction: str | None
+    counted: Counted
     count: int
     event_date: date
     rule: str
@@ -696,7 +701,7 @@ _CONTINUATION_RE: Final = re.compile(
 )
 _DIRECTION_FIRST_RE: Final = re.compile(
     rf"^(?i:in\s+the)\s+(?P<dir>{_PLACE_CORE})\s+(?i:direction|sector|axis),?\s+"
-    rf"[^;:]*?(?P<n>{_NUM})\s+(?i:times\b|{_ATTACKS}|{_ENGAGEMENTS})"
+    rf"[^;:]*?(?P<n>{_NUM})\s+(?i:times\b|{_ATTACKS}|(?P<engagements>{_ENGAGEMENTS}))"
 )
 _ATTACKED_TIMES_RE: Final = re.compile(
     r"\b(?:the\s+enemy|the\s+occupiers|Russian\s+(?:forces|troops|occupiers)|Russians)\s+"
@@ -732,8 +737,10 @@ def _combats(sentence: str, source: Source, published: date) -> list[CombatRepor
         past_day = _PAST_DAY_RE.search(sentence) is not None
         event_date = published - timedelta(days=1) if past_day else published
 
-    def row(direction: str | None, count: int, rule: str) -> CombatReport:
-        return CombatReport(direction, count, event_date, rule, source, sentence)
+    def row(
+        direction: str | None, count: int, rule: str, counted: Counted = "attacks"
+    ) -> CombatReport:
+        return CombatReport(direction, counted, count, event_date, rule, source, sentence)
 
     rows: list[CombatReport] = []
     for repel in _REPEL_RE.finditer(sentence):
@@ -751,7 +758,8 @@ def _combats(sentence: str, source: Source, published: date) -> list[CombatRepor
         return rows
     first = _DIRECTION_FIRST_RE.search(sentence)
     if first and _is_place(first.group("dir")):
-        return [row(first.group("dir"), _num(first), "combat.direction_first")]
+        counted: Counted = "engagements" if first.group("engagements") else "attacks"
+        return [row(first.group("dir"), _num(first), "combat.direction_first", counted)]
     for attacked in _ATTACKED_TIMES_RE.finditer(sentence):
         found, direction, _ = _place_phrase(sentence, attacked.end())
         if found:
@@ -760,14 +768,16 @@ def _combats(sentence: str, source: Source, published: date) -> list[CombatRepor
         count = _num(engagements, "n" if engagements.group("n") else "n2")
         found, direction, _ = _place_phrase(sentence, engagements.end())
         if found and direction is not None:
-            rows.append(row(direction, count, "combat.engagements_direction"))
+            rows.append(row(direction, count, "combat.engagements_direction", "engagements"))
         elif _FRONT_WIDE_RE.search(sentence):
-            rows.append(row(None, count, "combat.engagements_front"))
+            rows.append(row(None, count, "combat.engagements_front", "engagements"))
     if rows:
+        # "<n> of them" shares out the count before it: engagements when there were any.
+        of: Counted = "engagements" if any(r.counted == "engagements" for r in rows) else "attacks"
         for share in _OF_THEM_RE.finditer(sentence):
             found, direction, _ = _place_phrase(sentence, share.end())
             if found and direction is not None:
-                rows.append(row(direction, _num(share), "combat.of_them"))
+                rows.append(row(direction, _num(share), "combat.of_them", of))
     return rows
 
 

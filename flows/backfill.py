@@ -8,16 +8,26 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.runs import failed, run_id
 from flows.settings import Settings
-from flows.tasks import archive_requests, gate, load, shape_tables, site_client, start_archive_run
+from flows.tasks import (
+    archive_requests,
+    gate,
+    load,
+    shape_tables,
+    site_client,
+    site_robots,
+    start_archive_run,
+)
 from sources.espreso.crawl import Discovery, Parsed, read_articles, read_sitemaps, walk_feed
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import article_candidates, rows_in_window
 from sources.http import LoggedFetch
+from sources.outcome import run_outcome
 from warehouse.db import BackfillState, article_urls, backfill_state, connect, save_backfill_state
 
 
@@ -40,62 +50,81 @@ def read_state(warehouse: Path, since: date, until: date) -> tuple[BackfillState
 
 @task(cache_policy=NO_CACHE)
 def walk(
-    settings: Settings, state: BackfillState, pages: int, run_id: str, now: datetime
+    settings: Settings,
+    state: BackfillState,
+    robots: tuple[str | None, list[LoggedFetch]],
+    run_id: str,
+    now: datetime,
 ) -> tuple[Discovery, int, bool]:
-    """The sitemaps (once per window), then up to `pages` feed pages from where the walk stopped."""
+    """The sitemaps (once per window), then up to `pages_per_batch` feed pages from where the walk
+    stopped; robots.txt already read (its fresh request archived with this batch)."""
+    robots_text, robots_requests = robots
 
     async def run() -> tuple[Discovery, int, bool]:
-        async with site_client(settings) as client:
+        async with site_client(settings, robots_text) as client:
             found = Discovery()
-            await client.robots()
-            if client.robots_fetch is not None:
-                found.log(client.robots_fetch, "robots")
             if not state.sitemap_done:
                 await read_sitemaps(client, found, state.since, state.until)
             if state.feed_done:
                 return found, state.next_page, True
-            next_page, done = await walk_feed(client, found, state.next_page, pages, state.since)
+            next_page, done = await walk_feed(
+                client, found, state.next_page, settings.pages_per_batch, state.since
+            )
             return found, next_page, done
 
     start_archive_run(settings, run_id, now)
-    found, next_page, done = asyncio.run(run())
-    found.requests = archive_requests(settings, run_id, found.requests)
+    if robots_text is None:
+        found, next_page, done = Discovery(), state.next_page, state.feed_done
+    else:
+        found, next_page, done = asyncio.run(run())
+    found.requests = archive_requests(settings, run_id, robots_requests + found.requests)
     return found, next_page, done
 
 
 @task(cache_policy=NO_CACHE)
-def fetch_batch(settings: Settings, urls: list[str], run_id: str, now: datetime) -> Parsed:
+def fetch_batch(
+    settings: Settings,
+    urls: list[str],
+    robots: tuple[str | None, list[LoggedFetch]],
+    run_id: str,
+    now: datetime,
+) -> Parsed:
     """Fetch and parse one batch of queued articles; archive every answer."""
+    robots_text, robots_requests = robots
 
     async def run() -> list[LoggedFetch]:
-        async with site_client(settings) as client:
+        async with site_client(settings, robots_text) as client:
             return [LoggedFetch(f, "article") for f in await client.fetch_all(urls)]
 
     start_archive_run(settings, run_id, now)
-    return read_articles(archive_requests(settings, run_id, asyncio.run(run())))
+    fetched = asyncio.run(run()) if robots_text is not None else []
+    logged = archive_requests(settings, run_id, robots_requests + fetched)
+    parsed = read_articles(logged[len(robots_requests) :])
+    return Parsed(parsed.items, parsed.pages, logged[: len(robots_requests)] + parsed.requests)
 
 
 def backfill_run_name() -> str:
-    """`backfill 2025-10-25 … 2025-10-27` (or `backfill last 2 days`)."""
+    """`backfill 2025-10-25 … 2025-10-27 (Kyiv)` (or `backfill last 2 days`)."""
     params = flow_run.parameters
     if params.get("since"):
-        return f"backfill {params['since']} … {params.get('until') or 'today'}"
-    return f"backfill last {params.get('days_back', 2)} days"
+        return f"backfill {params['since']} … {params.get('until') or 'today'} (Kyiv)"
+    return f"backfill last {params.get('days_back') or 'few'} days"
 
 
 @flow(name="backfill", flow_run_name=backfill_run_name, log_prints=True)
 def backfill(
     since: date | None = None,
     until: date | None = None,
-    days_back: int = 2,
-    base_url: str = "https://global.espreso.tv",
-    warehouse: str = "warehouse/newsflow.duckdb",
-    batch_size: int = 50,
-    pages_per_batch: int = 20,
+    days_back: int | None = None,
+    base_url: str | None = None,
+    warehouse: str | None = None,
+    batch_size: int | None = None,
+    pages_per_batch: int | None = None,
     max_batches: int | None = None,
-    min_interval_s: float = 1.0,
-) -> BackfillResult:
-    """Load everything the site lists between two Kyiv dates, resumable.
+    min_interval_s: float | None = None,
+) -> BackfillResult | State:
+    """Load everything the site lists between two Kyiv dates, resumable. Every parameter left
+    empty comes from the settings (`NEWSFLOW_*`, then the defaults).
 
     Args:
         since: First Kyiv date of the window; empty means `days_back` days before today.
@@ -108,51 +137,53 @@ def backfill(
         max_batches: Stop after this many batches (the next call goes on); empty means finish.
         min_interval_s: Seconds between two requests to the site (politeness).
     """
-    today = datetime.now(UTC).astimezone(KYIV).date()
-    last = until or today
-    since = since or last - timedelta(days=days_back)
-    settings = Settings(base_url=base_url, warehouse=Path(warehouse), min_interval_s=min_interval_s)
-    flow_id = str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
-    logger = get_run_logger()
+    settings = Settings.build(
+        dict(
+            base_url=base_url,
+            warehouse=warehouse,
+            batch_size=batch_size,
+            pages_per_batch=pages_per_batch,
+            days_back=days_back,
+            min_interval_s=min_interval_s,
+        )
+    )
+    last = until or datetime.now(UTC).astimezone(KYIV).date()
+    since = since or last - timedelta(days=settings.days_back)
+    flow_id = run_id()
     batches = loaded = 0
     state, known = read_state(settings.warehouse, since, last)
     while max_batches is None or batches < max_batches:
-        run_id, now = f"{flow_id}-{batches:04d}", datetime.now(UTC)
+        batch_id, now = f"{flow_id}-{batches:04d}", datetime.now(UTC)
+        robots = site_robots(settings, now)
         if not (state.feed_done and state.sitemap_done):
-            found, next_page, done = walk(settings, state, pages_per_batch, run_id, now)
+            found, next_page, done = walk(settings, state, robots, batch_id, now)
             rows = [row for tape, _ in found.tapes for row in tape.rows]
             add = article_candidates(
                 settings.base_url, [], rows_in_window(rows, since, last) + found.listed_urls, known
             )
             progress = BackfillState(since, last, next_page, done, True, [])
-            frames = gate(
-                shape_tables(run_id, found, read_articles([]), now),
-                settings,
-                run_id,
-                now,
-                len(found.tapes),
-            )
-            load(
-                settings.warehouse, run_id, frames, now, also=save_backfill_state(progress, add, [])
-            )
+            parsed, save = read_articles([]), save_backfill_state(progress, add, [])
         elif state.queued:
-            chunk = state.queued[:batch_size]
-            parsed = fetch_batch(settings, chunk, run_id, now)
-            frames = gate(shape_tables(run_id, Discovery(), parsed, now), settings, run_id, now, 0)
-            loaded += frames["articles"].height
-            load(
-                settings.warehouse, run_id, frames, now, also=save_backfill_state(state, [], chunk)
-            )
+            chunk = state.queued[: settings.batch_size]
+            found, parsed = Discovery(), fetch_batch(settings, chunk, robots, batch_id, now)
+            save = save_backfill_state(state, [], chunk)
         else:
             break
+        outcome = run_outcome(settings.base_url, found.requests + parsed.requests)
+        if outcome.useless:
+            # Nothing of this batch is saved as progress: the next call asks again.
+            return failed(outcome.useless)
+        if outcome.failed:
+            get_run_logger().warning("batch %s: %s (see fetch_log)", batch_id, outcome.summary())
+        frames = gate(
+            shape_tables(batch_id, found, parsed, now), settings, batch_id, now, len(found.tapes)
+        )
+        loaded += frames["articles"].height
+        load(settings.warehouse, batch_id, frames, now, also=save)
         batches += 1
         state, known = read_state(settings.warehouse, since, last)
-    logger.info(
+    get_run_logger().info(
         "backfill %s … %s: %d batches, %d articles loaded, %d queued",
-        since,
-        last,
-        batches,
-        loaded,
-        len(state.queued),
-    )
+        since, last, batches, loaded, len(state.queued),
+    )  # fmt: skip
     return BackfillResult(batches, loaded, len(state.queued), state.feed_done)

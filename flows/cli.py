@@ -4,12 +4,24 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import urllib.request
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from flows.settings import DEFAULT_SITE
+from pydantic import ValidationError
+
+from flows.deployments import DEPLOYMENTS
+from flows.settings import Settings
+
+if TYPE_CHECKING:
+    from prefect import State
+
+T = TypeVar("T")
 
 # Prefect's server phones home by default; offline that ends in error tracebacks at exit
 # (telemetry, then a locked SQLite file). newsflow never needs it.
@@ -19,128 +31,219 @@ PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "GX_ANALYTICS_ENABLED": "false",
 }
+REPO = Path(__file__).resolve().parents[1]
 # A fixed port keeps the demo's URLs, and so its warehouse, the same from run to run.
 DEMO_PORT = 8765
+# The demo (and `serve --snapshot`) read the whole bundled snapshot at once: its own defaults, which
+# the environment and options still override.
+SNAPSHOT_PROFILE = {"lookback_days": 3650, "min_interval_s": 0.0}
+# Options that set a `Settings` field: (flag, field). Help text, type and default come from the field.
+SETTING_FLAGS = {
+    "--base-url": "base_url",
+    "--warehouse": "warehouse",
+    "--pages": "pages",
+    "--lookback-days": "lookback_days",
+    "--min-interval": "min_interval_s",
+    "--batch-size": "batch_size",
+    "--pages-per-batch": "pages_per_batch",
+    "--batch-pages": "batch_pages",
+    "--workers": "workers",
+    "--url": "official_url",
+    "--bundled": "official_bundled",
+}
 
 
-def _warehouse_option(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument(
-        "--warehouse",
-        type=Path,
-        default=Path(os.environ.get("NEWSFLOW_WAREHOUSE", "warehouse/newsflow.duckdb")),
-        help="DuckDB file (default warehouse/newsflow.duckdb, or $NEWSFLOW_WAREHOUSE)",
+def _setting(
+    sub: argparse.ArgumentParser, flag: str, profile: dict[str, Any] | None = None
+) -> None:
+    """An option for a setting: its help, type and default (shown, with its variable) from `Settings`."""
+    field = SETTING_FLAGS[flag]
+    info = Settings.model_fields[field]
+    default = (profile or {}).get(field, info.default)
+    kind = {int: int, float: float, Path: Path}.get(
+        type(default) if default is not None else Path, str
     )
+    shown = default if default not in (None, "") else "none"
+    sub.add_argument(
+        flag,
+        dest=field,
+        type=kind,
+        metavar=field.upper().removesuffix("_S") if kind is not Path else "PATH",
+        help=f"{info.description} Default {shown}, or ${Settings.env_name(field)}.",
+    )
+
+
+def settings_table() -> str:
+    """The README's table of settings, made from `Settings` (a test keeps the README equal to it)."""
+    flags = {field: flag for flag, field in SETTING_FLAGS.items()}
+    lines = ["| variable | option | default | what |", "|---|---|---|---|"]
+    for field, info in Settings.model_fields.items():
+        default = info.default
+        if isinstance(default, Path) and default.is_absolute():
+            default = os.path.relpath(default, REPO)  # the repo's own path is not the reader's
+        option = f"`{flags[field]}`" if field in flags else ""
+        lines.append(
+            f"| `{Settings.env_name(field)}` | {option} | `{default}` | {info.description} |"
+        )
+    return "\n".join(lines)
+
+
+def _kyiv_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: write YYYY-MM-DD") from None
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a whole number of 1 or more")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsflow", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="newsflow",
+        description=__doc__,
+        epilog="Settings: options win over NEWSFLOW_* environment variables, which win over the defaults.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="one incremental ingest run against a site")
-    run.add_argument("--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE))
     demo = commands.add_parser("demo", help="serve the bundled snapshot on 127.0.0.1 and ingest it")
-    demo.add_argument("--port", type=int, default=DEMO_PORT, help=f"default {DEMO_PORT}")
-    for sub, lookback, interval in ((run, 2, 1.0), (demo, 3650, 0.0)):
-        _warehouse_option(sub)
-        sub.add_argument("--pages", type=int, default=3, help="feed pages to read at most")
-        sub.add_argument(
-            "--lookback-days",
-            type=int,
-            default=lookback,
-            help=f"sitemap entries modified this many days back (default {lookback})",
-        )
-        sub.add_argument(
-            "--min-interval",
-            type=float,
-            default=interval,
-            help=f"seconds between two requests to the site (default {interval})",
-        )
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=DEMO_PORT,
+        help=f"port of the snapshot server (default {DEMO_PORT}; 0: any free one)",
+    )
+    _setting(run, "--base-url")
+    for sub, profile in ((run, None), (demo, SNAPSHOT_PROFILE)):
+        for flag in ("--warehouse", "--pages", "--lookback-days", "--min-interval"):
+            _setting(sub, flag, profile)
     back = commands.add_parser(
         "backfill", help="walk the feed and sitemaps back to a date; resumable"
     )
+    back.add_argument("--since", type=_kyiv_date, required=True, help="first Kyiv date, YYYY-MM-DD")
     back.add_argument(
-        "--since", type=date.fromisoformat, required=True, help="Kyiv date, YYYY-MM-DD"
-    )
-    back.add_argument("--until", type=date.fromisoformat, help="Kyiv date (default: today)")
-    back.add_argument("--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE))
-    back.add_argument("--batch-size", type=int, default=50, help="articles per load")
-    back.add_argument(
-        "--max-batches", type=int, help="stop after this many loads (the next call goes on)"
+        "--until", type=_kyiv_date, help="last Kyiv date, YYYY-MM-DD (default: today)"
     )
     back.add_argument(
-        "--min-interval", type=float, default=1.0, help="seconds between two requests"
+        "--max-batches", type=_positive, help="stop after this many loads (the next call goes on)"
     )
-    _warehouse_option(back)
+    for flag in (
+        "--base-url",
+        "--batch-size",
+        "--pages-per-batch",
+        "--min-interval",
+        "--warehouse",
+    ):
+        _setting(back, flag)
     fact = commands.add_parser(
         "facts", help="draw losses, strikes, combat reports, exchanges and places from the news"
     )
-    _warehouse_option(fact)
+    _setting(fact, "--warehouse")
     official = commands.add_parser(
         "official-losses",
         help="load the General Staff's daily loss series (public data set, else the bundled copy)",
     )
     official.add_argument(
-        "--url", help="the data set's folder address (default: its public address on GitHub)"
+        "--offline", action="store_true", help="the bundled copy only, no network"
     )
-    official.add_argument("--offline", action="store_true", help="the bundled copy only")
-    official.add_argument(
-        "--bundled", type=Path, help="the bundled copy (default ../shared/realdata/general-staff)"
-    )
-    _warehouse_option(official)
+    for flag in ("--url", "--bundled", "--warehouse"):
+        _setting(official, flag)
     server = commands.add_parser(
         "server", help="start a local Prefect server and its UI (state in .prefect/)"
     )
-    server.add_argument("--port", type=int, default=4200)
-    serve = commands.add_parser(
-        "serve", help="serve the deployments: ingest every 10 min, nightly backfill, reparse"
+    server.add_argument(
+        "--port", type=int, default=4200, help="port of the server and UI (default 4200)"
     )
-    serve.add_argument("--base-url", default=os.environ.get("NEWSFLOW_BASE_URL", DEFAULT_SITE))
-    _warehouse_option(serve)
+    served = ", ".join(f"{d.name} ({d.schedule})" for d in DEPLOYMENTS)
+    serve = commands.add_parser(
+        "serve",
+        help=f"serve the deployments to the Prefect server: {served}",
+        description=f"Register the deployments with the Prefect server ($PREFECT_API_URL, default http://127.0.0.1:4200/api) and run them when due: {served}.",
+    )
+    serve.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="serve the bundled snapshot on 127.0.0.1 and point every deployment at it (the demo's site)",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=DEMO_PORT,
+        help=f"with --snapshot: port of the snapshot server (default {DEMO_PORT})",
+    )
+    for flag in ("--base-url", "--warehouse"):
+        _setting(serve, flag)
     again = commands.add_parser(
-        "reparse", help="rebuild every table from the raw WARC archive, no network"
+        "reparse",
+        help="rebuild every table from the raw WARC archive, no network; swapped in when complete",
     )
     again.add_argument(
-        "--since", type=date.fromisoformat, help="only runs started on or after this date"
+        "--since",
+        type=_kyiv_date,
+        help="only runs started on or after this date (the rebuilt warehouse holds only those)",
     )
     again.add_argument(
         "--raw", type=Path, help="the archive folder (default: raw/ beside the warehouse)"
     )
-    again.add_argument(
-        "--batch-pages",
-        type=int,
-        default=1000,
-        help="article pages parsed, checked and loaded together",
-    )
-    again.add_argument(
-        "--workers", type=int, default=1, help="processes that parse and shape (default 1)"
-    )
-    _warehouse_option(again)
+    for flag in ("--batch-pages", "--workers", "--warehouse"):
+        _setting(again, flag)
     search = commands.add_parser("search", help="full-text search (BM25 over title, lead and body)")
-    search.add_argument("query")
-    search.add_argument("--since", type=date.fromisoformat, help="Kyiv date, YYYY-MM-DD")
-    search.add_argument("--badge", help="only this badge, e.g. Exclusive")
-    search.add_argument("--limit", type=int, default=10)
-    held = commands.add_parser("quarantine", help="list what the quality gate kept out, and why")
-    held.add_argument("--limit", type=int, default=50)
-    export = commands.add_parser(
-        "export", help="write every table as Parquet, partitioned by Kyiv date"
+    search.add_argument("query", help='words to look for, e.g. "Pokrovsk offensive"')
+    search.add_argument(
+        "--since", type=_kyiv_date, help="only articles published on or after this Kyiv date"
     )
-    export.add_argument("folder", type=Path)
-    export.add_argument("--format", choices=["parquet"], default="parquet")
+    search.add_argument("--badge", help="only this badge, in any case, e.g. exclusive")
+    search.add_argument(
+        "--limit", type=_positive, default=10, help="hits to show at most (default 10)"
+    )
+    held = commands.add_parser("quarantine", help="list what the quality gate kept out, and why")
+    held.add_argument(
+        "--limit", type=_positive, default=50, help="rows to show at most (default 50)"
+    )
+    export = commands.add_parser(
+        "export",
+        help="write every table as Parquet (by Kyiv date where its rows have an instant, else one "
+        "file); leaves out the full-text index, rebuilt from articles",
+    )
+    export.add_argument("folder", type=Path, help="folder to write into (created when missing)")
+    export.add_argument(
+        "--format", choices=["parquet"], default="parquet", help="file format (parquet)"
+    )
     report = commands.add_parser("report", help="write a self-contained HTML report with charts")
-    report.add_argument("--since", type=date.fromisoformat, help="Kyiv date, YYYY-MM-DD")
-    report.add_argument("--out", type=Path, default=Path("warehouse/report.html"))
+    report.add_argument(
+        "--since", type=_kyiv_date, help="only articles published on or after this Kyiv date"
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        default=Path("warehouse/report.html"),
+        help="the HTML file to write (default warehouse/report.html)",
+    )
     for sub in (search, held, export, report):
-        _warehouse_option(sub)
+        _setting(sub, "--warehouse")
     return parser
 
 
-def _print_summary(warehouse: Path) -> None:
+def _settings(args: argparse.Namespace, profile: dict[str, Any] | None = None) -> Settings:
+    """The command's settings: `profile` < environment < the options given."""
+    given = {field: getattr(args, field, None) for field in SETTING_FLAGS.values()}
+    return Settings.build(given, profile)
+
+
+def _print_summary(warehouse: Path, as_of: datetime | None = None) -> None:
+    """What the warehouse holds; `as_of`, the snapshot's capture for the demo, is the latest that
+    first sight can be (the demo reads pages captured long before)."""
     from sources.espreso.dates import KYIV
     from warehouse.db import connect
-    from warehouse.summary import EXAMPLE_QUERIES, summarize
+    from warehouse.summary import EXAMPLE_QUERIES, duration, summarize
 
     with connect(warehouse) as con:
-        s = summarize(con)
+        s = summarize(con, as_of)
     span = "-"
     if s.first_published and s.last_published:
         first, last = s.first_published.astimezone(KYIV), s.last_published.astimezone(KYIV)
@@ -152,6 +255,14 @@ def _print_summary(warehouse: Path) -> None:
     print("  badges:          " + ", ".join(f"{b} {n}" for b, n in s.badges))
     print(f"  failed requests: {s.failed_requests} (see fetch_log)")
     print(f"  quarantined:     {s.quarantined} (see: newsflow quarantine)")
+    if s.freshness:
+        to = "first sight"
+        if as_of:
+            to += f" (the bundled snapshot: its capture, {as_of.astimezone(KYIV):%Y-%m-%d %H:%M} Kyiv time)"
+        print(
+            f"  freshness:       median {duration(s.freshness.median_minutes)}, longest "
+            f"{duration(s.freshness.longest_minutes)}, from publication to {to}"
+        )
     print(f"  quality checks:  {warehouse.parent / 'data_docs' / 'index.html'}")
     print(f"\nTry it: .venv/bin/duckdb {warehouse}")
     for title, sql in EXAMPLE_QUERIES:
@@ -161,11 +272,12 @@ def _print_summary(warehouse: Path) -> None:
 def _ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
 
-    options = dict(
-        warehouse=str(args.warehouse),
-        pages=args.pages,
-        lookback_days=args.lookback_days,
-        min_interval_s=args.min_interval,
+    settings = _settings(args, SNAPSHOT_PROFILE if args.command == "demo" else None)
+    options: dict[str, Any] = dict(
+        warehouse=str(settings.warehouse),
+        pages=settings.pages,
+        lookback_days=settings.lookback_days,
+        min_interval_s=settings.min_interval_s,
     )
     if args.command == "demo":
         from sources.snapshot_server import SnapshotServer
@@ -173,27 +285,31 @@ def _ingest(args: argparse.Namespace) -> int:
         with SnapshotServer(port=args.port) as server:
             print(f"Serving the bundled snapshot of Espreso Global at {server.base_url}")
             ingest(base_url=server.base_url, **options)
-        from sources.general_staff import BUNDLED_DIR
-
-        if BUNDLED_DIR.is_dir():
-            _official(args.warehouse, None, offline=True, bundled=None)
+        if settings.official_bundled.is_dir():
+            _official(settings, offline=True)
         else:
-            print(f"No General Staff data at {BUNDLED_DIR}: loss reports stay unreconciled.")
+            print(
+                f"No General Staff data at {settings.official_bundled}: loss reports stay unreconciled."
+            )
     else:
-        ingest(base_url=args.base_url, **options)
-    _facts(args.warehouse)
-    _print_summary(args.warehouse)
+        ingest(base_url=settings.base_url, **options)
+    _facts(settings)
+    from sources.snapshot_server import SNAPSHOT_CAPTURED_AT
+
+    _print_summary(settings.warehouse, SNAPSHOT_CAPTURED_AT if args.command == "demo" else None)
     return 0
 
 
-def _official(warehouse: Path, url: str | None, *, offline: bool, bundled: Path | None) -> int:
-    from flows.facts import official_losses
-    from sources.general_staff import PUBLIC_URL
+def _official(settings: Settings, *, offline: bool) -> int:
+    from flows.news_facts import official_losses
 
-    result = official_losses(
-        warehouse=str(warehouse),
-        url=None if offline else url or PUBLIC_URL,
-        bundled_dir=str(bundled) if bundled else None,
+    result = _completed(
+        official_losses(
+            warehouse=str(settings.warehouse),
+            url=settings.official_url,
+            offline=offline,
+            bundled_dir=str(settings.official_bundled),
+        )
     )
     note = (
         f" (the public source failed: {result.fallback_reason})" if result.fallback_reason else ""
@@ -202,10 +318,20 @@ def _official(warehouse: Path, url: str | None, *, offline: bool, bundled: Path 
     return 0
 
 
-def _facts(warehouse: Path) -> int:
-    from flows.facts import facts
+def _completed(result: T | State) -> T:
+    """A flow's result; a flow that ends Failed returns a State only to Prefect (a direct call
+    raises `FailedRun`), so a State here is a bug."""
+    from prefect import State
 
-    counts = facts(warehouse=str(warehouse))
+    if isinstance(result, State):
+        raise RuntimeError(f"a flow returned its state: {result}")
+    return result
+
+
+def _facts(settings: Settings) -> int:
+    from flows.news_facts import facts
+
+    counts = facts(warehouse=str(settings.warehouse))
     print("Facts from the news: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
     return 0
 
@@ -228,31 +354,49 @@ def _server(port: int) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Register the deployments with the Prefect server and run their flows when they are due."""
+    """Register the deployments with the Prefect server and run their flows when they are due.
+    Parameters given here (options, or the snapshot's) are the deployments' defaults; the others
+    come from the settings when each run starts."""
     os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     from prefect import serve
 
     from flows.deployments import to_deployments
 
-    print(
-        f"Serving newsflow's deployments on {os.environ['PREFECT_API_URL']} (stop with SIGTERM)",
-        flush=True,
-    )
-    serve(*to_deployments({"base_url": args.base_url, "warehouse": str(args.warehouse.resolve())}))
+    given: dict[str, Any] = {}
+    if args.base_url:
+        given["base_url"] = args.base_url
+    if args.warehouse:
+        given["warehouse"] = str(args.warehouse.resolve())
+    with contextlib.ExitStack() as stack:
+        if args.snapshot:
+            from sources.snapshot_server import SnapshotServer
+
+            site = stack.enter_context(SnapshotServer(port=args.port))
+            given = {**SNAPSHOT_PROFILE, "offline": True, **given, "base_url": site.base_url}
+            print(f"Serving the bundled snapshot of Espreso Global at {site.base_url}", flush=True)
+        print(
+            f"Serving newsflow's deployments on {os.environ['PREFECT_API_URL']} (stop with SIGTERM)",
+            flush=True,
+        )
+        serve(*to_deployments(given))
     return 0
 
 
 def _backfill(args: argparse.Namespace) -> int:
     from flows.backfill import backfill
 
-    result = backfill(
-        since=args.since,
-        until=args.until,
-        base_url=args.base_url,
-        warehouse=str(args.warehouse),
-        batch_size=args.batch_size,
-        max_batches=args.max_batches,
-        min_interval_s=args.min_interval,
+    settings = _settings(args)
+    result = _completed(
+        backfill(
+            since=args.since,
+            until=args.until,
+            base_url=settings.base_url,
+            warehouse=str(settings.warehouse),
+            batch_size=settings.batch_size,
+            pages_per_batch=settings.pages_per_batch,
+            max_batches=args.max_batches,
+            min_interval_s=settings.min_interval_s,
+        )
     )
     left = (
         f"{result.queued_left} articles still queued: run it again to go on"
@@ -266,16 +410,19 @@ def _backfill(args: argparse.Namespace) -> int:
 def _reparse(args: argparse.Namespace) -> int:
     from flows.reparse import reparse
 
-    raw = args.raw or args.warehouse.parent / "raw"
-    results = reparse(
-        warehouse=str(args.warehouse),
-        raw_dir=str(raw),
-        since=args.since,
-        batch_pages=args.batch_pages,
-        workers=args.workers,
+    settings = _settings(args)
+    raw = args.raw or settings.raw_dir
+    results = _completed(
+        reparse(
+            warehouse=str(settings.warehouse),
+            raw_dir=str(raw),
+            since=args.since,
+            batch_pages=settings.batch_pages,
+            workers=settings.workers,
+        )
     )
-    print(f"Replayed {len(results)} batches from {raw} into {args.warehouse}")
-    _print_summary(args.warehouse)
+    print(f"Rebuilt {settings.warehouse} from {len(results)} batches of {raw}")
+    _print_summary(settings.warehouse)
     return 0
 
 
@@ -283,23 +430,25 @@ def _read(args: argparse.Namespace) -> int:
     """The commands that read an existing warehouse."""
     from warehouse.db import connect
 
-    if not args.warehouse.exists():
+    warehouse = _settings(args).warehouse
+    if not warehouse.exists():
         print(
-            f"newsflow: no warehouse at {args.warehouse}; run `newsflow demo` or `newsflow run` first",
+            f"newsflow: no warehouse at {warehouse}; run `newsflow demo` or `newsflow run` first",
             file=sys.stderr,
         )
         return 1
-    with connect(args.warehouse) as con:  # read-write: an older file gets new views first
+    with connect(warehouse) as con:  # read-write: an older file gets new views first
         if args.command == "search":
-            from warehouse.search import search
+            from warehouse.search import no_hits_reason, search
 
-            hits = search(con, args.query, since=args.since, badge=args.badge, limit=args.limit)
+            filters = dict(since=args.since, badge=args.badge)
+            hits = search(con, args.query, **filters, limit=args.limit)
             for n, hit in enumerate(hits, 1):
                 print(
                     f"{n:>2}. {hit.title}\n    {hit.kyiv_date} {hit.kyiv_time} Kyiv · {hit.badge or '-'} · {hit.url}\n    {hit.snippet}"
                 )
             if not hits:
-                print(f"No article matches {args.query!r}.")
+                print(no_hits_reason(con, args.query, **filters))
         elif args.command == "quarantine":
             from warehouse.summary import quarantined
 
@@ -309,10 +458,18 @@ def _read(args: argparse.Namespace) -> int:
             for when, table, url, reasons in rows:
                 print(f"{when}  {table:<16} {url}\n    {reasons}")
         elif args.command == "export":
-            from warehouse.export import export_parquet
+            from warehouse.export import LEFT_OUT, export_parquet
 
-            for table, count in export_parquet(con, args.folder).items():
-                print(f"{table:<18} {count:>7} rows → {args.folder / table}/kyiv_date=…/")
+            written = export_parquet(con, args.folder)
+            for e in written:
+                how = (
+                    f"{e.partitions} Kyiv date{'s' * (e.partitions != 1)} of {e.dated_by}"
+                    if e.dated_by
+                    else f"one file: {e.why_one_file}"
+                )
+                print(f"{e.table:<18} {e.rows:>7} rows → {e.layout} ({how})")
+            total = sum(e.rows for e in written)
+            print(f"{len(written)} tables, {total} rows, in {args.folder}; left out: {LEFT_OUT}")
         elif args.command == "report":
             from warehouse.report import build_report
 
@@ -323,26 +480,77 @@ def _read(args: argparse.Namespace) -> int:
     return 0
 
 
+def use_running_server(server: str) -> str | None:
+    """Point Prefect at the local server when one answers at `server` (and PREFECT_API_URL is not
+    set), so runs started here show in its UI; the API address, or None (ephemeral mode)."""
+    if os.environ.get("PREFECT_API_URL") or not server:
+        return os.environ.get("PREFECT_API_URL")
+    api = f"{server.rstrip('/')}/api"
+    try:
+        with urllib.request.urlopen(f"{api}/health", timeout=0.5) as answer:
+            healthy = answer.status == 200 and answer.read().strip() == b"true"
+    except (OSError, ValueError):
+        return None
+    if healthy:
+        os.environ["PREFECT_API_URL"] = api
+        return api
+    return None
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _ingest,
+    "demo": _ingest,
+    "reparse": _reparse,
+    "facts": lambda args: _facts(_settings(args)),
+    "official-losses": lambda args: _official(_settings(args), offline=args.offline),
+    "server": lambda args: _server(args.port),
+    "serve": _serve,
+    "backfill": _backfill,
+    "search": _read,
+    "quarantine": _read,
+    "export": _read,
+    "report": _read,
+}
+# Commands that run flows: they show in a running Prefect server's UI when one is up.
+FLOW_COMMANDS = frozenset({"run", "demo", "reparse", "facts", "official-losses", "backfill"})
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `newsflow` console script."""
     args = _parser().parse_args(argv)
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    if args.command in ("run", "demo"):
-        return _ingest(args)
-    if args.command == "reparse":
-        return _reparse(args)
-    if args.command == "facts":
-        return _facts(args.warehouse)
-    if args.command == "official-losses":
-        return _official(args.warehouse, args.url, offline=args.offline, bundled=args.bundled)
-    if args.command == "server":
-        return _server(args.port)
-    if args.command == "serve":
-        return _serve(args)
-    if args.command == "backfill":
-        return _backfill(args)
-    return _read(args)
+    try:
+        if args.command in FLOW_COMMANDS:
+            api = use_running_server(_settings(args).prefect_server)
+            if api:
+                print(f"Runs show in the Prefect UI at {api.removesuffix('/api')}", flush=True)
+        return COMMANDS[args.command](args)
+    except Exception as error:
+        if args.debug:
+            raise
+        message = user_message(error)
+        if message is None:
+            raise
+        print(f"newsflow {args.command}: {message}", file=sys.stderr)
+        return 2 if isinstance(error, ValidationError) else 1
+
+
+def user_message(error: Exception) -> str | None:
+    """One paragraph for a failure a person can act on; None for a bug (its traceback shows)."""
+    from prefect.exceptions import FailedRun
+
+    if isinstance(error, FailedRun):
+        return f"the run failed: {error}"
+    if isinstance(error, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r}; set by its option or ${Settings.env_name(str(e['loc'][0]))})"
+            for e in error.errors()
+        )
+        return f"invalid setting: {problems}"
+    if isinstance(error, TimeoutError):
+        return f"{error}; try again when the other run has finished"
+    return None
 
 
 if __name__ == "__main__":

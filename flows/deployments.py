@@ -20,6 +20,14 @@ class DeploymentSpec:
     cron: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def schedule(self) -> str:
+        """When it runs, in words: `every 10 min`, `30 3 * * * Kyiv`, `on demand`."""
+        if self.interval_s is not None:
+            minutes = self.interval_s // 60
+            return f"every {minutes // 60} h" if minutes % 60 == 0 else f"every {minutes} min"
+        return f"cron {self.cron} Kyiv" if self.cron else "on demand"
+
 
 DEPLOYMENTS = (
     DeploymentSpec("ingest", "flows/ingest.py:ingest", "The feed, RSS and recent sitemap entries, every 10 minutes.", interval_s=600),
@@ -28,9 +36,9 @@ DEPLOYMENTS = (
         cron="30 3 * * *", parameters={"days_back": 2},
     ),
     DeploymentSpec("reparse", "flows/reparse.py:reparse", "Rebuild every table from the raw archive, on demand."),
-    DeploymentSpec("facts", "flows/facts.py:facts", "Facts from the news (losses, strikes, combat, exchanges, places), hourly.", interval_s=3600),
+    DeploymentSpec("facts", "flows/news_facts.py:facts", "Facts from the news (losses, strikes, combat, exchanges, places), hourly.", interval_s=3600),
     DeploymentSpec(
-        "official-losses", "flows/facts.py:official_losses", "The General Staff's daily loss series, each day at 11:00.",
+        "official-losses", "flows/news_facts.py:official_losses", "The General Staff's daily loss series, each day at 11:00.",
         cron="0 11 * * *",
     ),
 )  # fmt: skip
@@ -42,8 +50,8 @@ def to_deployments(overrides: dict[str, Any] | None = None) -> list[Any]:
     from prefect.schedules import Cron, Interval
 
     from flows.backfill import backfill
-    from flows.facts import facts, official_losses
     from flows.ingest import ingest
+    from flows.news_facts import facts, official_losses
     from flows.reparse import reparse
 
     flows: dict[str, Flow[..., Any]] = {

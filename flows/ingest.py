@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 
+from flows.runs import kyiv_run_name, run_id
 from flows.settings import Settings
 from flows.tasks import (
     archive_requests,
+    finished,
     gate,
     load,
     publish_run_summary,
     read_known,
     read_validators,
-    robots_txt,
     shape_tables,
     site_client,
+    site_robots,
     start_archive_run,
 )
 from sources.espreso.crawl import Discovery, Parsed, discover, read_articles
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import RSS_PATH, SITEMAP_PATH, article_candidates, site_page
 from sources.http import LoggedFetch
+from sources.outcome import run_outcome
 from warehouse.db import LoadResult
 
 
@@ -36,13 +37,17 @@ def discover_pages(
     feed_urls: set[str],
     now: datetime,
     run_id: str,
-    robots: tuple[str, LoggedFetch | None],
+    robots: tuple[str | None, list[LoggedFetch]],
 ) -> Discovery:
-    """Read feed pages, RSS and sitemaps (robots.txt already read); archive every answer."""
+    """Read feed pages, RSS and sitemaps (robots.txt already read); archive every answer. With
+    robots.txt unreadable nothing is asked: only that request is kept."""
+    robots_text, robots_requests = robots
+    start_archive_run(settings, run_id, now)
+    if robots_text is None:
+        return Discovery(requests=archive_requests(settings, run_id, robots_requests))
     validators = read_validators.fn(
         settings.warehouse, [site_page(settings.base_url, p) for p in (RSS_PATH, SITEMAP_PATH)]
     )
-    robots_text, robots_request = robots
 
     async def run() -> Discovery:
         async with site_client(settings, robots_text) as client:
@@ -55,13 +60,8 @@ def discover_pages(
                 validators=validators,
             )
 
-    start_archive_run(settings, run_id, now)
     found = asyncio.run(run())
-    # A robots.txt read by this run (not taken from the cache) is one of its requests.
-    fresh = (
-        [robots_request] if robots_request and robots_request.fetched.requested_at >= now else []
-    )
-    found.requests = archive_requests(settings, run_id, fresh + found.requests)
+    found.requests = archive_requests(settings, run_id, robots_requests + found.requests)
     return found
 
 
@@ -95,20 +95,16 @@ def parse_pages(answers: list[LoggedFetch]) -> Parsed:
     return parsed
 
 
-def ingest_run_name() -> str:
-    """`ingest 2025-10-27 11:50 Kyiv`: runs named by when they started, in the site's time."""
-    return f"ingest {datetime.now(UTC).astimezone(KYIV):%Y-%m-%d %H:%M} Kyiv"
-
-
-@flow(name="ingest", flow_run_name=ingest_run_name, log_prints=True)
+@flow(name="ingest", flow_run_name=kyiv_run_name("ingest"), log_prints=True)
 def ingest(
-    base_url: str = "https://global.espreso.tv",
-    warehouse: str = "warehouse/newsflow.duckdb",
-    pages: int = 3,
-    lookback_days: int = 2,
-    min_interval_s: float = 1.0,
-) -> LoadResult:
+    base_url: str | None = None,
+    warehouse: str | None = None,
+    pages: int | None = None,
+    lookback_days: int | None = None,
+    min_interval_s: float | None = None,
+) -> LoadResult | State:
     """One incremental run against a site of the Espreso template, into a DuckDB warehouse.
+    Every parameter left empty comes from the settings (`NEWSFLOW_*`, then the defaults).
 
     Args:
         base_url: The site to crawl: scheme and host, e.g. https://global.espreso.tv.
@@ -117,28 +113,33 @@ def ingest(
         lookback_days: Sitemap entries modified this many days back are fetched too.
         min_interval_s: Seconds between two requests to the site (politeness).
     """
-    settings = Settings(
-        base_url=base_url,
-        warehouse=Path(warehouse),
-        pages=pages,
-        lookback_days=lookback_days,
-        min_interval_s=min_interval_s,
+    settings = Settings.build(
+        dict(
+            base_url=base_url,
+            warehouse=warehouse,
+            pages=pages,
+            lookback_days=lookback_days,
+            min_interval_s=min_interval_s,
+        )
     )
-    run_id = str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
+    run = run_id()
     now = datetime.now(UTC)
     known = read_known(settings.warehouse)
-    robots = robots_txt(settings.base_url, settings.user_agent)
-    found = discover_pages(settings, set(known.feed_rows), now, run_id, robots)
+    robots = site_robots(settings, now)
+    found = discover_pages(settings, set(known.feed_rows), now, run, robots)
     rows = [row for tape, _ in found.tapes for row in tape.rows]
     listed = found.listed_urls + known.retry_urls
     urls = article_candidates(settings.base_url, rows, listed, known.article_urls, known.feed_rows)
-    parsed = parse_pages(fetch_articles(settings, urls, robots[0], run_id))
-    frames = gate(shape_tables(run_id, found, parsed, now), settings, run_id, now, len(found.tapes))
-    result = load(settings.warehouse, run_id, frames, now)
-    publish_run_summary(settings, found, parsed, frames, result)
+    if robots[0] is None:
+        urls = []
+    parsed = parse_pages(fetch_articles(settings, urls, robots[0], run))
+    frames = gate(shape_tables(run, found, parsed, now), settings, run, now, len(found.tapes))
+    result = load(settings.warehouse, run, frames, now)
+    outcome = run_outcome(settings.base_url, found.requests + parsed.requests)
+    publish_run_summary(settings, found, parsed, frames, result, outcome)
     get_run_logger().info(
         "loaded %d articles, %d feed items, %d quarantined rows from %d requests into %s",
         frames["articles"].height, frames["feed_items"].height, result.rows_quarantined,
-        frames["fetch_log"].height, warehouse,
+        frames["fetch_log"].height, settings.warehouse,
     )  # fmt: skip
-    return result
+    return finished(outcome, result)

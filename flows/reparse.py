@@ -20,17 +20,20 @@ from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
 from expectations.gate import GateBlocked
+from flows.news_facts import facts
 from flows.replay import Spilled, replay_to, unspilled
+from flows.runs import failed
 from flows.settings import Settings
 from flows.tasks import checked, loaded, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
-from warehouse.db import LoadResult
+from warehouse.db import LoadResult, connect, writer_lock
+from warehouse.rebuild import carry_over, discard, rebuild_problems, scratch_path, swap_in
 
 
 @task(cache_policy=NO_CACHE)
@@ -84,30 +87,13 @@ def reparse_run_name() -> str:
     return f"reparse since {since}" if since else "reparse all"
 
 
-@flow(name="reparse", flow_run_name=reparse_run_name, log_prints=True)
-def reparse(
-    warehouse: str = "warehouse/newsflow.duckdb",
-    raw_dir: str | None = None,
-    since: date | None = None,
-    batch_pages: int = 1000,
-    workers: int = 1,
-) -> list[LoadResult]:
-    """Rebuild every table from the archive (all runs, or those since a date), batch by batch.
-
-    Args:
-        warehouse: The DuckDB file to rebuild into.
-        raw_dir: The WARC archive folder; empty means `raw/` beside the warehouse.
-        since: Only runs started on or after this date; empty means all.
-        batch_pages: Article pages parsed, checked and loaded together (a bigger run is cut).
-        workers: Processes that parse and shape; 1 means in this process.
-    """
-    settings = Settings(warehouse=Path(warehouse))
-    folder = Path(raw_dir) if raw_dir else settings.raw_dir
-    logger = get_run_logger()
-    runs = archived_runs(folder, since, batch_pages)
+def replay_all(
+    runs: list[ArchivedRun], settings: Settings, workers: int
+) -> list[LoadResult | None]:
+    """Every run parsed and shaped (in `workers` processes when more than one), then checked and
+    loaded into `settings.warehouse` in run order; None for a batch the gate refused."""
     results: list[LoadResult | None] = []
     # Frames pass between the stages as files (see `Spilled`), in a folder beside the warehouse.
-    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reparse-", dir=settings.warehouse.parent) as spill:
         spill_dir = Path(spill)
         if workers > 1:
@@ -119,14 +105,73 @@ def reparse(
         else:
             for run in runs:
                 results.append(check_and_load(parse_and_shape(run, spill_dir), settings))
-    refresh_search(settings.warehouse)
-    loads = [r for r in results if r is not None]
+    return results
+
+
+@flow(name="reparse", flow_run_name=reparse_run_name, log_prints=True)
+def reparse(
+    warehouse: str | None = None,
+    raw_dir: str | None = None,
+    since: date | None = None,
+    batch_pages: int | None = None,
+    workers: int | None = None,
+) -> list[LoadResult] | State:
+    """Rebuild every table from the archive (all runs, or those since a date), batch by batch,
+    into a new file beside the warehouse, then swap it in: the old warehouse stays until the new
+    one is complete and checked. Runs that start meanwhile wait for the swap. Every parameter left
+    empty comes from the settings (`NEWSFLOW_*`, then the defaults).
+
+    Args:
+        warehouse: The DuckDB file to rebuild (created when missing).
+        raw_dir: The WARC archive folder; empty means `raw/` beside the warehouse.
+        since: Only runs started on or after this date (the rebuilt warehouse holds only those);
+            empty means all.
+        batch_pages: Article pages parsed, checked and loaded together (a bigger run is cut).
+        workers: Processes that parse and shape; 1 means in this process.
+    """
+    settings = Settings.build(dict(warehouse=warehouse, batch_pages=batch_pages, workers=workers))
+    target = settings.warehouse
+    folder = Path(raw_dir) if raw_dir else settings.raw_dir
+    runs = archived_runs(folder, since, settings.batch_pages)
+    if not runs:
+        after = f" started on or after {since}" if since else ""
+        return failed(
+            f"No archived runs{after} in {folder}: nothing to rebuild; the warehouse is unchanged."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        with connect(target):
+            pass  # migrated to this version, so its tables match the new file's
+    scratch = scratch_path(target)
+    discard(scratch)
+    build = settings.model_copy(update={"warehouse": scratch})
+    try:
+        with writer_lock(target):
+            results = replay_all(runs, build, settings.workers)
+            loads = [r for r in results if r is not None]
+            refused = len(results) - len(loads)
+            if not loads:
+                return failed(
+                    f"Reparse loaded nothing: the checks refused all {refused} batches; the warehouse is unchanged."
+                )
+            carry_over(scratch, target)
+            facts(warehouse=str(scratch))
+            refresh_search(scratch)
+            if problems := rebuild_problems(scratch):
+                return failed(
+                    f"The rebuilt warehouse is inconsistent ({'; '.join(problems)}); the warehouse is unchanged."
+                )
+            swap_in(scratch, target)
+    finally:
+        discard(scratch)
+    logger = get_run_logger()
     logger.info(
-        "replayed %d batches from %s into %s (%d workers); %d refused by the gate",
+        "rebuilt %s from %d batches of %s (%d workers)",
+        target,
         len(loads),
         folder,
-        warehouse,
-        workers,
-        len(results) - len(loads),
+        settings.workers,
     )
+    if refused:
+        logger.warning("%d of %d batches stay out: the checks refused them", refused, len(results))
     return loads

@@ -1,22 +1,36 @@
-"""Settings from one place: `NEWSFLOW_*` environment variables, overridden by CLI flags."""
+"""Settings from one place, in one order: the defaults here < `NEWSFLOW_*` environment variables <
+an explicit CLI option or flow parameter. A flow parameter or CLI option left empty means "from the
+settings"; the CLI's help texts and the README's table of settings are made from (or tested against)
+the fields below."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SITE = "https://global.espreso.tv"
+DEFAULT_WAREHOUSE = Path("warehouse/newsflow.duckdb")
+# PetroIvaniuk/2022-Ukraine-Russia-War-Dataset, path data/ (MIT): see ../shared/realdata/general-staff.
+OFFICIAL_PUBLIC_URL = (
+    "https://raw.githubusercontent.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset/main/data"
+)
+# The copy of that data set that travels beside the repository (never in it: real data stays in
+# ../shared).
+OFFICIAL_BUNDLED_DIR = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "general-staff"
+ENV_PREFIX = "NEWSFLOW_"
 
 
 class Settings(BaseSettings):
-    """Everything a run needs to know; built when a command starts, never at import."""
+    """Everything a run needs to know; built when a command or flow starts, never at import."""
 
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
     base_url: str = Field(DEFAULT_SITE, description="Site to crawl (scheme and host).")
-    warehouse: Path = Field(Path("warehouse/newsflow.duckdb"), description="DuckDB warehouse file.")
+    warehouse: Path = Field(DEFAULT_WAREHOUSE, description="DuckDB warehouse file.")
     contact_url: str = Field(
         "https://github.com/newsflow/newsflow", description="Where a site operator can reach us."
     )
@@ -35,6 +49,45 @@ class Settings(BaseSettings):
     backoff_s: float = Field(
         1.0, ge=0, description="First retry delay; doubles, with jitter, to 60 s."
     )
+    batch_size: int = Field(
+        50, ge=1, description="Backfill: articles fetched and loaded per batch."
+    )
+    pages_per_batch: int = Field(20, ge=1, description="Backfill: feed pages walked per batch.")
+    days_back: int = Field(
+        2, ge=0, description="Backfill without a start date: days back from today."
+    )
+    batch_pages: int = Field(
+        1000, ge=1, description="Reparse: article pages parsed, checked and loaded together."
+    )
+    workers: int = Field(1, ge=1, description="Reparse: processes that parse and shape.")
+    official_url: str = Field(
+        OFFICIAL_PUBLIC_URL,
+        description="The General Staff data set's folder address; empty: the bundled copy only.",
+    )
+    official_bundled: Path = Field(
+        OFFICIAL_BUNDLED_DIR, description="The bundled copy of the General Staff data set."
+    )
+    prefect_server: str = Field(
+        "http://127.0.0.1:4200",
+        description="A Prefect server whose UI shows runs started from the CLI when it is up "
+        "(empty: never look); PREFECT_API_URL, when set, wins.",
+    )
+
+    @classmethod
+    def build(
+        cls, overrides: Mapping[str, Any] | None = None, profile: Mapping[str, Any] | None = None
+    ) -> Settings:
+        """The settings of one command or flow run: `profile` (the demo's own defaults) in place of
+        the defaults above, then the environment, then `overrides` that are not None."""
+        given = {k: v for k, v in (overrides or {}).items() if v is not None}
+        settings = cls(**given)
+        kept = {k: v for k, v in (profile or {}).items() if k not in settings.model_fields_set}
+        return settings.model_copy(update=kept) if kept else settings
+
+    @staticmethod
+    def env_name(field: str) -> str:
+        """The environment variable of a setting: `pages` → `NEWSFLOW_PAGES`."""
+        return f"{ENV_PREFIX}{field.upper()}"
 
     @property
     def user_agent(self) -> str:

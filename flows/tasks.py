@@ -10,15 +10,17 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from prefect import get_run_logger, task
+from prefect import State, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import INPUTS, NO_CACHE
 
 from expectations.gate import GateBlocked, GateReport, gate_parameters, shared_gate
+from flows.runs import failed
 from flows.settings import Settings
 from sources.archive import RawArchive, archived
 from sources.espreso.crawl import Discovery, Parsed
-from sources.http import LoggedFetch, SiteClient, Validators
+from sources.http import LoggedFetch, SiteClient, Validators, robots_unreachable
+from sources.outcome import Outcome
 from transforms.batch import batch_frames
 from transforms.quarantine import quarantine
 from warehouse.db import (
@@ -57,16 +59,11 @@ def site_client(settings: Settings, robots_txt: str | None = None) -> SiteClient
     )
 
 
-@task(
-    cache_policy=INPUTS,
-    cache_expiration=timedelta(hours=1),
-    persist_result=True,
-    retries=2,
-    retry_delay_seconds=[5, 30],
-)
+@task(cache_policy=INPUTS, cache_expiration=timedelta(hours=1), persist_result=True)
 def robots_txt(base_url: str, user_agent: str) -> tuple[str, LoggedFetch | None]:
     """The site's robots.txt (and its request, to log), read at most once an hour across runs:
-    Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day)."""
+    Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day). An answer that
+    could not be read is cached too, but `site_robots` never reuses it."""
 
     async def run() -> tuple[str, LoggedFetch | None]:
         async with SiteClient(base_url, user_agent=user_agent, min_interval_s=0) as client:
@@ -75,6 +72,25 @@ def robots_txt(base_url: str, user_agent: str) -> tuple[str, LoggedFetch | None]
             return client.robots_txt or "", LoggedFetch(fetched, "robots") if fetched else None
 
     return asyncio.run(run())
+
+
+def site_robots(settings: Settings, started_at: datetime) -> tuple[str | None, list[LoggedFetch]]:
+    """robots.txt for a run: its text (None when it could not be read: nothing may be fetched),
+    and the request this run made for it, to archive and log (none when it came from the cache).
+    Only a real answer is taken from the cache: an unreadable one is asked again."""
+    text, request = robots_txt(settings.base_url, settings.user_agent)
+    if (
+        request is not None
+        and request.fetched.requested_at < started_at
+        and robots_unreachable(request.fetched)
+    ):
+        text, request = robots_txt.with_options(refresh_cache=True)(
+            settings.base_url, settings.user_agent
+        )
+    if request is None:
+        return text, []
+    fresh = [request] if request.fetched.requested_at >= started_at else []
+    return (None if robots_unreachable(request.fetched) else text), fresh
 
 
 @task(cache_policy=NO_CACHE)
@@ -208,30 +224,24 @@ def publish_run_summary(
     parsed: Parsed,
     frames: dict[str, pl.DataFrame],
     result: LoadResult,
+    outcome: Outcome,
 ) -> None:
-    """The run's table of what was discovered, fetched, loaded and quarantined, and a markdown
-    summary with its failures named and a link to the Data Docs, as Prefect artifacts."""
+    """The run's table of what was discovered, fetched, loaded and quarantined (failures counted by
+    kind), and a markdown summary with its failures named, as Prefect artifacts."""
     requests = found.requests + parsed.requests
     failed = [r for r in requests if r.error]
     counts = [
-        {
-            "stage": "discovered",
-            "what": "feed rows",
-            "count": sum(len(t.rows) for t, _ in found.tapes),
-        },
-        {
-            "stage": "discovered",
-            "what": "URLs listed by RSS and sitemaps",
-            "count": len(found.listed_urls),
-        },
+        {"stage": "discovered", "what": "feed rows", "count": sum(len(t.rows) for t, _ in found.tapes)},
+        {"stage": "discovered", "what": "URLs listed by RSS and sitemaps", "count": len(found.listed_urls)},
         {"stage": "fetched", "what": "requests", "count": len(requests)},
         {"stage": "fetched", "what": "article pages", "count": len(parsed.requests)},
         {"stage": "fetched", "what": "failed requests", "count": len(failed)},
+        *({"stage": "failed", "what": kind, "count": n} for kind, n in outcome.by_kind.items()),
         {"stage": "loaded", "what": "articles", "count": frames["articles"].height},
         {"stage": "loaded", "what": "feed items", "count": frames["feed_items"].height},
         {"stage": "loaded", "what": "rows in all tables", "count": result.rows_loaded},
         {"stage": "quarantined", "what": "rows", "count": result.rows_quarantined},
-    ]
+    ]  # fmt: skip
     create_table_artifact(
         key="ingest-counts",
         table=counts,
@@ -243,14 +253,33 @@ def publish_run_summary(
         f"Loaded **{frames['articles'].height} articles** and **{frames['feed_items'].height} feed items** "
         f"into `{settings.warehouse}`; {result.rows_quarantined} rows quarantined.",
         "",
-        f"Quality checks: [Great Expectations Data Docs](file://{settings.data_docs_dir / 'index.html'})",
+    ]
+    if outcome.useless:
+        lines += [f"**Failed:** {outcome.useless}", ""]
+    lines += [
+        f"Quality checks: the `quality-gate` artifact; Data Docs in `{settings.data_docs_dir}`",
         "",
     ]
     if failed:
-        lines += ["## Failures", "", "| URL | what | error |", "|---|---|---|"]
+        lines += [
+            f"## Failures ({outcome.summary()})",
+            "",
+            "| URL | what | error |",
+            "|---|---|---|",
+        ]
         lines += [f"| {r.fetched.url} | {r.kind} | {r.error} |" for r in failed]
     else:
         lines.append("No request failed.")
     create_markdown_artifact(
         key="ingest-summary", markdown="\n".join(lines), description="newsflow run summary"
     )
+
+
+def finished(outcome: Outcome, result: LoadResult) -> LoadResult | State:
+    """A run's end: Failed with one sentence when it could do nothing useful; else its load,
+    with a warning naming what failed when some requests did."""
+    if outcome.useless:
+        return failed(outcome.useless)
+    if outcome.failed:
+        get_run_logger().warning("%s (see fetch_log)", outcome.summary())
+    return result

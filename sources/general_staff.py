@@ -9,16 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sources.http import SiteClient
+from sources.http import Fetched, SiteClient
 
-# PetroIvaniuk/2022-Ukraine-Russia-War-Dataset, path data/ (MIT): see ../shared/realdata/general-staff.
-PUBLIC_URL = (
-    "https://raw.githubusercontent.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset/main/data"
-)
 PERSONNEL = "russia_losses_personnel.json"
 EQUIPMENT = "russia_losses_equipment.json"
-# The copy that travels beside the repository (never in it: real data stays in ../shared).
-BUNDLED_DIR = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "general-staff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +41,7 @@ def parse_files(personnel: bytes, equipment: bytes, source: str) -> OfficialData
     return OfficialData(parsed[0], parsed[1], source)
 
 
-def read_bundled(folder: Path = BUNDLED_DIR) -> OfficialData:
+def read_bundled(folder: Path) -> OfficialData:
     """The bundled copy; `FileNotFoundError` saying where it was looked for when it is not there."""
     if not (folder / PERSONNEL).is_file() or not (folder / EQUIPMENT).is_file():
         raise FileNotFoundError(
@@ -58,9 +52,14 @@ def read_bundled(folder: Path = BUNDLED_DIR) -> OfficialData:
     )
 
 
-async def fetch_public(url: str, user_agent: str, timeout_s: float = 20.0) -> OfficialData:
-    """Both files from `url` (a folder address), politely; `OSError` with the reason when either
-    cannot be had (no network, an error status), `ValueError` when one is malformed."""
+def data_urls(url: str) -> list[str]:
+    """The addresses of both files under the data set's folder address."""
+    return [f"{url.rstrip('/')}/{name}" for name in (PERSONNEL, EQUIPMENT)]
+
+
+async def fetch_files(url: str, user_agent: str, timeout_s: float = 20.0) -> list[Fetched]:
+    """Both files' answers from `url` (a folder address), politely; never raises for network or
+    HTTP trouble (see `parse_answers`)."""
     parts = urlsplit(url)
     async with SiteClient(
         f"{parts.scheme}://{parts.netloc}",
@@ -71,9 +70,12 @@ async def fetch_public(url: str, user_agent: str, timeout_s: float = 20.0) -> Of
         backoff_s=0.5,
         max_bytes=50_000_000,
     ) as client:
-        answers = await client.fetch_all(
-            [f"{url.rstrip('/')}/{PERSONNEL}", f"{url.rstrip('/')}/{EQUIPMENT}"]
-        )
+        return await client.fetch_all(data_urls(url))
+
+
+def parse_answers(answers: list[Fetched], url: str) -> OfficialData:
+    """Both answers as the data set: `OSError` with the reason when either is missing (no network,
+    an error status), `ValueError` when one is malformed."""
     for answer in answers:
         if not answer.ok:
             raise OSError(f"{answer.url}: {answer.error or f'HTTP {answer.status}'}")

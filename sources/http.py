@@ -132,14 +132,19 @@ def is_on_site(url: str, site_url: str) -> bool:
     return origin(url) == origin(site_url)
 
 
+def robots_unreachable(fetched: Fetched) -> bool:
+    """robots.txt could not be read (network trouble, 5xx): RFC 9309 says nothing may be fetched."""
+    return fetched.status is None or fetched.status >= 500
+
+
 def robots_text(fetched: Fetched) -> str:
     """The robots.txt rules to obey given how its request went (RFC 9309): the file when there is one,
     nothing disallowed when it is missing (4xx), everything disallowed when unreachable (5xx, network)."""
     if fetched.status == 200:
         return fetched.body.decode("utf-8", "replace")
-    if fetched.status is not None and 400 <= fetched.status < 500:
-        return ""
-    return "User-agent: *\nDisallow: /\n"
+    if robots_unreachable(fetched):
+        return "User-agent: *\nDisallow: /\n"
+    return ""
 
 
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:

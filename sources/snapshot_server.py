@@ -15,6 +15,8 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -22,7 +24,9 @@ from urllib.parse import parse_qs, urlsplit
 
 SNAPSHOT_DIR = Path(__file__).parent / "espreso" / "snapshot"
 LIVE_ORIGIN = b"https://global.espreso.tv"
-SNAPSHOT_LAST_MODIFIED = "Mon, 27 Oct 2025 10:00:00 GMT"
+# When the bundled pages were captured: 12:00 in Kyiv on Monday 27 October 2025.
+SNAPSHOT_CAPTURED_AT = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
+SNAPSHOT_LAST_MODIFIED = format_datetime(SNAPSHOT_CAPTURED_AT, usegmt=True)
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",

@@ -1,17 +1,18 @@
 """The facts tables: what the rules in `facts/` find in each article version's headline and lead,
-as frames, and each loss report beside the official figure it should equal."""
+one row per fact (a fact stated in the headline and again in the lead is one row naming both), as
+frames, and each loss report beside the official figure it should equal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 
-from facts.places import find_places
-from facts.rules import CombatReport, PrisonerEvent, StrikeEvent, extract_facts
+from facts.places import find_places, place_in
+from facts.rules import extract_facts
 from transforms.schemas import FACT_KEYS, FACT_TABLES, frame
 
 
@@ -30,33 +31,69 @@ class ArticleVersion:
 
 
 def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
-    """One frame per facts table (`official` of `loss_reports` still empty: see `with_official`)."""
+    """One frame per facts table, one row per fact each version states (see `facts_of`); a
+    strike's place and a combat report's direction as their gazetteer entries (`placed`).
+    `official` of `loss_reports` is still empty: see `with_official`."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in FACT_TABLES}
     for version in versions:
         stated = {"url": version.url, "stated_at": version.stated_at}
         found = extract_facts(version.title, version.lead, version.published)
-        rows["loss_reports"] += [{**stated, **asdict(x), "official": None} for x in found.losses]
-        rows["strike_events"] += _numbered(stated, found.strikes)
-        rows["combat_reports"] += _numbered(stated, found.combats)
-        rows["prisoner_exchanges"] += _numbered(stated, found.prisoners)
+        statements: dict[str, list[dict[str, Any]]] = {
+            "loss_reports": [asdict(x) for x in found.losses],
+            "strike_events": [
+                {**asdict(x), **placed(x.sentence, x.place, "place")} for x in found.strikes
+            ],
+            "combat_reports": [
+                {**asdict(x), **placed(x.sentence, x.direction, "direction")} for x in found.combats
+            ],
+            "prisoner_exchanges": [asdict(x) for x in found.prisoners],
+        }
         if version.current:
-            for source, text in (("title", version.title), ("lead", version.lead)):
-                rows["places"] += [
-                    {"url": version.url, "source": source, **asdict(m)} for m in find_places(text)
-                ]
+            statements["places"] = [
+                {"source": source, **asdict(m)}
+                for source, text in (("title", version.title), ("lead", version.lead))
+                for m in find_places(text)
+            ]
+        for name, said in statements.items():
+            merged = facts_of([{**stated, **row} for row in said], FACT_KEYS[name])
+            # Numbered per version after merging (tables without `seq` drop it with `source`).
+            rows[name] += [{**row, "seq": n} for n, row in enumerate(merged)]
     return {
-        name: frame(
-            [{k: v for k, v in row.items() if k in schema} for row in rows[name]],
-            schema,
-        ).unique(subset=list(FACT_KEYS[name]), keep="first", maintain_order=True)
+        name: frame([{k: v for k, v in row.items() if k in schema} for row in rows[name]], schema)
         for name, schema in FACT_TABLES.items()
     }
 
 
-def _numbered(
-    stated: dict[str, Any], items: Sequence[StrikeEvent | CombatReport | PrisonerEvent]
-) -> list[dict[str, Any]]:
-    return [{**stated, "seq": n, **asdict(x)} for n, x in enumerate(items)]
+def facts_of(statements: Sequence[Mapping[str, Any]], key: Sequence[str]) -> list[dict[str, Any]]:
+    """Statements (in reading order: the headline's, then the lead's) merged into facts: those
+    with equal `key` values state one fact, whose row is its first statement's with `fields`
+    naming each field that states it (["title", "lead"]) and, when the headline states it and the
+    lead does too, the lead's sentence as `lead_sentence`. Facts come in reading order."""
+    facts: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for statement in statements:
+        identity = tuple(statement[column] for column in key)
+        fact = facts.get(identity)
+        if fact is None:
+            facts[identity] = {**statement, "fields": [statement["source"]], "lead_sentence": None}
+        elif statement["source"] not in fact["fields"]:
+            fact["fields"].append(statement["source"])
+            fact["lead_sentence"] = statement.get("sentence")
+    return list(facts.values())
+
+
+def placed(sentence: str, phrase: str | None, column: str) -> dict[str, Any]:
+    """A place phrase of a sentence as its gazetteer entry, the one `places` rows use: `column`
+    is the gazetteer's name for it ("Izyum" for "Ukraine's Izyum", "Kursk Oblast" for "Kursk
+    region"), or the phrase itself when the gazetteer has none (geonameid NULL: "Ukraine");
+    `<column>_text` keeps the phrase. A phrase of None (the whole front) stays None."""
+    mention = place_in(sentence, phrase) if phrase is not None else None
+    return {
+        column: mention.place if mention else phrase,
+        f"{column}_text": phrase,
+        "geonameid": mention.geonameid if mention else None,
+        "latitude": mention.latitude if mention else None,
+        "longitude": mention.longitude if mention else None,
+    }
 
 
 def with_official(losses: pl.DataFrame, official: pl.DataFrame) -> pl.DataFrame:

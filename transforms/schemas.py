@@ -94,10 +94,21 @@ OFFICIAL_LOSSES = _schema(
     }
 )  # fmt: skip
 _STATED: dict[str, PolarsDataType] = {"url": pl.String, "stated_at": UTC_TS}
+# Where an article states a fact: `fields` lists the fields stating it, in the order
+# ["title", "lead"]; `rule` and `sentence` are the first statement's (the headline's when the
+# headline states it), `lead_sentence` the lead's when the headline states it too.
+FIELDS = pl.List(pl.String)
 _EXPLAINED: dict[str, PolarsDataType] = {
+    "fields": FIELDS,
     "rule": pl.String,
-    "source": pl.String,
     "sentence": pl.String,
+    "lead_sentence": pl.String,
+}
+# The gazetteer entry (`facts.places`) a strike's place or a combat report's direction names.
+_GAZETTEER: dict[str, PolarsDataType] = {
+    "geonameid": pl.Int64,
+    "latitude": pl.Float64,
+    "longitude": pl.Float64,
 }
 LOSS_REPORTS = _schema(
     {
@@ -107,13 +118,15 @@ LOSS_REPORTS = _schema(
 )  # fmt: skip
 STRIKE_EVENTS = _schema(
     {
-        **_STATED, "seq": pl.Int32, "place": pl.String, "weapon": pl.String,
-        "killed": pl.Int32, "injured": pl.Int32, "event_date": pl.Date, **_EXPLAINED,
+        **_STATED, "seq": pl.Int32, "place": pl.String, **_GAZETTEER, "place_text": pl.String,
+        "weapon": pl.String, "killed": pl.Int32, "injured": pl.Int32, "event_date": pl.Date,
+        **_EXPLAINED,
     }
 )  # fmt: skip
 COMBAT_REPORTS = _schema(
     {
-        **_STATED, "seq": pl.Int32, "direction": pl.String, "count": pl.Int32,
+        **_STATED, "seq": pl.Int32, "direction": pl.String, **_GAZETTEER,
+        "direction_text": pl.String, "counted": pl.String, "count": pl.Int32,
         "event_date": pl.Date, **_EXPLAINED,
     }
 )  # fmt: skip
@@ -125,7 +138,7 @@ PRISONER_EXCHANGES = _schema(
 )  # fmt: skip
 PLACES = _schema(
     {
-        "url": pl.String, "source": pl.String, "start": pl.Int32, "name": pl.String,
+        "url": pl.String, "fields": FIELDS, "start": pl.Int32, "name": pl.String,
         "place": pl.String, "kind": pl.String, "country": pl.String, "geonameid": pl.Int64,
         "latitude": pl.Float64, "longitude": pl.Float64, "precision": pl.String, "rule": pl.String,
     }
@@ -138,13 +151,23 @@ FACT_TABLES: dict[str, pl.Schema] = {
     "places": PLACES,
 }
 
+# A fact's identity: what it states. Statements with equal keys are one fact (one row naming
+# every field that states it); different figures are different facts. Loss reports and places
+# have these as primary keys; strike, combat and exchange rows are numbered per version (`seq`,
+# their primary key with url and stated_at) since a weapon, toll or direction may be NULL, and
+# their suites check the identity (`key_unique`). A place's kind is part of it: an oblast is
+# placed at its centre's geonameid, a direction at its town's.
 FACT_KEYS: dict[str, tuple[str, ...]] = {
-    "loss_reports": ("url", "stated_at", "category", "basis"),
-    "strike_events": ("url", "stated_at", "seq"),
-    "combat_reports": ("url", "stated_at", "seq"),
-    "prisoner_exchanges": ("url", "stated_at", "seq"),
-    "places": ("url", "source", "start"),
-}
+    "loss_reports": ("url", "stated_at", "report_date", "category", "basis", "count"),
+    "strike_events": (
+        "url", "stated_at", "place", "geonameid", "weapon", "killed", "injured", "event_date",
+    ),
+    "combat_reports": (
+        "url", "stated_at", "direction", "geonameid", "counted", "count", "event_date",
+    ),
+    "prisoner_exchanges": ("url", "stated_at", "kind", "side", "count", "event_date"),
+    "places": ("url", "kind", "geonameid"),
+}  # fmt: skip
 
 
 def frame(rows: Sequence[Mapping[str, object]], schema: pl.Schema) -> pl.DataFrame:

@@ -1,38 +1,146 @@
-"""Export: each warehouse table as Parquet, hive-partitioned by Kyiv date (`kyiv_date=YYYY-MM-DD/`)."""
+"""Export: every table of the warehouse as Parquet, one folder per table.
+
+The tables are read from the warehouse itself (`duckdb_tables()`), so a table added by a migration is
+exported without a change here. A table whose rows have an instant of their own is partitioned by
+its Kyiv date (`<table>/kyiv_date=YYYY-MM-DD/*.parquet`); any other table is one file
+(`<table>/data_0.parquet`). Folders are 0700 and files 0600: an export holds what the warehouse holds.
+"""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-KYIV_DATE = "CAST(timezone('Europe/Kyiv', {}) AS DATE)"
-# The instant that dates each table's rows; child tables take their article's date.
-EXPORTS: dict[str, str] = {
-    "articles": f"SELECT *, {KYIV_DATE.format('published_at')} AS kyiv_date FROM articles",
-    "article_tags": f"SELECT t.*, {KYIV_DATE.format('a.published_at')} AS kyiv_date FROM article_tags t JOIN articles a USING (url)",
-    "article_related": f"SELECT r.*, {KYIV_DATE.format('a.published_at')} AS kyiv_date FROM article_related r JOIN articles a USING (url)",
-    "feed_items": f"SELECT *, {KYIV_DATE.format('coalesce(published_at, first_seen_at)')} AS kyiv_date FROM feed_items",
-    "feed_observations": f"SELECT *, {KYIV_DATE.format('observed_at')} AS kyiv_date FROM feed_observations",
+from warehouse.db import owner_only
+
+EXPORTED_SCHEMA = "main"
+# Left out, and why: what `export` prints and its help says.
+LEFT_OUT = "the full-text index (schema fts_main_articles): it is rebuilt from articles"
+PARTITION_COLUMN = "kyiv_date"
+UNPARTITIONED_FILE = "data_0.parquet"
+
+_ARTICLE_PUBLISHED = (
+    "its article's published_at",
+    "(SELECT a.published_at FROM articles AS a WHERE a.url = t.url)",
+)
+_STATED = ("stated_at", "t.stated_at")
+# What dates each table's rows: (as `export` names it, the SQL over the table as `t`).
+DATED_BY: dict[str, tuple[str, str]] = {
+    "articles": ("published_at", "t.published_at"),
+    "article_tags": _ARTICLE_PUBLISHED,
+    "article_related": _ARTICLE_PUBLISHED,
+    "article_revisions": ("fetched_at", "t.fetched_at"),
+    "feed_items": ("published_at, else first_seen_at", "coalesce(t.published_at, t.first_seen_at)"),
+    "feed_observations": ("observed_at", "t.observed_at"),
     "headline_sources": (
-        f"SELECT h.*, {KYIV_DATE.format('coalesce(a.published_at, f.published_at, f.first_seen_at)')} AS kyiv_date "
-        "FROM headline_sources h LEFT JOIN articles a USING (url) LEFT JOIN feed_items f USING (url)"
+        "its article's or feed item's published_at",
+        f"coalesce({_ARTICLE_PUBLISHED[1]}, (SELECT coalesce(f.published_at, f.first_seen_at) "
+        "FROM feed_items AS f WHERE f.url = t.url))",
     ),
-    "fetch_log": f"SELECT *, {KYIV_DATE.format('requested_at')} AS kyiv_date FROM fetch_log",
-    "quarantine": f"SELECT *, {KYIV_DATE.format('quarantined_at')} AS kyiv_date FROM quarantine",
-    "load_runs": f"SELECT *, {KYIV_DATE.format('started_at')} AS kyiv_date FROM load_runs",
+    "fetch_log": ("requested_at", "t.requested_at"),
+    "quarantine": ("quarantined_at", "t.quarantined_at"),
+    "load_runs": ("started_at", "t.started_at"),
+    "loss_reports": _STATED,
+    "strike_events": _STATED,
+    "combat_reports": _STATED,
+    "prisoner_exchanges": _STATED,
+    "places": _ARTICLE_PUBLISHED,
 }
+# Tables written as one file, and why they have no date to split by.
+UNDATED: dict[str, str] = {
+    "official_losses": "a daily series; its day column dates each row",
+    "backfill_progress": "the state of the backfill windows",
+    "backfill_queue": "the state of the backfill windows",
+    "schema_migrations": "the warehouse's migration history",
+}
+NOT_DECLARED = "no dating instant declared in warehouse/export.py"
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
-    """Write `<folder>/<table>/kyiv_date=…/*.parquet` for every table; return rows per table."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written: dict[str, int] = {}
-    for table, query in EXPORTS.items():
-        target = folder / table
-        con.execute(
-            f"COPY ({query}) TO '{target}' (FORMAT parquet, PARTITION_BY (kyiv_date), OVERWRITE_OR_IGNORE)"
-        )
-        count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
-        written[table] = count[0] if count else 0
-    return written
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """One table's export: its rows, its folder, the instant whose Kyiv date partitions it and
+    into how many dates (None: one file, and why)."""
+
+    table: str
+    rows: int
+    folder: Path
+    dated_by: str | None
+    partitions: int
+    why_one_file: str | None
+
+    @property
+    def layout(self) -> str:
+        """Where the files are, under the table's folder, as `export` prints it."""
+        if self.dated_by is None:
+            return f"{self.folder}/{UNPARTITIONED_FILE}"
+        return f"{self.folder}/{PARTITION_COLUMN}=YYYY-MM-DD/*.parquet"
+
+
+def warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every base table of the warehouse's own schema, by name."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND NOT internal "
+        "AND database_name = current_database() ORDER BY table_name",
+        [EXPORTED_SCHEMA],
+    ).fetchall()
+    return [str(name) for (name,) in rows]
+
+
+def _kyiv_dated(table: str, instant: str) -> str:
+    return (
+        f"SELECT t.*, CAST(timezone('Europe/Kyiv', {instant}) AS DATE) AS {PARTITION_COLUMN} "
+        f'FROM "{table}" AS t'
+    )
+
+
+def _owner_only_tree(folder: Path) -> None:
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        if path.is_dir():
+            path.chmod(0o700)
+        else:
+            owner_only(path)
+
+
+def export_table(con: duckdb.DuckDBPyConnection, table: str, folder: Path) -> Exported:
+    """Write one table under `folder/<table>/`, replacing an earlier export of it."""
+    target = folder / table
+    rows_row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    rows = int(rows_row[0]) if rows_row else 0
+    dating = DATED_BY.get(table)
+    # An empty table still gets a file, so its columns are there for whoever reads the export.
+    dated_by = dating if rows else None
+    staging = Path(tempfile.mkdtemp(prefix=f".{table}-", dir=folder))  # 0700 from the start
+    try:
+        if dated_by is None:
+            con.execute(
+                f"COPY (SELECT * FROM \"{table}\") TO '{staging / UNPARTITIONED_FILE}' (FORMAT parquet)"
+            )
+        else:
+            con.execute(
+                f"COPY ({_kyiv_dated(table, dated_by[1])}) TO '{staging}' "
+                f"(FORMAT parquet, PARTITION_BY ({PARTITION_COLUMN}), OVERWRITE_OR_IGNORE)"
+            )
+        _owner_only_tree(staging)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    partitions = len(list(target.glob(f"{PARTITION_COLUMN}=*"))) if dated_by else 0
+    why = None
+    if dating is None:
+        why = UNDATED.get(table, NOT_DECLARED)
+    elif not rows:
+        why = "empty"
+    return Exported(table, rows, target, dated_by[0] if dated_by else None, partitions, why)
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Exported]:
+    """Write every table of the warehouse under `folder` (created 0700 when missing)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return [export_table(con, table, folder) for table in warehouse_tables(con)]

@@ -52,19 +52,38 @@ def official_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.execute("SELECT * FROM official_losses").pl().cast(OFFICIAL_LOSSES)
 
 
-def replace_official(con: duckdb.DuckDBPyConnection, official: pl.DataFrame) -> int:
-    """Replace the official series whole, in one transaction; return its rows."""
+def replace_official(
+    con: duckdb.DuckDBPyConnection,
+    official: pl.DataFrame,
+    run_id: str,
+    requests: pl.DataFrame,
+    started_at: datetime,
+) -> int:
+    """Replace the official series whole, in one transaction with the requests that fetched it
+    (`fetch_log` rows) and the run's `load_runs` row; return its rows."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("batch_official", official.to_arrow())
         con.execute("DELETE FROM official_losses")
         con.execute("INSERT INTO official_losses BY NAME SELECT * FROM batch_official")
+        con.register("batch_requests", requests.to_arrow())
+        con.execute("INSERT INTO fetch_log BY NAME SELECT * FROM batch_requests")
+        con.execute(
+            "INSERT INTO load_runs VALUES (?, ?, now(), ?, ?, 0, 'loaded')",
+            [
+                run_id,
+                started_at,
+                official.height + requests.height,
+                official.height + requests.height,
+            ],
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     finally:
         con.unregister("batch_official")
+        con.unregister("batch_requests")
     return official.height
 
 

@@ -110,6 +110,19 @@ def snippet(text: str, query: str, width: int = 160) -> str:
     return ("…" if begin else "") + flat[begin:end] + ("…" if end < len(flat) else "")
 
 
+# The filters of `search`, over `search_articles(q) AS s`; a badge matches whatever its case, as the
+# site writes the same badge in several (Exclusive, OPINION).
+_FILTERS = (
+    "(CAST(? AS DATE) IS NULL OR s.kyiv_date >= ?) "
+    "AND (CAST(? AS VARCHAR) IS NULL OR lower(s.badge) = lower(?))"
+)
+
+
+def _filter_values(since: date | None, badge: str | None) -> list[object]:
+    wanted = badge.strip() if badge is not None else None
+    return [since, since, wanted, wanted]
+
+
 def search(
     con: duckdb.DuckDBPyConnection,
     query: str,
@@ -118,15 +131,15 @@ def search(
     badge: str | None = None,
     limit: int = 10,
 ) -> list[Hit]:
-    """Articles ranked by BM25 for `query`, newest first among equal scores."""
+    """Articles ranked by BM25 for `query`, newest first among equal scores; `since` is a Kyiv
+    date, `badge` any case of a badge."""
     load_fts(con)
     rows = con.execute(
         "SELECT s.score, s.url, s.title, s.badge, s.published_at, s.kyiv_date, s.kyiv_time, "
         "coalesce(s.lead, '') || ' ' || a.body_text "
-        "FROM search_articles(?) AS s JOIN articles AS a USING (url) "
-        "WHERE (CAST(? AS DATE) IS NULL OR s.kyiv_date >= ?) AND (CAST(? AS VARCHAR) IS NULL OR s.badge = ?) "
+        f"FROM search_articles(?) AS s JOIN articles AS a USING (url) WHERE {_FILTERS} "
         "ORDER BY s.score DESC, s.published_at DESC LIMIT ?",
-        [query, since, since, badge, badge, limit],
+        [query, *_filter_values(since, badge), limit],
     ).fetchall()
     return [
         Hit(
@@ -141,3 +154,47 @@ def search(
         )
         for score, url, title, badge_, published_at, kyiv_date, kyiv_time, text in rows
     ]
+
+
+def _matches(
+    con: duckdb.DuckDBPyConnection, query: str, since: date | None, badge: str | None
+) -> int:
+    found = con.execute(
+        f"SELECT count(*) FROM search_articles(?) AS s WHERE {_FILTERS}",
+        [query, *_filter_values(since, badge)],
+    ).fetchone()
+    return int(found[0]) if found else 0
+
+
+def no_hits_reason(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    *,
+    since: date | None = None,
+    badge: str | None = None,
+) -> str:
+    """Why `search` found nothing: no article matches the query, or which filter left none."""
+    load_fts(con)
+    total = _matches(con, query, None, None)
+    if not total:
+        return f"No article matches {query!r}."
+    reasons: list[str] = []
+    if badge is not None and not _matches(con, query, None, badge):
+        badges = [
+            str(b)
+            for (b,) in con.execute(
+                "SELECT DISTINCT badge FROM articles WHERE badge IS NOT NULL ORDER BY badge"
+            ).fetchall()
+        ]
+        known = any(b.lower() == badge.strip().lower() for b in badges)
+        reasons.append(
+            f"none of them has the badge {badge!r}"
+            + ("" if known else f" (no article has it; badges: {', '.join(badges) or 'none'})")
+        )
+    if since is not None and not _matches(con, query, since, None):
+        reasons.append(f"none was published on or after {since} (Kyiv date)")
+    if not reasons:
+        reasons.append(
+            f"none of them has the badge {badge!r} and was published on or after {since}"
+        )
+    return f"{total} article{'s' * (total != 1)} match {query!r}, but {' and '.join(reasons)}."

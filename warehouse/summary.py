@@ -27,8 +27,17 @@ EXAMPLE_QUERIES: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class Freshness:
+    """Minutes from an article's publication to newsflow's first sight of it, over the articles."""
+
+    articles: int
+    median_minutes: float
+    longest_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
-    """Counts and time span of a warehouse."""
+    """Counts, time span and freshness of a warehouse."""
 
     articles: int
     feed_items: int
@@ -37,10 +46,38 @@ class Summary:
     badges: list[tuple[str, int]]
     failed_requests: int
     quarantined: int
+    freshness: Freshness | None
 
 
-def summarize(con: duckdb.DuckDBPyConnection) -> Summary:
-    """Counts, publication span and badge mix of what the warehouse holds."""
+def freshness(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> Freshness | None:
+    """Median and longest time from publication to first sight (`v_freshness`), None without
+    articles. With `as_of`, first sight is no later than that instant: the capture of a snapshot,
+    which newsflow reads long after it was taken; the figures never depend on today."""
+    row = con.execute(
+        "SELECT count(*), median(m), max(m) FROM (SELECT date_diff('minute', published_at, "
+        "least(first_seen_at, coalesce(CAST(? AS TIMESTAMPTZ), first_seen_at))) AS m FROM v_freshness)",
+        [as_of],
+    ).fetchone()
+    if not row or not row[0]:
+        return None
+    return Freshness(int(row[0]), float(row[1]), int(row[2]))
+
+
+def duration(minutes: float) -> str:
+    """Minutes as a person says them: `45 min`, `5 h 20 min`, `212 days` (`-` before, when negative)."""
+    rounded = round(minutes)
+    sign, whole = "-" * (rounded < 0), abs(rounded)
+    if whole < 60:
+        return f"{sign}{whole} min"
+    if whole < 48 * 60:
+        hours, rest = divmod(whole, 60)
+        return f"{sign}{hours} h {rest} min" if rest else f"{sign}{hours} h"
+    return f"{sign}{round(whole / (24 * 60))} days"
+
+
+def summarize(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> Summary:
+    """Counts, publication span, badge mix and freshness of what the warehouse holds; `as_of` is
+    the latest first sight can be (see `freshness`)."""
     articles, first, last = con.execute(
         "SELECT count(*), min(published_at), max(published_at) FROM articles"
     ).fetchone() or (0, None, None)
@@ -58,6 +95,7 @@ def summarize(con: duckdb.DuckDBPyConnection) -> Summary:
         badges=[(str(b), int(n)) for b, n in badges],
         failed_requests=failed[0] if failed else 0,
         quarantined=held[0] if held else 0,
+        freshness=freshness(con, as_of),
     )
 
 

@@ -112,13 +112,13 @@ COMMENT ON VIEW v_quarantine IS 'One row per quarantined record: when, which run
 
 CREATE OR REPLACE VIEW v_loss_reconciliation AS
 WITH reported AS (
-    SELECT report_date, category, basis, count, url, stated_at, sentence, rule, false AS quarantined
+    SELECT report_date, category, basis, count, url, stated_at, fields, sentence, rule, false AS quarantined
     FROM loss_reports
     UNION ALL
     SELECT
         CAST(record ->> 'report_date' AS DATE), record ->> 'category', record ->> 'basis',
         CAST(record ->> 'count' AS BIGINT), record ->> 'url', CAST(record ->> 'stated_at' AS TIMESTAMPTZ),
-        record ->> 'sentence', record ->> 'rule', true
+        CAST(record -> 'fields' AS VARCHAR[]), record ->> 'sentence', record ->> 'rule', true
     FROM quarantine
     WHERE table_name = 'loss_reports'
 )
@@ -137,9 +137,10 @@ SELECT
     r.quarantined,
     r.url,
     r.stated_at,
+    r.fields,
     r.sentence,
     r.rule
 FROM reported AS r
 LEFT JOIN official_losses AS o ON o.day = r.report_date AND o.category = r.category
 ORDER BY r.report_date, r.category, r.stated_at;
-COMMENT ON VIEW v_loss_reconciliation IS 'One row per loss figure an article reported (loaded or quarantined): the official figure for that day and category, the difference, and match / mismatch / no official figure.';
+COMMENT ON VIEW v_loss_reconciliation IS 'One row per loss figure an article reported (loaded or quarantined; fields: headline and/or lead): the official figure for that day and category, the difference, and match / mismatch / no official figure.';

@@ -9,8 +9,11 @@ import duckdb
 import pytest
 
 from flows.cli import main
+from sources.snapshot_server import SNAPSHOT_CAPTURED_AT
+from tests.snapshot import ARTICLES, kyiv_instant
 from warehouse.db import connect
 from warehouse.search import search
+from warehouse.summary import Freshness, summarize
 
 QUERIES = Path(__file__).resolve().parents[2] / "warehouse" / "queries"
 KOVALENKO = "russia-ukraine-war-russia-is-stockpiling-missiles-for-a-massive-winter-strike-says-military-expert-kovalenko"
@@ -149,6 +152,54 @@ def test_search_ranks_the_known_best_hit_first(
     assert out[1] == f"    2025-03-29 18:20 Kyiv · - · {base}/{MINERALS}"
 
 
+OPINION = "opinion-why-europes-patience-with-the-kremlin-is-running-out"
+
+
+def test_search_filters_ignore_case_and_an_empty_answer_names_the_filter(
+    built: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, warehouse = built
+
+    def slugs(badge: str) -> list[str]:
+        with connect(warehouse) as con:
+            return [h.url.removeprefix(base + "/") for h in search(con, "drones", badge=badge)]
+
+    # The site writes OPINION in capitals and Exclusive in title case: any case finds them.
+    assert slugs("opinion") == slugs("OPINION") == [OPINION]
+    assert slugs("exclusive") == slugs(" EXCLUSIVE ") == slugs("Exclusive") == [KOVALENKO]
+    assert main(["search", "Pokrovsk", "--badge", "exclusive", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        " 1. Russia is recruiting migrants to cover losses near Pokrovsk — expert",
+        f"    2025-10-26 00:20 Kyiv · Exclusive · {base}/russia-ukraine-war-russia-is-recruiting-migrants-to-cover-losses-near-pokrovsk-expert",
+    ]
+    answers = {
+        ("zzzyx", "--badge", "exclusive"): "No article matches 'zzzyx'.",
+        ("Pokrovsk", "--badge", "opinion"): (
+            "4 articles match 'Pokrovsk', but none of them has the badge 'opinion'."
+        ),
+        ("Pokrovsk", "--badge", "Breaking"): (
+            "4 articles match 'Pokrovsk', but none of them has the badge 'Breaking' (no article "
+            "has it; badges: Company news, Exclusive, Interview, OPINION, Review, Updated)."
+        ),
+        ("Pokrovsk", "--since", "2025-10-27"): (
+            "4 articles match 'Pokrovsk', but none was published on or after 2025-10-27 (Kyiv date)."
+        ),
+        ("missiles", "--badge", "opinion", "--since", "2025-10-28"): (
+            "3 articles match 'missiles', but none of them has the badge 'opinion' and none was "
+            "published on or after 2025-10-28 (Kyiv date)."
+        ),
+        # Each filter alone leaves an article; together they leave none.
+        ("drones", "--badge", "interview", "--since", "2025-10-27"): (
+            "10 articles match 'drones', but none of them has the badge 'interview' and was "
+            "published on or after 2025-10-27."
+        ),
+    }
+    for argv, answer in answers.items():
+        assert main(["search", *argv, "--warehouse", str(warehouse)]) == 0
+        assert capsys.readouterr().out == answer + "\n", argv
+
+
 def test_the_analyst_queries(built: tuple[str, Path]) -> None:
     base, warehouse = built
     assert sorted(p.name for p in QUERIES.glob("*.sql")) == [
@@ -255,3 +306,17 @@ def test_export_parquet_partitioned_by_kyiv_date(built: tuple[str, Path], tmp_pa
         assert con.execute(
             f"SELECT count(*) FROM read_parquet('{out}/articles/*/*.parquet')"
         ).fetchone() == (21,)
+
+
+def test_freshness_on_the_snapshot_is_measured_to_its_capture(built: tuple[str, Path]) -> None:
+    """The snapshot is read long after its capture (27 Oct 2025, 12:00 Kyiv): first sight is then
+    the capture, so the figures are the same whenever the demo runs."""
+    _, warehouse = built
+    with connect(warehouse) as con:
+        summary = summarize(con, as_of=SNAPSHOT_CAPTURED_AT)
+    # From the manifest: the newest article was 20 minutes old, the oldest (29 March, 18:20) 212 days.
+    ages = sorted((SNAPSHOT_CAPTURED_AT - kyiv_instant(a)).total_seconds() // 60 for a in ARTICLES)
+    assert (len(ages), ages[0], ages[10], ages[-1]) == (21, 20, 2150, 304900)
+    assert summary.freshness == Freshness(
+        articles=21, median_minutes=2150.0, longest_minutes=304900
+    )

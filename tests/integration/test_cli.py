@@ -27,6 +27,11 @@ def test_demo_with_relative_warehouse(
         in out
     )
     assert "  failed requests: 0 (see fetch_log)\n" in out
+    # Measured to the snapshot's capture, not to today.
+    assert (
+        "  freshness:       median 35 h 50 min, longest 212 days, from publication to first sight "
+        "(the bundled snapshot: its capture, 2025-10-27 12:00 Kyiv time)\n" in out
+    )
     assert "Try it: .venv/bin/duckdb warehouse/newsflow.duckdb" in out
     assert out.count("\n-- ") == 3
     assert (tmp_path / "warehouse" / "data_docs" / "index.html").is_file()
@@ -35,7 +40,7 @@ def test_demo_with_relative_warehouse(
 
 
 def test_every_command_is_wired() -> None:
-    from flows.cli import _parser
+    from flows.cli import _parser, _settings
 
     commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert sorted(commands) == [
@@ -53,7 +58,7 @@ def test_every_command_is_wired() -> None:
         "server",
     ]
     args = _parser().parse_args(["backfill", "--since", "2025-10-25", "--max-batches", "2"])
-    assert (args.since.isoformat(), args.until, args.max_batches, args.batch_size) == (
+    assert (args.since.isoformat(), args.until, args.max_batches, _settings(args).batch_size) == (
         "2025-10-25",
         None,
         2,

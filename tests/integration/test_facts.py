@@ -12,10 +12,11 @@ import polars as pl
 import pytest
 
 from flows.cli import main
-from flows.facts import facts, official_losses
+from flows.news_facts import facts, official_losses
+from flows.settings import OFFICIAL_BUNDLED_DIR as BUNDLED_DIR
 from sources.espreso.dates import kyiv_to_utc
 from sources.espreso.parse import Article, FetchedArticle
-from sources.general_staff import BUNDLED_DIR, EQUIPMENT, PERSONNEL
+from sources.general_staff import EQUIPMENT, PERSONNEL
 from sources.snapshot_server import Response, SnapshotServer
 from tests.snapshot import rows
 from transforms.articles import articles
@@ -33,11 +34,15 @@ def kyiv(day: date, clock: str) -> datetime:
 
 
 def article(
-    slug: str, title: str, published: datetime, modified: datetime | None = None
+    slug: str,
+    title: str,
+    published: datetime,
+    modified: datetime | None = None,
+    lead: str | None = None,
 ) -> Article:
     return Article(
         url=f"{SITE}/{slug}", slug=slug, section="News", badge="Updated" if modified else None,
-        title=title, lead=None, author=None, author_url=None, published_at=published,
+        title=title, lead=lead, author=None, author_url=None, published_at=published,
         modified_at=modified, body_text=f"{title}. The General Staff reports.", image_url=None,
         language="en", tags=(), related=(),
     )  # fmt: skip
@@ -80,7 +85,7 @@ def warehouse(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     load(path, "run-2", [updated], kyiv(date(2025, 6, 17), "14:40"))
     assert realdata / "general-staff" == BUNDLED_DIR
-    result = official_losses(warehouse=str(path), url=None)
+    result = official_losses(warehouse=str(path), offline=True)
     assert (result.source, result.rows, result.fallback_reason) == (str(BUNDLED_DIR), 22248, None)
     assert facts(warehouse=str(path)) == {
         "loss_reports": 10,
@@ -133,6 +138,7 @@ def test_reports_that_match_load_and_a_wrong_one_is_quarantined_with_both_number
         1240,
     )
     assert record["sentence"] == "Russia loses 1,200 soldiers and 18 tanks in one day"
+    assert (record["fields"], record["lead_sentence"]) == (["title"], None)
     assert record["rule"] == "loss.daily_list"
 
 
@@ -149,27 +155,83 @@ def test_reconciliation_view_shows_reported_against_official_per_day(warehouse: 
         (FEB6, "personnel", "daily", 1200, 1240, -40, "mismatch", True),
         (FEB6, "tank", "daily", 18, 18, 0, "match", False),
     ]
+    # A quarantined report names its fields too (from its record).
+    assert rows(
+        warehouse,
+        "SELECT category, fields, quarantined FROM v_loss_reconciliation "
+        "WHERE report_date = DATE '2025-02-06'",
+    ) == [("personnel", ["title"], True), ("tank", ["title"], False)]
+
+
+IZYUM = ("Izyum", 707292, 49.20697, 37.27679)  # the gazetteer's name, geonameid and point
 
 
 def test_an_updated_article_keeps_each_stated_version(warehouse: Path) -> None:
     assert rows(
         warehouse,
-        "SELECT stated_at, place, weapon, killed, injured, event_date, rule FROM strike_events ORDER BY stated_at",
+        "SELECT stated_at, place, geonameid, latitude, longitude, place_text, weapon, killed, "
+        "injured, event_date, fields, rule FROM strike_events ORDER BY stated_at",
     ) == [
-        (IZYUM_AT, "Izyum", "ballistic missile", 5, 59, date(2025, 6, 17), "strike.kills_injures"),
-        (
-            UPDATED_AT,
-            "Izyum",
-            "ballistic missile",
-            7,
-            61,
-            date(2025, 6, 17),
-            "strike.kills_injures",
-        ),
-    ]
+        (IZYUM_AT, *IZYUM, "Izyum", "ballistic missile", 5, 59, date(2025, 6, 17), ["title"],
+         "strike.kills_injures"),
+        (UPDATED_AT, *IZYUM, "Izyum", "ballistic missile", 7, 61, date(2025, 6, 17), ["title"],
+         "strike.kills_injures"),
+    ]  # fmt: skip
     # Places come from the version the site shows now.
-    assert rows(warehouse, "SELECT source, start, name, kind, country, rule FROM places") == [
-        ("title", 36, "Izyum", "settlement", "UA", "place.settlement")
+    assert rows(
+        warehouse, "SELECT fields, start, name, kind, country, geonameid, rule FROM places"
+    ) == [(["title"], 36, "Izyum", "settlement", "UA", 707292, "place.settlement")]
+
+
+def test_one_row_per_fact_in_headline_and_lead(realdata: Path, tmp_path: Path) -> None:
+    """The same figures in headline and lead are one row naming both fields; a lead stating
+    another count and date than its headline is a row of its own (its key holds both)."""
+    path = tmp_path / "newsflow.duckdb"
+    published = kyiv(FEB5, "09:12")
+    both = article(
+        "izyum-strike-title-and-lead",
+        "Russian ballistic missile strike on Ukraine’s Izyum kills 5, injures 59",
+        published,
+        lead="A Russian ballistic missile struck Izyum, killing 5 people and injuring 59.",
+    )
+    other = article(
+        "losses-title-and-lead",
+        "Russia loses 1,140 soldiers in one day",
+        published,
+        lead="On Feb. 4, Russia lost 1,200 soldiers in one day.",
+    )
+    load(path, "run-1", [both, other], kyiv(FEB5, "10:00"))
+    assert facts(warehouse=str(path)) == {
+        "loss_reports": 2,
+        "strike_events": 1,
+        "combat_reports": 0,
+        "prisoner_exchanges": 0,
+        "places": 1,
+        "quarantined": 0,
+    }
+    assert rows(
+        path,
+        "SELECT place, geonameid, latitude, longitude, place_text, killed, injured, fields, "
+        "sentence, lead_sentence FROM strike_events",
+    ) == [
+        (*IZYUM, "Ukraine’s Izyum", 5, 59, ["title", "lead"], both.title, both.lead),
+    ]
+    assert rows(path, "SELECT fields, start, name, place FROM places") == [
+        (["title", "lead"], 46, "Izyum", "Izyum")
+    ]
+    assert rows(
+        path,
+        "SELECT report_date, category, count, basis, fields, sentence, lead_sentence "
+        "FROM loss_reports ORDER BY report_date",
+    ) == [
+        (date(2025, 2, 4), "personnel", 1200, "daily", ["lead"], other.lead, None),
+        (FEB5, "personnel", 1140, "daily", ["title"], other.title, None),
+    ]
+    assert rows(
+        path, "SELECT report_date, reported, status, fields FROM v_loss_reconciliation"
+    ) == [
+        (date(2025, 2, 4), 1200, "no official figure", ["lead"]),
+        (FEB5, 1140, "no official figure", ["title"]),
     ]
 
 

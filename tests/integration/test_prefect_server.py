@@ -1,5 +1,7 @@
-"""A real `prefect server` on a free loopback port: `newsflow serve` registers the deployments, a run
-triggered through the API ingests the snapshot, and the UI shows the run and its summary.
+"""The deployments as people run them: a real `prefect server` on a free loopback port and
+`newsflow serve --snapshot` (the bundled snapshot, settings from the environment); every deployment
+triggered through the API, as the UI does, ends Completed and leaves the exact expected tables; a
+`newsflow run` started from the CLI shows in that server; the UI shows a run and its summary.
 
 Runs in CI; skip it locally with `pytest -m "not server"`.
 """
@@ -12,18 +14,22 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from flows.deployments import DEPLOYMENTS
 from sources.snapshot_server import SnapshotServer
-from tests.conftest import CHROMIUM_ARGS
-from tests.snapshot import rows
+from tests.conftest import CHROMIUM_ARGS, REALDATA
+from tests.snapshot import content, rows
 
 pytestmark = pytest.mark.server
 BIN = Path(sys.executable).parent
+FACT_COUNTS = "SELECT (SELECT count(*) FROM strike_events), (SELECT count(*) FROM combat_reports), (SELECT count(*) FROM places), (SELECT count(*) FROM loss_reports), (SELECT count(*) FROM prisoner_exchanges)"
 
 
 def _free_port() -> int:
@@ -33,11 +39,11 @@ def _free_port() -> int:
         return port
 
 
-def _wait(check: object, what: str, timeout_s: float) -> None:
+def _wait(check: Callable[[], bool], what: str, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            if check():  # type: ignore[operator]
+            if check():
                 return
         except (httpx.HTTPError, OSError):
             pass
@@ -58,13 +64,32 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+@dataclass(frozen=True)
+class Served:
+    """A Prefect server with newsflow's deployments served against the snapshot."""
+
+    api: str
+    warehouse: Path
+    env: dict[str, str]
+    logs: Path
+
+    def run(self, deployment: str, **parameters: Any) -> Any:
+        """Trigger a deployment through the API, as the UI's "Run" does, and wait for its end."""
+        from prefect.deployments import run_deployment
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: self.api}):
+            return run_deployment(deployment, parameters=parameters, timeout=300)
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
-    """A Prefect server and `newsflow serve` against the snapshot: (API URL, warehouse, log folder)."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`prefect server` and `newsflow serve --snapshot`, the warehouse set only by the environment."""
     home = tmp_path_factory.mktemp("prefect-home")
     logs = tmp_path_factory.mktemp("logs")
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
+    warehouse = tmp_path_factory.mktemp("served") / "newsflow.duckdb"
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),
@@ -72,12 +97,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         "PREFECT_UI_API_URL": api,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
+        "NEWSFLOW_WAREHOUSE": str(warehouse),
     }
-    warehouse = tmp_path_factory.mktemp("served") / "newsflow.duckdb"
     with (
         (logs / "server.log").open("wb") as server_log,
         (logs / "serve.log").open("wb") as serve_log,
-        SnapshotServer() as site,
     ):
         server = subprocess.Popen(
             [BIN / "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -90,19 +114,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
                 lambda: httpx.get(f"{api}/health", timeout=2).json() is True, "prefect server", 120
             )
             serve = subprocess.Popen(
-                [BIN / "newsflow", "serve", "--base-url", site.base_url, "--warehouse", str(warehouse)],
+                [BIN / "newsflow", "serve", "--snapshot", "--port", str(_free_port())],
                 env=env, stdout=serve_log, stderr=subprocess.STDOUT,
             )  # fmt: skip
             try:
                 _wait(
-                    lambda: (
-                        _deployment_names(api)
-                        == {"ingest", "backfill-nightly", "reparse", "facts", "official-losses"}
-                    ),
+                    lambda: _deployment_names(api) == {d.name for d in DEPLOYMENTS},
                     "the served deployments",
                     120,
                 )
-                yield api, warehouse, logs
+                yield Served(api, warehouse, env, logs)
             finally:
                 _stop(serve)
         finally:
@@ -110,59 +131,133 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 
 @pytest.fixture(scope="module")
-def triggered(served: tuple[str, Path, Path]) -> tuple[str, Path, object]:
-    """One ingest run triggered through the API (no pause between requests), waited for."""
-    from prefect.deployments import run_deployment
+def triggered(served: Served) -> dict[str, Any]:
+    """Every deployment triggered once with the parameters the UI shows (none changed), in the
+    order a day brings them: ingest, facts, the official series, the nightly backfill; then
+    reparse, whose rebuilt warehouse is compared with the one before it."""
+    done = {}
+    for name in (
+        "ingest/ingest",
+        "facts/facts",
+        "official-losses/official-losses",
+        "backfill/backfill-nightly",
+    ):
+        done[name] = served.run(name)
+    done["before reparse"] = content(served.warehouse), rows(served.warehouse, FACT_COUNTS)
+    done["reparse/reparse"] = served.run("reparse/reparse")
+    return done
+
+
+def test_every_deployment_completes_when_triggered(
+    served: Served, triggered: dict[str, Any]
+) -> None:
+    runs = {name: run for name, run in triggered.items() if "/" in name}
+    assert sorted(runs) == sorted(
+        f"{d.entrypoint.rsplit(':', 1)[1].replace('_', '-')}/{d.name}" for d in DEPLOYMENTS
+    )
+    states = {name: (run.state.type.value, run.state.message) for name, run in runs.items()}
+    assert all(state == "COMPLETED" for state, _ in states.values()), (
+        states,
+        (served.logs / "serve.log").read_text(),
+    )
+    # Named by their start in Kyiv time, like every run (reparse by its window).
+    for name, run in runs.items():
+        flow = name.split("/")[0]
+        if flow == "reparse":
+            assert run.name == "reparse all"
+        elif flow == "backfill":
+            assert run.name == "backfill last 2 days"
+        else:
+            assert run.name.startswith(f"{flow} ") and run.name.endswith(" Kyiv"), run.name
+
+
+def test_served_runs_leave_the_exact_tables(served: Served, triggered: dict[str, Any]) -> None:
+    warehouse = served.warehouse  # set by NEWSFLOW_WAREHOUSE alone: serve was given no --warehouse
+    assert rows(warehouse, "SELECT count(*) FROM articles") == [(21,)]
+    assert rows(warehouse, "SELECT count(*) FROM feed_items") == [(18,)]
+    # strikes, combat reports, places, loss reports, exchanges
+    assert rows(warehouse, FACT_COUNTS) == [(2, 2, 26, 0, 0)]
+    official = 22248 if REALDATA.is_dir() else 0
+    assert rows(warehouse, "SELECT count(*) FROM official_losses") == [(official,)]
+    assert rows(warehouse, "SELECT count(*) FROM quarantine") == [(0,)]
+
+
+def test_reparse_rebuilds_the_same_warehouse_in_place(
+    served: Served, triggered: dict[str, Any]
+) -> None:
+    before, facts_before = triggered["before reparse"]
+    assert content(served.warehouse) == before
+    assert rows(served.warehouse, FACT_COUNTS) == facts_before
+    # The rebuilt file was swapped in: nothing of the build is left beside it.
+    assert sorted(p.name for p in served.warehouse.parent.iterdir() if "rebuild" in p.name) == []
+
+
+def test_a_parameter_wins_over_the_environment(served: Served, tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    run = served.run("ingest/ingest", warehouse=str(other))
+    assert run.state.is_completed(), run.state
+    assert rows(other, "SELECT count(*) FROM articles") == [(21,)]
+
+
+def test_a_cli_run_shows_in_the_running_server(
+    served: Served, triggered: dict[str, Any], tmp_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    api, warehouse, _ = served
-    with temporary_settings({PREFECT_API_URL: api}):
-        flow_run = run_deployment(
-            "ingest/ingest", parameters={"min_interval_s": 0.0, "lookback_days": 3650}, timeout=300
+    env = {**served.env, "NEWSFLOW_PREFECT_SERVER": served.api.removesuffix("/api")}
+    del env["PREFECT_API_URL"]
+    with SnapshotServer() as site:
+        done = subprocess.run(
+            [BIN / "newsflow", "run", "--base-url", site.base_url, "--warehouse", str(tmp_path / "cli.duckdb"), "--lookback-days", "3650", "--min-interval", "0"],
+            env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"Runs show in the Prefect UI at {served.api.removesuffix('/api')}\n" in done.stdout
+    with temporary_settings({PREFECT_API_URL: served.api}), get_client(sync_client=True) as client:
+        named = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=" Kyiv"))
         )
-    return api, warehouse, flow_run
+    by_flow = sorted({r.name.split(" ")[0] for r in named if r.state and r.state.is_completed()})
+    assert by_flow == ["facts", "ingest", "official-losses"]
+    # The CLI's ingest and facts runs are there beside the deployments' runs.
+    assert rows(
+        tmp_path / "cli.duckdb", "SELECT run_id FROM load_runs WHERE run_id NOT LIKE 'facts-%'"
+    ) == [(str(r.id),) for r in named if r.name.startswith("ingest ") and r.deployment_id is None]
 
 
-def test_a_triggered_run_completes_with_its_artifacts_and_rows(
-    triggered: tuple[str, Path, object],
-) -> None:
+def test_a_triggered_run_has_its_artifacts(served: Served, triggered: dict[str, Any]) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    api, warehouse, flow_run = triggered
-    assert flow_run.state is not None and flow_run.state.is_completed(), flow_run.state  # type: ignore[attr-defined]
-    assert flow_run.name.startswith("ingest ") and flow_run.name.endswith(" Kyiv")  # type: ignore[attr-defined]
-    with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
+    flow_run = triggered["ingest/ingest"]
+    with temporary_settings({PREFECT_API_URL: served.api}), get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run.id]))
-        )  # type: ignore[attr-defined]
+        )
     by_key = {a.key: a for a in artifacts}
     assert sorted(by_key) == ["ingest-counts", "ingest-summary", "quality-gate"]
     summary = str(by_key["ingest-summary"].data)
     assert "Loaded **21 articles** and **18 feed items**" in summary
     assert "No request failed." in summary
-    assert rows(warehouse, "SELECT run_id FROM load_runs") == [(str(flow_run.id),)]  # type: ignore[attr-defined]
-    assert rows(warehouse, "SELECT count(*) FROM articles") == [(21,)]
 
 
 def test_the_ui_shows_the_run_and_its_summary(
-    triggered: tuple[str, Path, object], tmp_path: Path, chromium: Path
+    served: Served, triggered: dict[str, Any], tmp_path: Path, chromium: Path
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    api, _, flow_run = triggered
-    ui = api.removesuffix("/api")
+    flow_run = triggered["ingest/ingest"]
+    ui = served.api.removesuffix("/api")
     screenshot = tmp_path / "prefect-run.png"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium),
-            args=CHROMIUM_ARGS,
-        )
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{ui}/runs/flow-run/{flow_run.id}")  # type: ignore[attr-defined]
-            page.get_by_text(flow_run.name).first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+            page.goto(f"{ui}/runs/flow-run/{flow_run.id}")
+            page.get_by_text(flow_run.name).first.wait_for(timeout=60_000)
             page.get_by_text("Artifacts", exact=True).first.click()
             page.get_by_text("ingest-summary").first.wait_for(timeout=30_000)
             assert page.get_by_text("ingest-counts").count() >= 1

@@ -58,6 +58,40 @@ def test_bad_rows_are_quarantined_and_listed(
     assert (tmp_path / "data_docs" / "index.html").is_file()
 
 
+def test_a_lead_of_template_junk_only_is_quarantined_by_name(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    """The parser records the junk lead as a problem (in fetch_log) and keeps it for the gate, which
+    keeps the article out by the check's name; a junk line after a real lead is only stripped."""
+    warehouse = tmp_path / "newsflow.duckdb"
+    oslo_page = page_bytes(OSLO)
+    lead_at = oslo_page.index(b'<h2 class="text-subtitle">') + len(b'<h2 class="text-subtitle">')
+    oslo_lead = oslo_page[lead_at : oslo_page.index(b"</h2>", lead_at)]
+    junk_only = oslo_page.replace(oslo_lead + b"</h2>", b"client/title.list_title</h2>", 1)
+    kharkiv_page = page_bytes(KHARKIV)
+    lead_at = kharkiv_page.index(b'<h2 class="text-subtitle">') + len(b'<h2 class="text-subtitle">')
+    kharkiv_lead = kharkiv_page[lead_at : kharkiv_page.index(b"</h2>", lead_at)]
+    junk_line = kharkiv_page.replace(
+        kharkiv_lead + b"</h2>", kharkiv_lead + b"<br> client/title.list_title</h2>", 1
+    )
+    overrides = {f"/{OSLO}": Response(200, junk_only), f"/{KHARKIV}": Response(200, junk_line)}
+    with SnapshotServer(overrides=overrides) as server:
+        ingest_snapshot(server.base_url, warehouse)
+        oslo, kharkiv = f"{server.base_url}/{OSLO}", f"{server.base_url}/{KHARKIV}"
+    assert rows(warehouse, "SELECT count(*) FROM articles") == [(20,)]
+    assert rows(
+        warehouse,
+        "SELECT table_name, reasons, record ->> 'lead' FROM v_quarantine WHERE table_name = 'articles'",
+    ) == [("articles", "articles.lead_not_template_junk", "client/title.list_title")]
+    assert rows(warehouse, f"SELECT error FROM fetch_log WHERE url = '{oslo}'") == [
+        ("parse: lead (h2.text-subtitle): it is only template junk 'client/title.list_title'",)
+    ]
+    assert rows(warehouse, f"SELECT lead FROM articles WHERE url = '{kharkiv}'") == [
+        (kharkiv_lead.decode(),)
+    ]
+    assert rows(warehouse, f"SELECT error FROM fetch_log WHERE url = '{kharkiv}'") == [(None,)]
+
+
 def test_layout_change_blocks_the_batch(
     prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

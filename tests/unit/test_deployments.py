@@ -47,10 +47,10 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
             [(None, "30 3 * * *", "Europe/Kyiv")],
         ),
         ("reparse", "flows/reparse.py:reparse", {}, []),
-        ("facts", "flows/facts.py:facts", {}, [(3600, None, "Europe/Kyiv")]),
+        ("facts", "flows/news_facts.py:facts", {}, [(3600, None, "Europe/Kyiv")]),
         (
             "official-losses",
-            "flows/facts.py:official_losses",
+            "flows/news_facts.py:official_losses",
             {},
             [(None, "0 11 * * *", "Europe/Kyiv")],
         ),

@@ -10,6 +10,7 @@ import pytest
 from facts.rules import (
     LOSS_CATEGORIES,
     CombatReport,
+    Counted,
     Facts,
     LossReport,
     PrisonerEvent,
@@ -61,6 +62,17 @@ def strike(
     return StrikeEvent(place, weapon, killed, injured, day, rule, source, sentence)
 
 
+# What each combat rule counts (combat.direction_first: whichever noun follows the number).
+COUNTED: dict[str, Counted] = {
+    "combat.repelled_near": "attacks",
+    "combat.direction_first": "attacks",
+    "combat.attacked_times": "attacks",
+    "combat.engagements_front": "engagements",
+    "combat.engagements_direction": "engagements",
+    "combat.of_them": "engagements",
+}
+
+
 def combat(
     sentence: str,
     direction: str | None,
@@ -68,8 +80,9 @@ def combat(
     rule: str,
     source: Source = "title",
     day: date = P,
+    counted: Counted | None = None,
 ) -> CombatReport:
-    return CombatReport(direction, count, day, rule, source, sentence)
+    return CombatReport(direction, counted or COUNTED[rule], count, day, rule, source, sentence)
 
 
 def prisoners(
@@ -530,6 +543,10 @@ L_4_FEBRUARY = "On 4 February, Ukrainian defenders repelled 35 Russian attacks n
 T_ENGAGEMENTS = "Pokrovsk remains the hottest spot: 35 combat engagements in the Pokrovsk direction"
 T_THREE = "Defenders repel 30 attacks near Pokrovsk, 12 near Toretsk and 8 in the Lyman direction"
 L_YESTERDAY = "Ukrainian defenders repelled 20 assaults in the Kursk region yesterday."
+L_DIRECTION_ENGAGEMENTS = "In the Pokrovsk direction, 35 combat engagements took place."
+L_ATTACKED_OF_THEM = (
+    "Russian forces attacked 150 times along the front line, 41 of them in the Pokrovsk direction."
+)
 
 COMBAT_CASES = [
     pytest.param(
@@ -638,6 +655,32 @@ COMBAT_CASES = [
             )
         ),
         id="combat-yesterday",
+    ),
+    pytest.param(
+        "",
+        L_DIRECTION_ENGAGEMENTS,
+        P,
+        facts(
+            combat(
+                L_DIRECTION_ENGAGEMENTS,
+                "Pokrovsk",
+                35,
+                "combat.direction_first",
+                "lead",
+                counted="engagements",
+            )
+        ),
+        id="combat-direction-first-counts-engagements",
+    ),
+    pytest.param(
+        "",
+        L_ATTACKED_OF_THEM,
+        P,
+        facts(
+            combat(L_ATTACKED_OF_THEM, None, 150, "combat.attacked_times", "lead"),
+            combat(L_ATTACKED_OF_THEM, "Pokrovsk", 41, "combat.of_them", "lead", counted="attacks"),
+        ),
+        id="combat-of-them-shares-out-attacks",
     ),
 ]
 

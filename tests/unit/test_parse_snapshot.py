@@ -47,6 +47,60 @@ def test_article_matches_manifest(expected: dict[str, Any]) -> None:
         assert junk not in (a.lead or "")
 
 
+OSLO = "world-about-ukraine-zelensky-arrives-in-oslo-for-talks-with-nordic-leaders"
+OSLO_LEAD = (
+    "President Volodymyr Zelensky has arrived in Norway, where he will meet the prime ministers of "
+    "the Nordic countries to discuss air defense, long-range weapons and the use of frozen Russian assets."
+)
+
+
+def _oslo_with(old: bytes, new: bytes) -> bytes:
+    page = page_bytes(OSLO)
+    assert page.count(old) == 1
+    return page.replace(old, new)
+
+
+def test_a_lead_of_template_junk_only_is_a_problem_and_kept_for_the_gate() -> None:
+    page = _oslo_with(OSLO_LEAD.encode() + b"</h2>", b" client/title.list_title </h2>")
+    result = parse_article(page, f"{LIVE}/{OSLO}")
+    assert result.problems == (
+        "lead (h2.text-subtitle): it is only template junk 'client/title.list_title'",
+    )
+    assert result.article is not None
+    assert result.article.lead == "client/title.list_title"
+
+
+def test_a_junk_line_after_a_real_lead_is_stripped_silently() -> None:
+    page = _oslo_with(
+        OSLO_LEAD.encode() + b"</h2>", OSLO_LEAD.encode() + b"<br>\n client/title.list_title</h2>"
+    )
+    result = parse_article(page, f"{LIVE}/{OSLO}")
+    assert result.problems == ()
+    assert result.article is not None
+    assert result.article.lead == OSLO_LEAD
+
+
+def test_a_headline_or_body_of_template_junk_only_says_so() -> None:
+    title = b"Zelensky arrives in Oslo for talks with Nordic leaders</h1>"
+    page = _oslo_with(title, b"{{ title }}</h1>")
+    result = parse_article(page, f"{LIVE}/{OSLO}")
+    assert result.article is None
+    assert result.problems == (
+        "no headline (h1.text-title in section.header_current_article): "
+        "it is only template junk '{{ title }}'",
+    )
+    start = page_bytes(OSLO).index(b'<div class="news-content">')
+    end = page_bytes(OSLO).index(b"</div>", start)
+    body = page_bytes(OSLO)[start:end]
+    page = _oslo_with(body, b'<div class="news-content"><p>client/news.body</p><p>list_title</p>')
+    result = parse_article(page, f"{LIVE}/{OSLO}")
+    assert result.article is None
+    assert result.problems == (
+        "no body text (div.news-content p, li): it is only template junk "
+        "'client/news.body\\n\\nlist_title'",
+    )
+
+
 def test_page_without_json_ld_is_read_from_html_alone() -> None:
     slug = "world-about-ukraine-denmark-to-host-first-ukrainian-arms-factory-abroad"
     assert b"application/ld+json" not in page_bytes(slug)

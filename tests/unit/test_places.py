@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from facts import places
-from facts.places import PlaceMention, find_places
+from facts.places import PlaceMention, find_places, place_in
 
 # (name, place, kind, country, geonameid, latitude, longitude, start, rule), coordinates to 2 dp.
 Row = tuple[str, str, str, str, int, float, float, int, str]
@@ -413,3 +413,64 @@ def test_every_region_centre_lies_in_its_region() -> None:
                 continue
             assert region.centre.admin1 == region.admin1, (key, region)
             assert region.centre.country == region.country, (key, region)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "expected"),
+    [
+        pytest.param(
+            "Russian strike on Ukraine’s Izyum kills 5",
+            "Ukraine’s Izyum",
+            ("Izyum", "Izyum", "settlement", 707292, 49.21, 37.28, 28),
+            id="possessive-country-before-town",
+        ),
+        pytest.param(
+            "Ukrainian defenders repelled 14 assaults in the Kupiansk direction",
+            "Kupiansk",
+            ("Kupiansk direction", "Kupyansk", "direction", 703656, 49.71, 37.62, 48),
+            id="direction-read-in-its-sentence",
+        ),
+        pytest.param(
+            "Russian attack on Zaporizhzhia region injures 8 people",
+            "Zaporizhzhia region",
+            ("Zaporizhzhia region", "Zaporizhzhia Oblast", "oblast", 687700, 47.85, 35.12, 18),
+            id="oblast",
+        ),
+        # "Bar" alone needs a cue; in its sentence it has one.
+        pytest.param(
+            "Russian strike on Bar kills 2",
+            "Bar",
+            ("Bar", "Bar", "settlement", 712861, 49.07, 27.67, 18),
+            id="cue-from-the-sentence",
+        ),
+        pytest.param(
+            "Pokrovsk holds: 35 combat engagements in the Pokrovsk direction",
+            "Pokrovsk",
+            ("Pokrovsk", "Pokrovsk", "settlement", 704422, 48.28, 37.18, 0),
+            id="first-occurrence",
+        ),
+        pytest.param("Russian missile strike on Ukraine kills 3", "Ukraine", None, id="no-entry"),
+    ],
+)
+def test_place_in(
+    sentence: str, phrase: str, expected: tuple[str, str, str, int, float, float, int] | None
+) -> None:
+    found = place_in(sentence, phrase)
+    assert (
+        None
+        if found is None
+        else (
+            found.name,
+            found.place,
+            found.kind,
+            found.geonameid,
+            round(found.latitude, 2),
+            round(found.longitude, 2),
+            found.start,
+        )
+    ) == expected
+
+
+def test_place_in_needs_the_phrase_in_the_sentence() -> None:
+    with pytest.raises(ValueError, match="'Izyum' is not in 'Kharkiv was hit'"):
+        place_in("Kharkiv was hit", "Izyum")

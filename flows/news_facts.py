@@ -16,15 +16,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from expectations.gate import FACT_SUITES, OFFICIAL_SUITES, GateBlocked, shared_gate
+from flows.runs import failed, kyiv_run_name
 from flows.settings import Settings
-from flows.tasks import log_warnings
-from sources.general_staff import PUBLIC_URL, OfficialData, fetch_public, read_bundled
+from flows.tasks import archive_requests, log_warnings
+from sources.archive import RawArchive
+from sources.general_staff import OfficialData, fetch_files, parse_answers, read_bundled
+from sources.http import LoggedFetch
 from transforms.facts import fact_frames, with_official
+from transforms.fetch_log import fetch_log
 from transforms.official_losses import official_losses as official_frame
 from transforms.quarantine import quarantine
 from warehouse.db import connect
@@ -41,21 +45,33 @@ class OfficialResult:
     fallback_reason: str | None
 
 
-@task(cache_policy=NO_CACHE, retries=0)
+@task(cache_policy=NO_CACHE)
+def fetch_official(settings: Settings, run_id: str, now: datetime) -> list[LoggedFetch]:
+    """Both files of the public data set, every answer archived (kind `official`)."""
+    with RawArchive(settings.raw_dir, settings.warc_max_bytes) as archive:
+        archive.start_run(run_id, now, settings.official_url)
+    answers = asyncio.run(
+        fetch_files(settings.official_url, settings.user_agent, settings.timeout_s)
+    )
+    return archive_requests(settings, run_id, [LoggedFetch(a, "official") for a in answers])
+
+
+@task(cache_policy=NO_CACHE)
 def official_data(
-    url: str | None, bundled_dir: Path | None, user_agent: str
+    answers: list[LoggedFetch], url: str, bundled_dir: Path
 ) -> tuple[OfficialData, str | None]:
-    """The data set from `url` (None: offline), else from the bundled copy; and why not `url`."""
+    """The data set from the public answers, else from the bundled copy; and why not the public
+    one (None when it was used). `FileNotFoundError` when neither can be had."""
     reason = None
-    if url:
+    if answers:
         try:
-            return asyncio.run(fetch_public(url, user_agent)), None
+            return parse_answers([a.fetched for a in answers], url), None
         except (OSError, ValueError) as error:
             reason = str(error)
             get_run_logger().warning(
                 "public General Staff data unavailable (%s); using the bundled copy", reason
             )
-    return (read_bundled(bundled_dir) if bundled_dir else read_bundled()), reason
+    return read_bundled(bundled_dir), reason
 
 
 @task(cache_policy=NO_CACHE)
@@ -68,29 +84,40 @@ def check_official(frame: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     return report.passed["official_losses"]
 
 
-@flow(name="official-losses", log_prints=True)
+@flow(name="official-losses", flow_run_name=kyiv_run_name("official-losses"), log_prints=True)
 def official_losses(
-    warehouse: str = "warehouse/newsflow.duckdb",
-    url: str | None = PUBLIC_URL,
+    warehouse: str | None = None,
+    url: str | None = None,
+    offline: bool = False,
     bundled_dir: str | None = None,
-) -> OfficialResult:
-    """Load the General Staff's daily loss series into `official_losses` (replacing it).
+) -> OfficialResult | State:
+    """Load the General Staff's daily loss series into `official_losses` (replacing it). Every
+    parameter left empty comes from the settings (`NEWSFLOW_*`, then the defaults).
 
     Args:
         warehouse: The DuckDB file.
-        url: The data set's folder address; empty means offline (the bundled copy only).
+        url: The data set's folder address; empty means the setting (its public address).
+        offline: Use only the bundled copy, never the network.
         bundled_dir: The bundled copy's folder; empty means ../shared/realdata/general-staff.
     """
-    settings = Settings(warehouse=Path(warehouse))
-    now = datetime.now(UTC)
-    data, reason = official_data(
-        url, Path(bundled_dir) if bundled_dir else None, settings.user_agent
+    settings = Settings.build(
+        dict(warehouse=warehouse, official_url=url, official_bundled=bundled_dir)
     )
+    now = datetime.now(UTC)
+    run = f"official-{now:%Y%m%dT%H%M%S%f}"
+    online = bool(settings.official_url) and not offline
+    answers = fetch_official(settings, run, now) if online else []
+    try:
+        data, reason = official_data(answers, settings.official_url, settings.official_bundled)
+    except FileNotFoundError as missing:
+        return failed(
+            f"No General Staff data: {'the public source failed and ' if online else ''}{missing}."
+        )
     frame = check_official(
         official_frame(data.personnel, data.equipment, data.source, now), settings
     )
     with connect(settings.warehouse) as con:
-        rows = replace_official(con, frame)
+        rows = replace_official(con, frame, run, fetch_log(run, answers), now)
     get_run_logger().info("official_losses: %d rows from %s", rows, data.source)
     return OfficialResult(data.source, rows, reason)
 
@@ -128,14 +155,14 @@ def check_facts(
     return report.passed, held
 
 
-@flow(name="facts", log_prints=True)
-def facts(warehouse: str = "warehouse/newsflow.duckdb") -> dict[str, int]:
+@flow(name="facts", flow_run_name=kyiv_run_name("facts"), log_prints=True)
+def facts(warehouse: str | None = None) -> dict[str, int]:
     """Draw the facts from every article in the warehouse, check them, and replace the facts tables.
 
     Args:
-        warehouse: The DuckDB file.
+        warehouse: The DuckDB file; empty means the setting (`NEWSFLOW_WAREHOUSE`).
     """
-    settings = Settings(warehouse=Path(warehouse))
+    settings = Settings.build(dict(warehouse=warehouse))
     now = datetime.now(UTC)
     run_id = f"facts-{now:%Y%m%dT%H%M%S%f}"
     frames = shape_facts(settings.warehouse)

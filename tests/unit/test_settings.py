@@ -1,0 +1,97 @@
+"""Settings come from one place, in one order: defaults < `NEWSFLOW_*` environment < an option or a
+flow parameter; the README's table is the class's; a bad value is one clear message, exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.cli import SNAPSHOT_PROFILE, _parser, _settings, settings_table
+from flows.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def test_the_readme_table_is_the_settings_class() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert settings_table() in readme
+    assert settings_table().count("\n| `NEWSFLOW_") == len(Settings.model_fields)
+
+
+def test_defaults_then_environment_then_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _settings(_parser().parse_args(["run"])).pages == 3
+    monkeypatch.setenv("NEWSFLOW_PAGES", "7")
+    monkeypatch.setenv("NEWSFLOW_MIN_INTERVAL_S", "5")
+    monkeypatch.setenv("NEWSFLOW_WAREHOUSE", "/data/w.duckdb")
+    from_env = _settings(_parser().parse_args(["run"]))
+    assert (from_env.pages, from_env.min_interval_s, from_env.warehouse) == (
+        7,
+        5.0,
+        Path("/data/w.duckdb"),
+    )
+    given = _settings(_parser().parse_args(["run", "--pages", "2", "--warehouse", "x.duckdb"]))
+    assert (given.pages, given.min_interval_s, given.warehouse) == (2, 5.0, Path("x.duckdb"))
+    # A flow parameter is an override like an option; None means "from the settings".
+    assert Settings.build({"pages": None, "min_interval_s": 0.5}).model_dump(
+        include={"pages", "min_interval_s"}
+    ) == {"pages": 7, "min_interval_s": 0.5}
+
+
+def test_the_demo_profile_sits_between_defaults_and_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    demo = _settings(_parser().parse_args(["demo"]), SNAPSHOT_PROFILE)
+    assert (demo.lookback_days, demo.min_interval_s) == (3650, 0.0)
+    monkeypatch.setenv("NEWSFLOW_LOOKBACK_DAYS", "5")
+    demo = _settings(_parser().parse_args(["demo"]), SNAPSHOT_PROFILE)
+    assert (demo.lookback_days, demo.min_interval_s) == (5, 0.0)
+    demo = _settings(_parser().parse_args(["demo", "--lookback-days", "1"]), SNAPSHOT_PROFILE)
+    assert demo.lookback_days == 1
+
+
+def test_every_option_has_help() -> None:
+    parser = _parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    missing = [
+        f"{name} {action.option_strings or action.dest}"
+        for name, sub in commands.items()
+        for action in sub._actions
+        if not action.help and action.dest != "help"
+    ]
+    assert missing == []
+    assert all(action.help for action in parser._subparsers._group_actions[0]._choices_actions)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (
+            ["run", "--pages", "-1"],
+            {},
+            "newsflow run: invalid setting: pages: Input should be greater than or equal to 1 (got -1; set by its option or $NEWSFLOW_PAGES)\n",
+        ),
+        (
+            ["run"],
+            {"NEWSFLOW_MIN_INTERVAL_S": "soon"},
+            "newsflow run: invalid setting: min_interval_s: Input should be a valid number, unable to parse string as a number (got 'soon'; set by its option or $NEWSFLOW_MIN_INTERVAL_S)\n",
+        ),
+    ],
+)
+def test_a_bad_setting_is_one_message_and_exit_2(
+    args: list[str], env: dict[str, str], expected: str, tmp_path: Path
+) -> None:
+    import os
+
+    done = subprocess.run(
+        [BIN / "newsflow", *args],
+        env={**os.environ, **env, "NEWSFLOW_WAREHOUSE": str(tmp_path / "w.duckdb")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr, done.stdout) == (2, expected, "")
+    assert not (tmp_path / "w.duckdb").exists()

@@ -1,0 +1,77 @@
+"""Rebuilding a warehouse beside the one in use, then swapping it in atomically: the old file stays
+until the new one is complete and checked (`reparse` builds from the raw archive this way)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import connect, integrity_problems
+
+# What the raw archive cannot give back: the official series (replaced whole by its own flow), a
+# backfill's progress, and the `load_runs` rows of loads that made no request (the official series
+# from the bundled copy). They are copied from the warehouse being replaced.
+CARRIED_OVER = ("official_losses", "backfill_progress", "backfill_queue")
+_LOADS_WITHOUT_REQUESTS = (
+    "INSERT INTO load_runs SELECT * FROM old.load_runs WHERE run_id NOT IN (SELECT run_id FROM old.fetch_log) "
+    "AND run_id NOT IN (SELECT run_id FROM load_runs)"
+)
+
+
+def scratch_path(target: Path) -> Path:
+    """Where the new warehouse is built: beside the target, so the swap is a rename."""
+    return target.with_name(f"{target.name}.rebuild")
+
+
+def _companions(path: Path) -> list[Path]:
+    return [path, Path(f"{path}.wal"), Path(f"{path}.lock")]
+
+
+def discard(path: Path) -> None:
+    """Remove a scratch warehouse and its WAL and lock files (what a stopped rebuild left)."""
+    for file in _companions(path):
+        file.unlink(missing_ok=True)
+
+
+def carry_over(scratch: Path, target: Path) -> dict[str, int]:
+    """Copy `CARRIED_OVER` from the target (when it exists) into the scratch warehouse; rows per
+    table. The caller holds the target's lock; the target must already be migrated."""
+    copied: dict[str, int] = {}
+    if not target.exists():
+        return copied
+    with connect(scratch) as con:
+        quoted = str(target).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS old (READ_ONLY)")
+        try:
+            for table in CARRIED_OVER:
+                con.execute(f"DELETE FROM {table}")
+                con.execute(f"INSERT INTO {table} SELECT * FROM old.{table}")
+                found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+                copied[table] = int(found[0]) if found else 0
+            con.execute(_LOADS_WITHOUT_REQUESTS)
+        finally:
+            con.execute("DETACH old")
+    return copied
+
+
+def rebuild_problems(scratch: Path) -> list[str]:
+    """Why the scratch warehouse must not replace the target ([] when it is sound)."""
+    try:
+        with connect(scratch, read_only=True) as con:
+            return integrity_problems(con)
+    except duckdb.Error as error:
+        return [f"the rebuilt warehouse cannot be opened: {error}"]
+
+
+def swap_in(scratch: Path, target: Path) -> None:
+    """Replace the target by the scratch warehouse in one rename. The caller holds the target's
+    lock, so no connection is open on it. The scratch file is checkpointed first (all of it in the
+    file, no WAL), and a WAL the old file left behind goes before the rename: replayed onto the
+    new file it would corrupt it."""
+    with connect(scratch) as con:
+        con.execute("CHECKPOINT")
+    Path(f"{target}.wal").unlink(missing_ok=True)
+    os.replace(scratch, target)
+    discard(scratch)
