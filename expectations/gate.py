@@ -23,6 +23,14 @@ from typing import Any
 import pandas as pd
 import polars as pl
 
+from expectations.data_docs import (
+    KEEP_RUNS,
+    Validation,
+    checked_keep_runs,
+    private_folder,
+    write_site,
+)
+
 SUITES_DIR = Path(__file__).parent / "suites"
 SUITES = (
     "articles",
@@ -48,6 +56,9 @@ UNCHECKED = ("fetch_log", "quarantine")
 CHILDREN = ("article_tags", "article_related")
 SITE_LAUNCH = datetime.fromisoformat("2013-11-24T00:00:00+02:00")  # Espreso TV's founding date
 ON_FAILURE = ("block", "quarantine", "warn")
+# What a failed check did to the batch, by its `on_failure`; a suite's result is its worst check's.
+FAILED_RESULT = {"block": "blocked", "quarantine": "quarantined", "warn": "warned"}
+RESULTS = ("blocked", "quarantined", "warned", "passed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,17 @@ class Check:
         """`table.name`, as quarantine reasons and messages name a check."""
         return f"{self.table}.{self.name}"
 
+    @property
+    def result(self) -> str:
+        """`passed`, or what its failure did: `blocked`, `quarantined` or `warned`."""
+        return "passed" if self.success else FAILED_RESULT[self.on_failure]
+
+
+def suite_result(checks: list[Check]) -> str:
+    """The worst result among a suite's checks."""
+    found = {c.result for c in checks}
+    return next((r for r in RESULTS if r in found), "passed")
+
 
 @dataclass(frozen=True, slots=True)
 class Quarantined:
@@ -84,6 +106,7 @@ class GateReport:
     passed: dict[str, pl.DataFrame]
     quarantined: list[Quarantined] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)  # when Data Docs were written
 
     @property
     def blocking(self) -> list[Check]:
@@ -99,18 +122,39 @@ class GateReport:
         """One row per check, for logs and the run's table artifact."""
         return [
             {
-                "table": c.table,
+                "suite": c.table,
                 "check": c.name,
                 "expectation": c.expectation,
                 "on_failure": c.on_failure,
-                "result": "passed"
-                if c.success
-                else ("BLOCKED" if c.on_failure == "block" else "failed"),
+                "result": c.result,
                 "unexpected_rows": c.unexpected,
                 "rows": c.rows,
             }
             for c in self.checks
         ]
+
+    def summary_markdown(self, docs_dir: Path | None) -> str:
+        """Per suite: its result, checks passed, each failed check with its counts, and its Data
+        Docs page (as a path: a browser will not open a `file://` link from another page)."""
+        pages = {v.suite: v.page for v in self.validations}
+        lines = []
+        for table in dict.fromkeys(c.table for c in self.checks):
+            checks = [c for c in self.checks if c.table == table]
+            passed = sum(c.success for c in checks)
+            line = f"- **{table}**: {suite_result(checks)}, {passed} of {len(checks)} checks passed"
+            if table in pages:
+                line += f"; page `{pages[table]}`"
+            lines.append(line)
+            lines.extend(
+                f"  - `{c.name}` ({c.expectation}): {c.result}, {c.unexpected} of {c.rows} rows"
+                for c in checks
+                if not c.success
+            )
+        if docs_dir is not None:
+            lines.append(
+                f"\nData Docs, on the machine that ran the flow: `{docs_dir / 'index.html'}`"
+            )
+        return "\n".join(lines)
 
 
 class GateBlocked(RuntimeError):
@@ -191,9 +235,17 @@ def _exception_message(info: Mapping[str, Any] | None) -> str | None:
 
 
 class Gate:
-    """Great Expectations set up once per process (its import and context cost ~3 s)."""
+    """Great Expectations set up once per process (its import and context cost ~3 s); with a
+    `docs_dir`, each run writes Data Docs there, keeping the pages of the newest `keep_runs` runs."""
 
-    def __init__(self, docs_dir: Path | None = None, suites: tuple[str, ...] = SUITES) -> None:
+    def __init__(
+        self,
+        docs_dir: Path | None = None,
+        suites: tuple[str, ...] = SUITES,
+        *,
+        keep_runs: int = KEEP_RUNS,
+    ) -> None:
+        self.keep_runs = checked_keep_runs(keep_runs)
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         import great_expectations as gx
         from great_expectations.data_context.types.base import (
@@ -210,6 +262,7 @@ class Gate:
         self.context = gx.get_context(mode="ephemeral", project_config=config)
         self.docs_dir = docs_dir
         if docs_dir is not None:
+            private_folder(docs_dir)
             self.context.add_data_docs_site(
                 site_name="newsflow",
                 site_config={
@@ -309,11 +362,43 @@ class Gate:
                 keep = keep.filter(~pl.col("url").is_in(dropped_articles))
             report.passed[table] = keep
         if self.docs_dir is not None:
-            self.context.build_data_docs()
+            report.validations = self._write_data_docs(self.docs_dir, report.checks)
             self._forget_results()
         if report.blocking:
             raise GateBlocked(report)
         return report
+
+    def _write_data_docs(self, docs_dir: Path, checks: list[Check]) -> list[Validation]:
+        """GX writes this batch's validation pages and the suite pages (not its index, which lists
+        only the results it holds and deletes the pages of the others); `write_site` does the rest."""
+        from great_expectations.data_context.types.resource_identifiers import (
+            ValidationResultIdentifier,
+        )
+
+        self.context.build_data_docs(build_index=False)
+        store = self.context.validation_results_store
+        validations, pages = [], [docs_dir / "expectations" / f"{t}.html" for t in self.suites]
+        for key in store.list_keys():
+            assert isinstance(key, ValidationResultIdentifier)
+            *folders, batch = key.to_tuple()  # type: ignore[no-untyped-call]  # untyped in GX 1.24
+            page = Path("validations", *folders, f"{batch}.html")
+            result = store.get(key)
+            assert result is not None, f"no validation result for {key}"
+            suite = key.expectation_suite_identifier.name
+            validations.append(
+                Validation(
+                    suite=suite,
+                    run_time=key.run_id.run_time,
+                    success=bool(result.success),
+                    evaluated=int(result.statistics["evaluated_expectations"]),
+                    successful=int(result.statistics["successful_expectations"]),
+                    gate=suite_result([c for c in checks if c.table == suite]),
+                    page=page.as_posix(),
+                )
+            )
+            pages.append(docs_dir / page)
+        write_site(docs_dir, self.suites, pages, validations, keep_runs=self.keep_runs)
+        return validations
 
     def _forget_results(self) -> None:
         """Drop the validation results held in memory once their Data Docs pages are written:
@@ -324,7 +409,15 @@ class Gate:
             store.remove_key(key)  # type: ignore[no-untyped-call]  # untyped in GX 1.24
 
 
+def shared_gate(
+    docs_dir: Path | None, suites: tuple[str, ...] = SUITES, *, keep_runs: int = KEEP_RUNS
+) -> Gate:
+    """One `Gate` per process, Data Docs folder, set of suites and retention (`keep_runs`: the
+    gate runs whose Data Docs pages are kept)."""
+    return _gate(docs_dir, suites, keep_runs)
+
+
 @cache
-def shared_gate(docs_dir: Path | None, suites: tuple[str, ...] = SUITES) -> Gate:
-    """One `Gate` per process, Data Docs folder and set of suites."""
-    return Gate(docs_dir, suites)
+def _gate(docs_dir: Path | None, suites: tuple[str, ...], keep_runs: int) -> Gate:
+    # One cache key however the caller spells the arguments (`cache` keys on them as passed).
+    return Gate(docs_dir, suites, keep_runs=keep_runs)

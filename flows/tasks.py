@@ -187,7 +187,7 @@ def _publish(report: GateReport, settings: Settings) -> None:
     create_table_artifact(
         key="quality-gate",
         table=report.summary_rows(),
-        description=f"Great Expectations checks of this batch; Data Docs: {settings.data_docs_dir / 'index.html'}",
+        description=report.summary_markdown(settings.data_docs_dir),
     )
 
 

@@ -130,9 +130,9 @@ def test_layout_change_blocks_the_batch(
     # The run carries the gate's table: every check, the blocking ones marked.
     checks = _gate_artifact(state.state_details.flow_run_id)
     blocked = [
-        (r["table"], r["check"], r["unexpected_rows"], r["rows"])
+        (r["suite"], r["check"], r["unexpected_rows"], r["rows"])
         for r in checks
-        if r["result"] == "BLOCKED"
+        if r["result"] == "blocked"
     ]
     assert blocked == [("article_pages", "layout_date_line_found", 6, 6)]
     assert len(checks) == sum(len(suite_json(t)["expectations"]) for t in SUITES)

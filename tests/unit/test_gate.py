@@ -188,18 +188,21 @@ def test_data_docs_name_every_suite(gate: Gate) -> None:
 
 def test_the_gate_keeps_no_results_in_memory_between_batches(gate: Gate) -> None:
     """Each batch's Data Docs pages are written, then its results are dropped: a long-lived process
-    (`newsflow serve`) neither re-renders nor holds every past batch. The Data Docs show the latest
-    batch's checks."""
+    (`newsflow serve`) neither re-renders nor holds every past batch. The pages and the index keep
+    every batch's checks."""
     frames = _frames([_item(GOOD[0])], [_row(0, GOOD[0], "Title")])
     assert gate.docs_dir is not None
     pages = Path(gate.docs_dir) / "validations" / "articles"
+    before = set(pages.rglob("*.html"))
     seen = []
     for _ in range(2):
-        gate.run(frames, gate_parameters(LIVE, NOW, 1))
+        report = gate.run(frames, gate_parameters(LIVE, NOW, 1))
         assert gate.context.validation_results_store.list_keys() == []
-        (page,) = pages.rglob("*.html")
+        (page,) = set(pages.rglob("*.html")) - before - set(seen)
         seen.append(page)
-    assert seen[0] != seen[1]
+        assert report.validations[0].page == page.relative_to(gate.docs_dir).as_posix()
+    index = (Path(gate.docs_dir) / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{p.relative_to(gate.docs_dir).as_posix()}"' in index for p in seen)
 
 
 def test_facts_suites_are_their_own() -> None:
