@@ -76,9 +76,9 @@ def official_data(
 @task(cache_policy=NO_CACHE)
 def check_official(frame: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     """The official series through its suite: a failure refuses it (the table stays as it was)."""
-    report = shared_gate(settings.data_docs_dir / "facts", OFFICIAL_SUITES).run(
-        {"official_losses": frame}, {}
-    )
+    report = shared_gate(
+        settings.data_docs_dir / "facts", OFFICIAL_SUITES, keep_runs=settings.data_docs_keep_runs
+    ).run({"official_losses": frame}, {})
     log_warnings(report)
     return report.passed["official_losses"]
 
@@ -140,7 +140,9 @@ def check_facts(
     disagrees with the official series); what passes is returned with the quarantine frame."""
     logger = get_run_logger()
     try:
-        report = shared_gate(settings.data_docs_dir / "facts", FACT_SUITES).run(frames, {})
+        report = shared_gate(
+            settings.data_docs_dir / "facts", FACT_SUITES, keep_runs=settings.data_docs_keep_runs
+        ).run(frames, {})
     except GateBlocked as blocked:
         logger.error("%s", blocked)
         raise

@@ -12,6 +12,8 @@ from typing import Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from expectations.data_docs import KEEP_RUNS
+
 DEFAULT_SITE = "https://global.espreso.tv"
 DEFAULT_WAREHOUSE = Path("warehouse/newsflow.duckdb")
 # PetroIvaniuk/2022-Ukraine-Russia-War-Dataset, path data/ (MIT): see ../shared/realdata/general-staff.
@@ -66,6 +68,9 @@ class Settings(BaseSettings):
     )
     official_bundled: Path = Field(
         OFFICIAL_BUNDLED_DIR, description="The bundled copy of the General Staff data set."
+    )
+    data_docs_keep_runs: int = Field(
+        KEEP_RUNS, ge=1, description="Data Docs keep the validation pages of this many newest runs."
     )
     prefect_server: str = Field(
         "http://127.0.0.1:4200",

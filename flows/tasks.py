@@ -155,7 +155,9 @@ def checked(
     Data Docs); quarantine failing rows or refuse the whole batch (`GateBlocked`). The task is
     `gate`; this plain function serves a task that checks and loads in one (`reparse`)."""
     logger = get_run_logger()
-    checker = shared_gate(settings.data_docs_dir if data_docs else None)
+    checker = shared_gate(
+        settings.data_docs_dir if data_docs else None, keep_runs=settings.data_docs_keep_runs
+    )
     try:
         report = checker.run(frames, gate_parameters(settings.base_url, now, feed_pages_read))
     except GateBlocked as blocked:
