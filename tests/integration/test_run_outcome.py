@@ -25,6 +25,16 @@ def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSFLOW_BACKOFF_S", "0.01")
 
 
+def _date_line_renamed() -> dict[str, Response]:
+    """Every article page with its date element renamed, as after a redesign: the gate blocks."""
+    return {
+        f"/{a['slug']}": Response(
+            200, page_bytes(a["slug"]).replace(b"news__author_date__date", b"news__meta__date")
+        )
+        for a in ARTICLES
+    }
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -134,13 +144,7 @@ def test_reparse_fails_when_the_checks_refuse_everything(
     prefect_harness: None, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "newsflow.duckdb"
-    renamed = {
-        f"/{a['slug']}": Response(
-            200, page_bytes(a["slug"]).replace(b"news__author_date__date", b"news__meta__date")
-        )
-        for a in ARTICLES
-    }
-    with SnapshotServer(overrides=renamed) as server:
+    with SnapshotServer(overrides=_date_line_renamed()) as server:
         assert ingest_snapshot(server.base_url, warehouse, return_state=True).is_failed()
     assert not warehouse.exists()  # the gate blocked the batch: nothing was written
     state = reparse(warehouse=str(warehouse), return_state=True)
@@ -165,3 +169,18 @@ def test_reparse_of_an_empty_archive_fails(prefect_harness: None, tmp_path: Path
     assert empty.message == (
         f"No archived runs in {tmp_path / 'x' / 'raw'}: nothing to rebuild; the warehouse is unchanged."
     )
+
+
+def test_a_failed_reparse_leaves_the_warehouse_as_it_was(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    good, blocked = tmp_path / "good" / "newsflow.duckdb", tmp_path / "blocked" / "newsflow.duckdb"
+    with SnapshotServer() as server:
+        ingest_snapshot(server.base_url, good)
+    with SnapshotServer(overrides=_date_line_renamed()) as server:
+        assert ingest_snapshot(server.base_url, blocked, return_state=True).is_failed()
+    before = good.read_bytes()
+    state = reparse(warehouse=str(good), raw_dir=str(blocked.parent / "raw"), return_state=True)
+    assert state.is_failed()
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in good.parent.iterdir() if "rebuild" in p.name) == []

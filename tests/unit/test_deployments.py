@@ -96,3 +96,24 @@ def test_runner_deployments_carry_the_schedules_and_parameters() -> None:
     for deployment in deployments.values():
         properties = deployment._parameter_openapi_schema.properties
         assert all(p.get("description") for p in properties.values()), deployment.name
+
+
+def test_serve_help_names_every_deployment() -> None:
+    import subprocess
+    import sys
+
+    from flows.deployments import DEPLOYMENTS
+
+    done = subprocess.run(
+        [Path(sys.executable).parent / "newsflow", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    for spec in DEPLOYMENTS:
+        assert f"{spec.name} ({spec.schedule})" in text
+    assert [spec.schedule for spec in DEPLOYMENTS] == [
+        "every 10 min", "cron 30 3 * * * Kyiv", "on demand", "every 1 h", "cron 0 11 * * * Kyiv",
+    ]  # fmt: skip
