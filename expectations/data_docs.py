@@ -246,7 +246,8 @@ def write_site(
     """Make the pages GX just wrote offline, add the rows of `validations` to the ledger as a new
     run, keep the newest `keep_runs` runs (deleting the pages of older ones), rewrite the index and
     keep the folder owner-only. Only this batch's pages are touched and only its rows rendered: the
-    index is the kept ledger rows, newest first, and pruning only deletes files."""
+    index is the kept ledger rows, newest first, and pruning only deletes files. The caller holds
+    `one_writer(docs_dir)` from before GX writes the pages until this returns."""
     checked_keep_runs(keep_runs)
     pages = list(pages)
     for page in pages:
@@ -254,15 +255,14 @@ def write_site(
         page.write_text(offline_page(page.read_text(encoding="utf-8"), "../" * depth), "utf-8")
     copied = _copy_vendor(docs_dir)
     ledger = docs_dir / LEDGER
-    with _one_writer(docs_dir):
-        entries = ledger_entries(ledger.read_text(encoding="utf-8")) if ledger.exists() else []
-        run = entries[-1].run + 1 if entries else 1
-        entries.extend(LedgerEntry(run, v.page, index_row(v)) for v in validations)
-        kept, old = newest_runs(entries, keep_runs)
-        _write_atomically(ledger, "".join(ledger_line(e) + "\n" for e in kept))
-        rows = [e.row for e in reversed(kept)]
-        _write_atomically(docs_dir / INDEX, index_html(suites, rows, pruned_runs(kept), keep_runs))
-        _delete_pages(docs_dir, {e.page for e in old} - {e.page for e in kept})
+    entries = ledger_entries(ledger.read_text(encoding="utf-8")) if ledger.exists() else []
+    run = entries[-1].run + 1 if entries else 1
+    entries.extend(LedgerEntry(run, v.page, index_row(v)) for v in validations)
+    kept, old = newest_runs(entries, keep_runs)
+    _write_atomically(ledger, "".join(ledger_line(e) + "\n" for e in kept))
+    rows = [e.row for e in reversed(kept)]
+    _write_atomically(docs_dir / INDEX, index_html(suites, rows, pruned_runs(kept), keep_runs))
+    _delete_pages(docs_dir, {e.page for e in old} - {e.page for e in kept})
     _owner_only(docs_dir, [*pages, *copied, ledger, docs_dir / LOCK])
 
 
@@ -273,9 +273,11 @@ def private_folder(docs_dir: Path) -> None:
 
 
 @contextmanager
-def _one_writer(docs_dir: Path) -> Iterator[None]:
-    """Hold the folder's lock: runs of other processes (two `newsflow serve` runs may overlap) read,
-    prune and rewrite the same ledger, and an append between one's read and rewrite would be lost."""
+def one_writer(docs_dir: Path) -> Iterator[None]:
+    """Hold the folder's lock while GX writes pages and `write_site` finishes them: runs of other
+    processes (overlapping `newsflow serve` runs, concurrent commands) write the same suite pages
+    and rewrite the same ledger; without it one run reads a page another is rewriting, or an append
+    between one's read and rewrite of the ledger is lost."""
     fd = os.open(docs_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

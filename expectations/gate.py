@@ -27,6 +27,7 @@ from expectations.data_docs import (
     KEEP_RUNS,
     Validation,
     checked_keep_runs,
+    one_writer,
     private_folder,
     write_site,
 )
@@ -375,29 +376,30 @@ class Gate:
             ValidationResultIdentifier,
         )
 
-        self.context.build_data_docs(build_index=False)
-        store = self.context.validation_results_store
-        validations, pages = [], [docs_dir / "expectations" / f"{t}.html" for t in self.suites]
-        for key in store.list_keys():
-            assert isinstance(key, ValidationResultIdentifier)
-            *folders, batch = key.to_tuple()  # type: ignore[no-untyped-call]  # untyped in GX 1.24
-            page = Path("validations", *folders, f"{batch}.html")
-            result = store.get(key)
-            assert result is not None, f"no validation result for {key}"
-            suite = key.expectation_suite_identifier.name
-            validations.append(
-                Validation(
-                    suite=suite,
-                    run_time=key.run_id.run_time,
-                    success=bool(result.success),
-                    evaluated=int(result.statistics["evaluated_expectations"]),
-                    successful=int(result.statistics["successful_expectations"]),
-                    gate=suite_result([c for c in checks if c.table == suite]),
-                    page=page.as_posix(),
+        with one_writer(docs_dir):
+            self.context.build_data_docs(build_index=False)
+            store = self.context.validation_results_store
+            validations, pages = [], [docs_dir / "expectations" / f"{t}.html" for t in self.suites]
+            for key in store.list_keys():
+                assert isinstance(key, ValidationResultIdentifier)
+                *folders, batch = key.to_tuple()  # type: ignore[no-untyped-call]  # untyped in GX 1.24
+                page = Path("validations", *folders, f"{batch}.html")
+                result = store.get(key)
+                assert result is not None, f"no validation result for {key}"
+                suite = key.expectation_suite_identifier.name
+                validations.append(
+                    Validation(
+                        suite=suite,
+                        run_time=key.run_id.run_time,
+                        success=bool(result.success),
+                        evaluated=int(result.statistics["evaluated_expectations"]),
+                        successful=int(result.statistics["successful_expectations"]),
+                        gate=suite_result([c for c in checks if c.table == suite]),
+                        page=page.as_posix(),
+                    )
                 )
-            )
-            pages.append(docs_dir / page)
-        write_site(docs_dir, self.suites, pages, validations, keep_runs=self.keep_runs)
+                pages.append(docs_dir / page)
+            write_site(docs_dir, self.suites, pages, validations, keep_runs=self.keep_runs)
         return validations
 
     def _forget_results(self) -> None:

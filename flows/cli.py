@@ -357,7 +357,8 @@ def _serve(args: argparse.Namespace) -> int:
     """Register the deployments with the Prefect server and run their flows when they are due.
     Parameters given here (options, or the snapshot's) are the deployments' defaults; the others
     come from the settings when each run starts."""
-    os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    server = _settings(args).prefect_server or Settings.model_fields["prefect_server"].default
+    os.environ.setdefault("PREFECT_API_URL", f"{server.rstrip('/')}/api")
     from prefect import serve
 
     from flows.deployments import to_deployments
