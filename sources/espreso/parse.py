@@ -166,6 +166,22 @@ def canonical_url(href: str, base: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+def same_page(a: str, b: str) -> bool:
+    """Whether two canonical URLs name one page: the same host and path, whatever the scheme."""
+    one, other = urlsplit(a), urlsplit(b)
+    return (one.netloc.lower(), one.path) == (other.netloc.lower(), other.path)
+
+
+def canonical_problem(canonical: str, fetched: str) -> str | None:
+    """What is wrong with a page's `rel=canonical` (None when it names the fetched page): a page
+    only ever speaks for the URL it was fetched from, so that one stays its key."""
+    if same_page(canonical, fetched):
+        return None
+    if urlsplit(canonical).netloc.lower() != urlsplit(fetched).netloc.lower():
+        return f"canonical URL {canonical} is on another host; kept the fetched URL"
+    return f"canonical URL {canonical} names another page; kept the fetched URL"
+
+
 def decode_html(body: bytes, declared: str | None = None) -> tuple[str, list[str]]:
     """Bytes → text: the declared charset, then a `<meta charset>`, then UTF-8 with replacement."""
     html, _, problems = _decoded(body, declared)
@@ -318,12 +334,13 @@ def _article(tree: LexborHTMLParser, url: str, problems: list[str]) -> ArticlePa
     content_section = tree.css_first("section.content_current_article")
     ld = _json_ld_article(tree)
 
+    page_url = canonical_url(url, url)
     canonical = tree.css_first('link[rel="canonical"]')
     href = canonical.attributes.get("href") if canonical is not None else None
-    page_url = canonical_url(href or url, url)
-    if urlsplit(page_url).netloc != urlsplit(url).netloc:
-        problems.append(f"canonical URL {page_url} is on another host; kept the fetched URL")
-        page_url = canonical_url(url, url)
+    if href:
+        problem = canonical_problem(canonical_url(href, url), page_url)
+        if problem:
+            problems.append(problem)
 
     raw_title = _text(header.css_first("h1.text-title") if header else None)
     title = _junk_free(raw_title)
