@@ -35,6 +35,9 @@ MAX_TAPE_ROWS = 500
 MAX_DEPTH = 1000
 # A page of 10,000 tape rows makes 90,000; at the depth limit, this many cost the parser ~0.5 s.
 MAX_ELEMENTS = 200_000
+# Past this many tags (real pages have 2,000) counts would not clear a page: it is scanned at
+# once, and the scan stops at the first limit passed.
+COUNTED_TAGS = 20_000
 TEMPLATE_JUNK = re.compile(r"client/[\w.]+|\{\{.*?\}\}|\blist_title\b")
 # An absolute http(s) URL with a path, no query, fragment, dot segment or trailing slash.
 _PLAIN_ABSOLUTE = re.compile(r"https?://[^/?#\s]+(?:/(?!\.{1,2}(?:/|$))[^/?#\s]+)+")
@@ -212,11 +215,13 @@ def nesting_problem(html: str | bytes) -> str | None:
     grows with depth times size), or None; `html` is the text, or its UTF-8 bytes.
 
     Counts bound the tree of almost every page well within the limits; only a page they cannot
-    clear is scanned tag by tag the way the tree builder reads it (`tree_shape`).
+    clear (or one of more than COUNTED_TAGS tags) is scanned tag by tag the way the tree builder
+    reads it (`tree_shape`).
     """
-    bound = tree_bound(html)
-    if bound.depth <= MAX_DEPTH and bound.elements <= MAX_ELEMENTS:
-        return None
+    if html.count(b"<" if isinstance(html, bytes) else "<") <= COUNTED_TAGS:
+        bound = tree_bound(html)
+        if bound.depth <= MAX_DEPTH and bound.elements <= MAX_ELEMENTS:
+            return None
     shape = tree_shape(html, MAX_DEPTH, MAX_ELEMENTS)
     if shape.depth > MAX_DEPTH:
         return f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
