@@ -218,7 +218,8 @@ def nesting_problem(html: str | bytes) -> str | None:
     clear (or one of more than COUNTED_TAGS tags) is scanned tag by tag the way the tree builder
     reads it (`tree_shape`).
     """
-    if html.count(b"<" if isinstance(html, bytes) else "<") <= COUNTED_TAGS:
+    tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
+    if tags <= COUNTED_TAGS:
         bound = tree_bound(html)
         if bound.depth <= MAX_DEPTH and bound.elements <= MAX_ELEMENTS:
             return None
