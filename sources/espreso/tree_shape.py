@@ -695,12 +695,13 @@ _IMPLYING = frozenset(["td", "th", "tr", "col"])
 _NEVER_NEST = frozenset(["br", "embed", "hr", "img", "meta"])
 
 
-def tree_bound(html: str | bytes) -> TreeShape:
+def tree_bound(html: str | bytes, max_depth: int) -> TreeShape:
     """A bound, from counts alone, on what `tree_shape` measures: most pages are well within
     it, and then need no scan.
 
-    Every `<` not followed by `/` counts as a start tag (comments and text too). Each pushes at most one element, and a cell, row or column at most two more (the
-    `tbody`, `tr` or `colgroup` it implies); a formatting element rebuilt inside later text or
+    Every `<` counts as a start tag (comments and text too; end tags are told apart only when
+    the depth would pass `max_depth` otherwise). Each pushes at most one element, and a cell, row
+    or column at most two more (the `tbody`, `tr` or `colgroup` it implies); a formatting element rebuilt inside later text or
     tags takes the place of the one it stands for, so the depth stays within that. Each rebuild
     (after any tag or text) makes at most one element per formatting element that can be
     pending: every one but `a`, which a new `<a>` always closes (one per marker level); each
@@ -709,12 +710,10 @@ def tree_bound(html: str | bytes) -> TreeShape:
     lower = html.lower()
     if isinstance(lower, bytes):
         tags = lower.count(b"<")
-        starts = tags - lower.count(b"</")
         counts = Counter(_BOUND_TAGS_BYTES.findall(lower))
         found = {(c.decode(), n.decode()): k for (c, n), k in counts.items()}
     else:
         tags = lower.count("<")
-        starts = tags - lower.count("</")
         found = Counter(_BOUND_TAGS_TEXT.findall(lower))
     pending = 1
     adoptions = implied = voids = 0
@@ -726,12 +725,13 @@ def tree_bound(html: str | bytes) -> TreeShape:
             pending += count if name in _MARKERS else 0
             implied += 2 * count if name in _IMPLYING else 0
             voids += count if name in _NEVER_NEST else 0
-    depth = 2 + starts - voids + implied
+    depth = 2 + tags - voids + implied
+    if depth > max_depth:  # only then is it worth telling end tags from start tags
+        depth -= lower.count(b"</" if isinstance(lower, bytes) else "</")  # type: ignore[arg-type]
     elements = (
         3
-        + starts
+        + tags  # each start tag, and each `</p>` or `</br>` (which make an element too)
         + implied
-        + (tags - starts)  # `</p>` and `</br>` each make an element
         + ADOPTION_CLONES * adoptions
         + (2 * tags + 1) * pending
     )

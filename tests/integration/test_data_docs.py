@@ -56,7 +56,7 @@ def test_the_run_artifact_names_each_check_with_its_result_and_counts(
     assert {r["suite"] for r in rows} == set(SUITES)
     markdown = report.summary_markdown(docs).splitlines()
     page = next(v.page for v in report.validations if v.suite == "articles")
-    assert markdown[0] == f"- **articles**: quarantined, 17 of 19 checks passed; page `{page}`"
+    assert markdown[0] == f"- **articles**: quarantined, 18 of 20 checks passed; page `{page}`"
     assert markdown[1:3] == [
         "  - `no_template_junk_in_lead` (expect_column_values_to_not_match_regex_list): quarantined, 1 of 3 rows",
         "  - `badge_known` (expect_column_values_to_be_in_set): warned, 1 of 3 rows",
