@@ -5,6 +5,7 @@ real pages and legitimate nesting below the limit pass."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from sources.espreso.parse import MAX_DEPTH, MAX_ELEMENTS, nesting_problem, parse_article
+from sources.espreso.parse import (
+    MAX_DEPTH,
+    MAX_ELEMENTS,
+    ArticleParse,
+    nesting_problem,
+    parse_article,
+)
 from sources.espreso.tree_shape import VOID, TreeShape, tree_bound, tree_shape
 from sources.snapshot_server import SNAPSHOT_DIR
 
@@ -173,6 +180,16 @@ def lexbor_shape(html: str) -> TreeShape:
     return TreeShape(deepest, elements)
 
 
+def _fastest(run: Callable[[], object]) -> tuple[object, float]:
+    """What `run` returns, and its best time of three (the cost, not the machine's other load)."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    return result, min(times)
+
+
 def _unit(tag: str, stray: str | None) -> str:
     return f"<{tag}/>" if stray is None else f"<{tag}></{stray}>"
 
@@ -192,9 +209,7 @@ def test_tags_written_self_closing_or_with_stray_end_tags_are_refused_fast(
     tag: str, stray: str | None, count: int
 ) -> None:
     page = ("<html><body>" + _unit(tag, stray) * count).encode()
-    started = time.perf_counter()
-    problem = nesting_problem(page)
-    elapsed = time.perf_counter() - started
+    problem, elapsed = _fastest(lambda: nesting_problem(page))
     if _nests(tag, stray):
         assert problem == TOO_DEEP
         assert elapsed < 0.1
@@ -212,9 +227,9 @@ def test_tags_written_self_closing_or_with_stray_end_tags_are_refused_fast(
 def test_a_page_two_hundred_thousand_deep_is_refused_in_milliseconds() -> None:
     for unit in (b"<div/>", b"<div></x>", b"<span><div></span>", b"<section/>"):
         page = b"<html><body>" + unit * 200_000
-        started = time.perf_counter()
-        result = parse_article(page, f"{SITE}/deep")
-        assert time.perf_counter() - started < 0.1
+        result, elapsed = _fastest(lambda page=page: parse_article(page, f"{SITE}/deep"))
+        assert elapsed < 0.1
+        assert isinstance(result, ArticleParse)
         assert (result.article, result.problems) == (None, (TOO_DEEP,))
 
 
