@@ -1,4 +1,5 @@
-"""`articles`: one row per article URL, the newest fetch winning."""
+"""`articles`: one row per article URL, the newest fetch winning; pages of one batch that claim
+one URL with different content are all kept, for the gate to quarantine."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from transforms.schemas import ARTICLES, frame
 
 
 def latest_per_url(items: Sequence[FetchedArticle]) -> list[FetchedArticle]:
-    """One item per article URL: the most recently fetched."""
-    latest: dict[str, FetchedArticle] = {}
+    """One item per article URL and content: the most recently fetched. Two pages that claim one
+    URL with different content both stay, so that the gate keeps both out (`articles.url_unique`)
+    rather than one silently replacing the other."""
+    latest: dict[tuple[str, str], FetchedArticle] = {}
     for item in items:
-        seen = latest.get(item.article.url)
+        key = (item.article.url, item.article.content_hash)
+        seen = latest.get(key)
         if seen is None or item.fetched_at >= seen.fetched_at:
-            latest[item.article.url] = item
+            latest[key] = item
     return list(latest.values())
 
 

@@ -26,31 +26,18 @@ from sources.espreso.dates import (
     parse_day_month,
     parse_year,
 )
+from sources.espreso.tree_shape import tree_bound, tree_shape
 
 SOURCE = "espreso-global"
 # The real tape shows about 40 rows; far more is a broken or hostile page, not news.
 MAX_TAPE_ROWS = 500
-# Real pages nest about 30 levels deep and hold about 5,000 tags.
+# Real pages nest 15 levels deep and make about 1,000 elements (the tree builder's count).
 MAX_DEPTH = 1000
-SUSPICIOUS_TAGS = 50_000
-VOID_ELEMENTS = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
-)
-_TAG = re.compile(r"<(/)?([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/)?>")
+# A page of 10,000 tape rows makes 90,000; at the depth limit, this many cost the parser ~0.5 s.
+MAX_ELEMENTS = 200_000
+# Past this many tags (real pages have 2,000) counts would not clear a page: it is scanned at
+# once, and the scan stops at the first limit passed.
+COUNTED_TAGS = 20_000
 TEMPLATE_JUNK = re.compile(r"client/[\w.]+|\{\{.*?\}\}|\blist_title\b")
 # An absolute http(s) URL with a path, no query, fragment, dot segment or trailing slash.
 _PLAIN_ABSOLUTE = re.compile(r"https?://[^/?#\s]+(?:/(?!\.{1,2}(?:/|$))[^/?#\s]+)+")
@@ -182,6 +169,22 @@ def canonical_url(href: str, base: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+def same_page(a: str, b: str) -> bool:
+    """Whether two canonical URLs name one page: the same host and path, whatever the scheme."""
+    one, other = urlsplit(a), urlsplit(b)
+    return (one.netloc.lower(), one.path) == (other.netloc.lower(), other.path)
+
+
+def canonical_problem(canonical: str, fetched: str) -> str | None:
+    """What is wrong with a page's `rel=canonical` (None when it names the fetched page): a page
+    only ever speaks for the URL it was fetched from, so that one stays its key."""
+    if same_page(canonical, fetched):
+        return None
+    if urlsplit(canonical).netloc.lower() != urlsplit(fetched).netloc.lower():
+        return f"canonical URL {canonical} is on another host; kept the fetched URL"
+    return f"canonical URL {canonical} names another page; kept the fetched URL"
+
+
 def decode_html(body: bytes, declared: str | None = None) -> tuple[str, list[str]]:
     """Bytes → text: the declared charset, then a `<meta charset>`, then UTF-8 with replacement."""
     html, _, problems = _decoded(body, declared)
@@ -207,22 +210,24 @@ def _decoded(body: bytes, declared: str | None) -> tuple[str, bool, list[str]]:
     )
 
 
-def nesting_problem(html: str) -> str | None:
-    """Why a page is too deeply nested to parse (HTML parsers slow down quadratically on that), or None.
+def nesting_problem(html: str | bytes) -> str | None:
+    """Why a page would make the HTML parser build a tree too deep or too large to parse (its cost
+    grows with depth times size), or None; `html` is the text, or its UTF-8 bytes.
 
-    Only pages with far more tags than a real one (about 5,000) are scanned, so this costs nothing
-    on the pages newsflow meets every day.
+    Counts bound the tree of almost every page well within the limits; only a page they cannot
+    clear (or one of more than COUNTED_TAGS tags) is scanned tag by tag the way the tree builder
+    reads it (`tree_shape`).
     """
-    if html.count("<") <= SUSPICIOUS_TAGS:
-        return None
-    depth = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.groups()
-        if name.lower() in VOID_ELEMENTS or self_closing:
-            continue
-        depth = max(depth - 1, 0) if closing else depth + 1
-        if depth > MAX_DEPTH:
-            return f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
+    tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
+    if tags <= COUNTED_TAGS:
+        bound = tree_bound(html, MAX_DEPTH)
+        if bound.depth <= MAX_DEPTH and bound.elements <= MAX_ELEMENTS:
+            return None
+    shape = tree_shape(html, MAX_DEPTH, MAX_ELEMENTS)
+    if shape.depth > MAX_DEPTH:
+        return f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
+    if shape.elements > MAX_ELEMENTS:
+        return f"HTML makes more than {MAX_ELEMENTS:,} elements: not parsed"
     return None
 
 
@@ -302,7 +307,7 @@ def _page_tree(body: bytes, encoding: str | None) -> tuple[LexborHTMLParser | No
     html, utf8, problems = _decoded(body, encoding)
     if not html.strip():
         return None, [*problems, "empty page"]
-    too_deep = nesting_problem(html)
+    too_deep = nesting_problem(body if utf8 else html)
     if too_deep:
         return None, [*problems, too_deep]
     return LexborHTMLParser(body if utf8 else html), problems
@@ -335,12 +340,13 @@ def _article(tree: LexborHTMLParser, url: str, problems: list[str]) -> ArticlePa
     content_section = tree.css_first("section.content_current_article")
     ld = _json_ld_article(tree)
 
+    page_url = canonical_url(url, url)
     canonical = tree.css_first('link[rel="canonical"]')
     href = canonical.attributes.get("href") if canonical is not None else None
-    page_url = canonical_url(href or url, url)
-    if urlsplit(page_url).netloc != urlsplit(url).netloc:
-        problems.append(f"canonical URL {page_url} is on another host; kept the fetched URL")
-        page_url = canonical_url(url, url)
+    if href:
+        problem = canonical_problem(canonical_url(href, url), page_url)
+        if problem:
+            problems.append(problem)
 
     raw_title = _text(header.css_first("h1.text-title") if header else None)
     title = _junk_free(raw_title)

@@ -229,3 +229,37 @@ def test_one_odd_page_is_quarantined_not_a_layout_change(gate: Gate) -> None:
     assert frames["article_pages"].height == 0
     report = gate.run(frames, gate_parameters(LIVE, NOW, 1))
     assert report.blocking == []
+
+
+def test_instants_before_the_site_launched_are_quarantined_in_every_table(gate: Gate) -> None:
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    base = _item(GOOD[0]).article
+    old_edit = replace(base, url=f"{LIVE}/old-edit", slug="old-edit", modified_at=epoch)
+    rows = [_row(0, GOOD[0], "Title"), replace(_row(1, "dated-1970", "Title"), published_at=epoch)]
+    frames = _frames([_item(GOOD[0]), FetchedArticle(old_edit, NOW)], rows)
+    report = gate.run(frames, gate_parameters(LIVE, NOW, 1))
+    held = {(q.table, q.record["url"]): q.reasons for q in report.quarantined}
+    assert held[("feed_items", f"{LIVE}/dated-1970")] == ("feed_items.published_at_plausible",)
+    assert held[("articles", f"{LIVE}/old-edit")] == (
+        "articles.modified_not_before_published",
+        "articles.modified_at_plausible",
+    )
+    assert report.passed["feed_items"]["url"].to_list() == [f"{LIVE}/{GOOD[0]}"]
+
+
+def test_two_pages_claiming_one_url_are_both_quarantined(gate: Gate) -> None:
+    real = _item(GOOD[0])
+    impostor = FetchedArticle(replace(real.article, title="Another page's headline"), NOW)
+    again = FetchedArticle(real.article, NOW - timedelta(minutes=1))  # the same page, read twice
+    frames = _frames([real, impostor, again], [_row(0, GOOD[0], "Title")])
+    assert frames["articles"].height == 2
+    report = gate.run(frames, gate_parameters(LIVE, NOW, 1))
+    held = [(q.record["title"], q.reasons) for q in report.quarantined if q.table == "articles"]
+    assert sorted(held) == sorted(
+        [
+            (real.article.title, ("articles.url_unique",)),
+            ("Another page's headline", ("articles.url_unique",)),
+        ]
+    )
+    assert report.passed["articles"].height == 0
+    assert report.passed["article_tags"].height == 0

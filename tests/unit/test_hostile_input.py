@@ -125,3 +125,31 @@ def test_redirects_out_of_the_site_are_never_followed(tmp_path: Path, target: st
         requests = server.requests
     assert (page.status, page.error) == (302, f"redirect off site to {target} not followed")
     assert requests == ["/robots.txt", "/jump"]
+
+
+@pytest.mark.parametrize(
+    ("canonical", "problem"),
+    [
+        (f"{SITE}/russia-ukraine-war-x", None),
+        (f"{SITE}/russia-ukraine-war-x/?utm=1#top", None),
+        ("http://GLOBAL.espreso.tv/russia-ukraine-war-x", None),
+        ("/russia-ukraine-war-x", None),
+        (f"{SITE}/russia-ukraine-war-y", f"canonical URL {SITE}/russia-ukraine-war-y names another page; kept the fetched URL"),
+        ("https://evil.example/russia-ukraine-war-x", "canonical URL https://evil.example/russia-ukraine-war-x is on another host; kept the fetched URL"),
+    ],
+)  # fmt: skip
+def test_a_page_keeps_its_fetched_url_whatever_its_canonical_says(
+    canonical: str, problem: str | None
+) -> None:
+    slug = "world-about-ukraine-eu-leaders-agree-to-cover-ukraines-financing-needs-for-2026-2027"
+    page = (SNAPSHOT_DIR / "articles" / f"{slug}.html").read_bytes()
+    own = f'<link rel="canonical" href="{SITE}/{slug}">'.encode()
+    changed = page.replace(own, f'<link rel="canonical" href="{canonical}">'.encode())
+    result = parse_article(changed, f"{SITE}/russia-ukraine-war-x")
+    assert result.article is not None
+    assert (result.url, result.article.url, result.article.slug) == (
+        f"{SITE}/russia-ukraine-war-x",
+        f"{SITE}/russia-ukraine-war-x",
+        "russia-ukraine-war-x",
+    )
+    assert result.problems == ((problem,) if problem else ())
