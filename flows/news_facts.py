@@ -20,7 +20,13 @@ from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from expectations.gate import FACT_SUITES, OFFICIAL_SUITES, GateBlocked, shared_gate
+from expectations.gate import (
+    FACT_SUITES,
+    OFFICIAL_SUITES,
+    GateBlocked,
+    instant_bounds,
+    shared_gate,
+)
 from flows.runs import failed, kyiv_run_name
 from flows.settings import Settings
 from flows.tasks import archive_requests, log_warnings, start_archive_run
@@ -142,7 +148,7 @@ def check_facts(
     try:
         report = shared_gate(
             settings.data_docs_dir / "facts", FACT_SUITES, keep_runs=settings.data_docs_keep_runs
-        ).run(frames, {})
+        ).run(frames, instant_bounds(now))
     except GateBlocked as blocked:
         logger.error("%s", blocked)
         raise
