@@ -361,6 +361,7 @@ class _Attempt:
     redirects: list[str] = field(default_factory=list)
     retry_after: float | None = None
     blocked: bool = False
+    sent: bool = False  # False: cut by the budget before it went out
 
 
 class _Retry(Exception):
@@ -411,6 +412,7 @@ class SiteClient:
             follow_redirects=False,
             # Cookies the site sets are never sent back (nor kept): they are its bytes too.
             cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
+            event_hooks={"response": [_take_location_aside]},
             transport=transport,
         )
         self._slots = asyncio.Semaphore(max_concurrency)
@@ -462,6 +464,8 @@ class SiteClient:
             return _refused(url, f"refused: not a URL that can be requested ({exc})")
         if not is_on_site(url, self.site_url):
             return _refused(url, f"refused: {url} is outside {self.site_url}")
+        if self.budget is not None and self._budget_spent():
+            return _refused(url, self.budget.reason, attempts=0)
         if self.obey_robots and not (await self.robots()).can_fetch(url, self.user_agent):
             return _refused(url, "disallowed by robots.txt")
         return await self._fetch(url, validators.headers() if validators else {})
@@ -482,8 +486,6 @@ class SiteClient:
     async def _fetch(self, url: str, extra_headers: dict[str, str]) -> Fetched:
         requested_at = datetime.now(UTC)
         started = time.perf_counter()
-        if self.budget is not None and self._budget_spent():
-            return _refused(url, self.budget.reason, attempts=0)
         attempts = 0
         last = _Attempt(final_url=url)
         retrying = AsyncRetrying(
@@ -495,8 +497,8 @@ class SiteClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    attempts += 1
                     last = await self._exchange(url, extra_headers)
+                    attempts += last.sent
                     if _retryable(last) and not (
                         last.retry_after and last.retry_after > self.max_backoff_s
                     ):
@@ -537,44 +539,45 @@ class SiteClient:
     async def _exchange(self, url: str, extra_headers: dict[str, str]) -> _Attempt:
         """One GET, following redirects within the site; cut when the run's fetch budget is spent
         (waiting for a slot and for the rate limit included)."""
+        result = _Attempt(final_url=url)
         try:
             async with asyncio.timeout(self._budget_left_s()):
-                return await self._hops(url, extra_headers)
+                await self._hops(url, extra_headers, result)
         except TimeoutError:
             assert self.budget is not None
-            return _Attempt(final_url=url, error=self.budget.reason)
+            result.status, result.body, result.error = None, b"", self.budget.reason
+        return result
 
-    async def _hops(self, url: str, extra_headers: dict[str, str]) -> _Attempt:
-        result = _Attempt(final_url=url)
+    async def _hops(self, url: str, extra_headers: dict[str, str], result: _Attempt) -> None:
         current = url
         async with self._slots:
             for _ in range(MAX_REDIRECTS + 1):
                 if self._limiter is not None:
                     await self._limiter.acquire()
+                result.sent = True
                 try:
                     async with asyncio.timeout(self.deadline_s):
                         target = await self._hop(current, extra_headers, result)
                 except TimeoutError:
                     result.status = None
                     result.error = f"timeout: no complete answer within {self.deadline_s:g} s"
-                    return result
+                    return
                 if target is None:
-                    return result
+                    return
                 current = target
         result.error = f"more than {MAX_REDIRECTS} redirects"
-        return result
 
     async def _hop(self, url: str, extra_headers: dict[str, str], result: _Attempt) -> str | None:
         """One request of a GET: fills `result`; returns the on-site URL a redirect points to."""
         try:
             async with self._client.stream("GET", url, headers=extra_headers) as response:
+                raw = response.extensions[_RAW_HEADERS]
                 result.status = response.status_code
-                result.headers = tuple(
-                    (k.decode("latin-1"), header_text(v)) for k, v in response.headers.raw
-                )
+                result.headers = tuple((k.decode("latin-1"), header_text(v)) for k, v in raw)
                 result.final_url = url
-                if response.status_code in REDIRECTS and "location" in response.headers:
-                    return self._redirect(url, response, result)
+                location = next((v for k, v in raw if k.lower() == b"location"), None)
+                if response.status_code in REDIRECTS and location is not None:
+                    return self._redirect(url, location, result)
                 body = bytearray()
                 async for chunk in response.aiter_bytes():
                     body.extend(chunk)
@@ -597,10 +600,9 @@ class SiteClient:
             result.status, result.error = None, f"{type(exc).__name__}: {exc}"
         return None
 
-    def _redirect(self, url: str, response: httpx.Response, result: _Attempt) -> str | None:
-        raw = next(v for k, v in response.headers.raw if k.lower() == b"location")
-        fault = location_fault(raw)
-        target = None if fault else _joined(url, raw.decode("ascii"))
+    def _redirect(self, url: str, location: bytes, result: _Attempt) -> str | None:
+        fault = location_fault(location)
+        target = None if fault else _joined(url, location.decode("ascii"))
         if target is None:
             result.error = f"bad header: Location not followed ({fault or 'not a URL'})"
             return None
@@ -609,6 +611,17 @@ class SiteClient:
             result.error = f"redirect off site to {target} not followed"
             return None
         return target
+
+
+_RAW_HEADERS = "newsflow.raw_headers"
+
+
+async def _take_location_aside(response: httpx.Response) -> None:
+    # httpx reads a redirect's Location before it hands the answer over, and raises on one it
+    # cannot parse. newsflow follows redirects itself: the header goes out of httpx's way, and the
+    # headers as they came are kept beside the response.
+    response.extensions[_RAW_HEADERS] = list(response.headers.raw)
+    response.headers.pop("location", None)
 
 
 def _joined(base: str, location: str) -> str | None:

@@ -42,7 +42,8 @@ class Response:
     `delay_s` waits before answering; `reset` closes the connection without an answer;
     `declared_length` sends a Content-Length larger than the body, then closes (a truncated body);
     `drip_s` sends the body one byte every `drip_s` seconds; `raw_headers` are written as the bytes
-    they are (`http.server` would encode a text header as Latin-1, or refuse it).
+    they are (`http.server` would encode a text header as Latin-1, or refuse it); an empty
+    `content_type` sends none (to send one in `raw_headers`).
     """
 
     status: int
@@ -119,7 +120,8 @@ class SnapshotServer:
                     self.connection.close()
                     return
                 self.send_response(answer.status)
-                self.send_header("Content-Type", answer.content_type)
+                if answer.content_type:
+                    self.send_header("Content-Type", answer.content_type)
                 for name, value in answer.headers:
                     self.send_header(name, value)
                 body = answer.body
