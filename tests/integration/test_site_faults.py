@@ -7,8 +7,10 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,8 +42,25 @@ def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSFLOW_BACKOFF_S", "0.01")
 
 
-def _warned(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+@pytest.fixture
+def warned(prefect_harness: None) -> Iterator[list[str]]:
+    """The warnings newsflow's runs log while the test runs."""
+    import prefect.logging.configuration as prefect_logging
+
+    # Prefect configures logging at its first run in a process, dropping the handlers it finds.
+    if not prefect_logging.PROCESS_LOGGING_CONFIG:
+        prefect_logging.setup_logging()
+    found: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno == logging.WARNING:
+                found.append(record.getMessage())
+
+    keep = Keep()
+    logging.getLogger("prefect").addHandler(keep)
+    yield found
+    logging.getLogger("prefect").removeHandler(keep)
 
 
 def _port(base_url: str) -> int:
@@ -110,13 +129,12 @@ def test_bad_header_bytes_cost_only_their_header_and_the_next_run_is_clean(
 
 
 def test_an_etag_stored_before_the_checks_is_dropped_with_a_warning(
-    prefect_harness: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, warned: list[str]
 ) -> None:
     """A warehouse that holds a non-ASCII ETag (stored before the checks existed) no longer breaks
     every run: the value is dropped with a warning and the page asked without it."""
     import duckdb
 
-    caplog.set_level(logging.WARNING)
     warehouse = tmp_path / "newsflow.duckdb"
     with SnapshotServer() as server:
         ingest_snapshot(server.base_url, warehouse)
@@ -129,7 +147,7 @@ def test_an_etag_stored_before_the_checks_is_dropped_with_a_warning(
     assert asked == ["/news", "/rss", "/sitemap.xml"]
     # Asked by date alone: the snapshot server answers 200 to that; the sitemap by its ETag, 304.
     assert (rss, index) == ([{"If-Modified-Since"}], [{"If-None-Match", "If-Modified-Since"}])
-    assert f"{base}/rss: stored ETag dropped (non-ASCII bytes); asked without it" in _warned(caplog)
+    assert f"{base}/rss: stored ETag dropped (non-ASCII bytes); asked without it" in warned
     assert rows(
         warehouse, "SELECT error FROM fetch_log WHERE url LIKE '%/rss' ORDER BY requested_at"
     ) == [
@@ -250,14 +268,10 @@ def test_new_urls_past_the_cap_wait_for_the_next_run(
 
 
 def test_a_huge_crawl_delay_is_cut_to_the_cap_with_a_warning(
-    prefect_harness: None,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warned: list[str]
 ) -> None:
     """`Crawl-delay: 600` would make a run of 28 requests take 4.5 hours: it is cut to 0.2 s here,
     said once, and the run loads everything."""
-    caplog.set_level(logging.WARNING)
     monkeypatch.setenv("NEWSFLOW_MAX_CRAWL_DELAY_S", "0.2")
     robots = Response(200, b"User-agent: *\nCrawl-delay: 600\n", "text/plain")
     warehouse = tmp_path / "newsflow.duckdb"
@@ -266,12 +280,18 @@ def test_a_huge_crawl_delay_is_cut_to_the_cap_with_a_warning(
         seen = [s.at for s in server.seen]
         base = server.base_url
     assert len(seen) == 28
-    # After robots.txt: a request every 0.2 s at most (discovery, then the 21 articles).
-    gaps = [b - a for a, b in itertools.pairwise(seen[1:])]
-    assert min(gaps) >= 0.19
+    # After robots.txt: a request every 0.2 s, within discovery (6 requests) and within the 21
+    # articles (each stage has a client of its own). Arrivals are measured at the server, where a
+    # stage's first request opens a connection and arrives late: spans from the second, and the
+    # median gap.
+    discovery, articles = seen[1:7], seen[7:]
+    assert discovery[-1] - discovery[1] >= 4 * 0.2 - 0.05
+    assert articles[-1] - articles[1] >= 19 * 0.2 - 0.05
+    gaps = [b - a for stage in (discovery, articles) for a, b in itertools.pairwise(stage)]
+    assert 0.19 <= statistics.median(gaps) < 0.3
     assert seen[-1] - seen[1] < 26 * 0.2 + 3
     assert _articles(warehouse) == ALL
-    assert [w for w in _warned(caplog) if "Crawl-delay" in w] == [
+    assert [w for w in warned if "Crawl-delay" in w] == [
         f"robots.txt of {base} asks for a Crawl-delay of 600 s; waiting 0.2 s between requests "
         "instead (NEWSFLOW_MAX_CRAWL_DELAY_S)"
     ]
