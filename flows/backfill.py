@@ -16,6 +16,7 @@ from flows.runs import failed, run_id
 from flows.settings import Settings
 from flows.tasks import (
     archive_requests,
+    fetch_budget,
     gate,
     load,
     shape_tables,
@@ -57,11 +58,12 @@ def walk(
     now: datetime,
 ) -> tuple[Discovery, int, bool]:
     """The sitemaps (once per window), then up to `pages_per_batch` feed pages from where the walk
-    stopped; robots.txt already read (its fresh request archived with this batch)."""
+    stopped, within the batch's fetch budget; robots.txt already read (its fresh request archived
+    with this batch)."""
     robots_text, robots_requests = robots
 
     async def run() -> tuple[Discovery, int, bool]:
-        async with site_client(settings, robots_text) as client:
+        async with site_client(settings, robots_text, fetch_budget(settings, now)) as client:
             found = Discovery()
             if not state.sitemap_done:
                 await read_sitemaps(client, found, state.since, state.until)
@@ -89,11 +91,12 @@ def fetch_batch(
     run_id: str,
     now: datetime,
 ) -> Parsed:
-    """Fetch and parse one batch of queued articles; archive every answer."""
+    """Fetch and parse one batch of queued articles, within the batch's fetch budget; archive every
+    answer (a page the budget left out is asked again like any page that failed)."""
     robots_text, robots_requests = robots
 
     async def run() -> list[LoggedFetch]:
-        async with site_client(settings, robots_text) as client:
+        async with site_client(settings, robots_text, fetch_budget(settings, now)) as client:
             return [LoggedFetch(f, "article") for f in await client.fetch_all(urls)]
 
     start_archive_run(settings, run_id, now)

@@ -12,6 +12,7 @@ from flows.runs import kyiv_run_name, run_id
 from flows.settings import Settings
 from flows.tasks import (
     archive_requests,
+    fetch_budget,
     finished,
     gate,
     load,
@@ -26,7 +27,7 @@ from flows.tasks import (
 from sources.espreso.crawl import Discovery, Parsed, discover, read_articles
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import RSS_PATH, SITEMAP_PATH, article_candidates, site_page
-from sources.http import LoggedFetch
+from sources.http import FetchBudget, LoggedFetch
 from sources.outcome import run_outcome
 from warehouse.db import LoadResult
 
@@ -38,9 +39,10 @@ def discover_pages(
     now: datetime,
     run_id: str,
     robots: tuple[str | None, list[LoggedFetch]],
+    budget: FetchBudget,
 ) -> Discovery:
-    """Read feed pages, RSS and sitemaps (robots.txt already read); archive every answer. With
-    robots.txt unreadable nothing is asked: only that request is kept."""
+    """Read feed pages, RSS and sitemaps (robots.txt already read), within the run's fetch budget;
+    archive every answer. With robots.txt unreadable nothing is asked: only that request is kept."""
     robots_text, robots_requests = robots
     start_archive_run(settings, run_id, now)
     if robots_text is None:
@@ -50,7 +52,7 @@ def discover_pages(
     )
 
     async def run() -> Discovery:
-        async with site_client(settings, robots_text) as client:
+        async with site_client(settings, robots_text, budget) as client:
             return await discover(
                 client,
                 pages=settings.pages,
@@ -67,13 +69,14 @@ def discover_pages(
 
 @task(cache_policy=NO_CACHE)
 def fetch_articles(
-    settings: Settings, urls: list[str], robots_txt: str | None, run_id: str
+    settings: Settings, urls: list[str], robots_txt: str | None, run_id: str, budget: FetchBudget
 ) -> list[LoggedFetch]:
-    """Fetch article pages, each once (conditionally when seen before); archive every answer."""
+    """Fetch article pages, each once (conditionally when seen before), within what is left of the
+    run's fetch budget; archive every answer."""
     validators = read_validators.fn(settings.warehouse, urls)
 
     async def run() -> list[LoggedFetch]:
-        async with site_client(settings, robots_txt) as client:
+        async with site_client(settings, robots_txt, budget) as client:
             return [LoggedFetch(f, "article") for f in await client.fetch_all(urls, validators)]
 
     return archive_requests(settings, run_id, asyncio.run(run()))
@@ -126,13 +129,17 @@ def ingest(
     now = datetime.now(UTC)
     known = read_known(settings.warehouse)
     robots = site_robots(settings, now)
-    found = discover_pages(settings, set(known.feed_rows), now, run, robots)
+    budget = fetch_budget(settings, now)
+    found = discover_pages(settings, set(known.feed_rows), now, run, robots, budget)
     rows = [row for tape, _ in found.tapes for row in tape.rows]
-    listed = found.listed_urls + known.retry_urls
-    urls = article_candidates(settings.base_url, rows, listed, known.article_urls, known.feed_rows)
+    fetched_anyway = known.article_urls | {row.url for row in rows} | set(known.retry_urls)
+    listed = found.new_urls(settings.base_url, fetched_anyway, settings.max_new_urls)
+    urls = article_candidates(
+        settings.base_url, rows, listed + known.retry_urls, known.article_urls, known.feed_rows
+    )
     if robots[0] is None:
         urls = []
-    parsed = parse_pages(fetch_articles(settings, urls, robots[0], run))
+    parsed = parse_pages(fetch_articles(settings, urls, robots[0], run, budget))
     frames = gate(shape_tables(run, found, parsed, now), settings, run, now, len(found.tapes))
     result = load(settings.warehouse, run, frames, now)
     outcome = run_outcome(settings.base_url, found.requests + parsed.requests)

@@ -13,6 +13,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from expectations.data_docs import KEEP_RUNS
+from sources.espreso.discover import MAX_NEW_URLS
+from sources.http import FETCH_BUDGET_S, MAX_CRAWL_DELAY_S, REQUEST_DEADLINE_S
 
 DEFAULT_SITE = "https://global.espreso.tv"
 DEFAULT_WAREHOUSE = Path("warehouse/newsflow.duckdb")
@@ -76,6 +78,29 @@ class Settings(BaseSettings):
         "http://127.0.0.1:4200",
         description="A Prefect server whose UI shows runs started from the CLI when it is up "
         "(empty: never look); PREFECT_API_URL, when set, wins.",
+    )
+    request_deadline_s: float = Field(
+        REQUEST_DEADLINE_S,
+        gt=0,
+        description="Longest one request may take, headers and body together, in seconds.",
+    )
+    fetch_budget_s: float = Field(
+        FETCH_BUDGET_S,
+        gt=0,
+        description="Seconds the requests of a run (or backfill batch) may take in all; what came "
+        "by then is loaded, the rest is asked again by the next run.",
+    )
+    max_new_urls: int = Field(
+        MAX_NEW_URLS,
+        ge=1,
+        description="New article URLs taken from RSS and sitemaps per run, the newest; the next "
+        "runs take the rest.",
+    )
+    max_crawl_delay_s: float = Field(
+        MAX_CRAWL_DELAY_S,
+        ge=0,
+        description="Longest robots.txt Crawl-delay obeyed, in seconds; a longer one is cut to "
+        "this, with a warning.",
     )
 
     @classmethod

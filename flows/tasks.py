@@ -19,7 +19,15 @@ from flows.runs import failed
 from flows.settings import Settings
 from sources.archive import RawArchive, archived
 from sources.espreso.crawl import Discovery, Parsed
-from sources.http import LoggedFetch, SiteClient, Validators, robots_unreachable
+from sources.http import (
+    REQUEST_DEADLINE_S,
+    FetchBudget,
+    LoggedFetch,
+    SiteClient,
+    Validators,
+    crawl_delay,
+    robots_unreachable,
+)
 from sources.outcome import Outcome
 from transforms.batch import batch_frames
 from transforms.quarantine import quarantine
@@ -44,14 +52,19 @@ class Known:
     retry_urls: list[str]
 
 
-def site_client(settings: Settings, robots_txt: str | None = None) -> SiteClient:
-    """The run's polite client for the configured site."""
+def site_client(
+    settings: Settings, robots_txt: str | None = None, budget: FetchBudget | None = None
+) -> SiteClient:
+    """The run's polite client for the configured site, within the run's fetch budget."""
     return SiteClient(
         settings.base_url,
         user_agent=settings.user_agent,
         timeout_s=settings.timeout_s,
+        deadline_s=settings.request_deadline_s,
+        budget=budget,
         max_concurrency=settings.max_concurrency,
         min_interval_s=settings.min_interval_s,
+        max_crawl_delay_s=settings.max_crawl_delay_s,
         max_bytes=settings.max_bytes,
         attempts=settings.attempts,
         backoff_s=settings.backoff_s,
@@ -59,14 +72,23 @@ def site_client(settings: Settings, robots_txt: str | None = None) -> SiteClient
     )
 
 
+def fetch_budget(settings: Settings, started_at: datetime) -> FetchBudget:
+    """The wall time the requests of a run (or a backfill batch) started at `started_at` may take."""
+    return FetchBudget.starting(started_at, settings.fetch_budget_s)
+
+
 @task(cache_policy=INPUTS, cache_expiration=timedelta(hours=1), persist_result=True)
-def robots_txt(base_url: str, user_agent: str) -> tuple[str, LoggedFetch | None]:
+def robots_txt(
+    base_url: str, user_agent: str, deadline_s: float = REQUEST_DEADLINE_S
+) -> tuple[str, LoggedFetch | None]:
     """The site's robots.txt (and its request, to log), read at most once an hour across runs:
     Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day). An answer that
     could not be read is cached too, but `site_robots` never reuses it."""
 
     async def run() -> tuple[str, LoggedFetch | None]:
-        async with SiteClient(base_url, user_agent=user_agent, min_interval_s=0) as client:
+        async with SiteClient(
+            base_url, user_agent=user_agent, min_interval_s=0, deadline_s=deadline_s
+        ) as client:
             await client.robots()
             fetched = client.robots_fetch
             return client.robots_txt or "", LoggedFetch(fetched, "robots") if fetched else None
@@ -78,19 +100,30 @@ def site_robots(settings: Settings, started_at: datetime) -> tuple[str | None, l
     """robots.txt for a run: its text (None when it could not be read: nothing may be fetched),
     and the request this run made for it, to archive and log (none when it came from the cache).
     Only a real answer is taken from the cache: an unreadable one is asked again."""
-    text, request = robots_txt(settings.base_url, settings.user_agent)
+    asked = (settings.base_url, settings.user_agent, settings.request_deadline_s)
+    text, request = robots_txt(*asked)
     if (
         request is not None
         and request.fetched.requested_at < started_at
         and robots_unreachable(request.fetched)
     ):
-        text, request = robots_txt.with_options(refresh_cache=True)(
-            settings.base_url, settings.user_agent
-        )
+        text, request = robots_txt.with_options(refresh_cache=True)(*asked)
+    warn_long_crawl_delay(settings, text)
     if request is None:
         return text, []
     fresh = [request] if request.fetched.requested_at >= started_at else []
     return (None if robots_unreachable(request.fetched) else text), fresh
+
+
+def warn_long_crawl_delay(settings: Settings, robots: str) -> None:
+    """Log a warning when robots.txt asks for a Crawl-delay longer than the longest obeyed."""
+    delay = crawl_delay(robots, settings.user_agent)
+    if delay is not None and delay > settings.max_crawl_delay_s:
+        get_run_logger().warning(
+            "robots.txt of %s asks for a Crawl-delay of %g s; waiting %g s between requests "
+            "instead (NEWSFLOW_MAX_CRAWL_DELAY_S)",
+            settings.base_url, delay, settings.max_crawl_delay_s,
+        )  # fmt: skip
 
 
 @task(cache_policy=NO_CACHE)
@@ -112,10 +145,17 @@ def read_validators(warehouse: Path, urls: list[str]) -> dict[str, Validators]:
     if not warehouse.exists() or not urls:
         return {}
     with connect(warehouse, read_only=True) as con:
-        return {
-            url: Validators(etag, modified)
-            for url, (etag, modified) in last_validators(con, urls).items()
-        }
+        stored = last_validators(con, urls)
+    logger = get_run_logger()
+    validators = {}
+    for url, (etag, modified) in stored.items():
+        # Stored before they were checked: a value that cannot be sent again is dropped.
+        validators[url], dropped = Validators.checked(etag, modified)
+        for problem in dropped:
+            logger.warning(
+                "%s: stored %s; asked without it", url, problem.removeprefix("bad header: ")
+            )
+    return validators
 
 
 def archive_requests(
@@ -238,6 +278,7 @@ def publish_run_summary(
     counts = [
         {"stage": "discovered", "what": "feed rows", "count": sum(len(t.rows) for t, _ in found.tapes)},
         {"stage": "discovered", "what": "URLs listed by RSS and sitemaps", "count": len(found.listed_urls)},
+        {"stage": "discovered", "what": "new URLs left to later runs (NEWSFLOW_MAX_NEW_URLS)", "count": found.left_urls},
         {"stage": "fetched", "what": "requests", "count": len(requests)},
         {"stage": "fetched", "what": "article pages", "count": len(parsed.requests)},
         {"stage": "fetched", "what": "failed requests", "count": len(failed)},

@@ -3,6 +3,7 @@ run reached nothing useful (it then ends Failed; with some pages failed it ends 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,22 +14,37 @@ from sources.http import LoggedFetch, robots_unreachable
 _REACHING = ("feed", "rss", "sitemap", "article")
 
 
+# How an error begins → its kind, in this order (after `HTTP <status>`). `v_failures` in
+# warehouse/views.sql names the kinds the same way (a test keeps the two equal).
+FAILURE_KINDS = (
+    ("timeout", "timeout"),
+    ("refused", "refused"),
+    ("disallowed", "refused"),
+    ("body larger", "too large"),
+    ("blocked", "blocked"),
+    ("bad header", "bad header"),
+    ("capped", "capped"),
+)
+_HTTP_STATUS = re.compile(r"HTTP \d+")
+
+
+def error_kind(error: str, status: int | None) -> str:
+    """A short name for an error as `fetch_log` records it: `timeout`, `HTTP 500`, `refused`,
+    `too large`, `blocked`, `bad header`, `capped`, `connection` (no answer), `parse problem` (an
+    answer that did not parse), `other`."""
+    if http := _HTTP_STATUS.match(error):
+        return http.group()
+    for prefix, kind in FAILURE_KINDS:
+        if error.startswith(prefix):
+            return kind
+    if status is None:
+        return "connection"
+    return "parse problem" if status == 200 and not error.startswith("empty body") else "other"
+
+
 def failure_kind(request: LoggedFetch) -> str:
-    """A short name for why a request failed: `timeout`, `HTTP 500`, `refused`, `too large`, …"""
-    error = request.error or ""
-    if error.startswith("timeout"):
-        return "timeout"
-    if error.startswith("HTTP "):
-        return error.split(" (", 1)[0]
-    if error.startswith(("refused", "disallowed")):
-        return "refused"
-    if error.startswith("body larger"):
-        return "too large"
-    if error.startswith("blocked"):
-        return "blocked"
-    if request.fetched.error is None and request.problem:
-        return "parse problem"
-    return "connection" if request.fetched.status is None else "other"
+    """Why a request failed, in short (see `error_kind`)."""
+    return error_kind(request.error or "", request.fetched.status)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ The snapshot pages keep the live site's absolute links (`https://global.espreso.
 server rewrites that origin to its own, so a crawl of the snapshot stays on the snapshot. Snapshot
 files carry an ETag and Last-Modified and answer conditional requests with 304. Tests swap any path
 for canned `Response`s (or a sequence of them, served in turn, the last one repeating) that can be
-slow, reset the connection, or promise more bytes than they send.
+slow, drip their body a byte at a time, reset the connection, promise more bytes than they send, or
+carry header bytes no well-behaved server sends (non-ASCII, control characters, huge values).
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ class Response:
     """A canned answer for one path.
 
     `delay_s` waits before answering; `reset` closes the connection without an answer;
-    `declared_length` sends a Content-Length larger than the body, then closes (a truncated body).
+    `declared_length` sends a Content-Length larger than the body, then closes (a truncated body);
+    `drip_s` sends the body one byte every `drip_s` seconds; `raw_headers` are written as the bytes
+    they are (`http.server` would encode a text header as Latin-1, or refuse it); an empty
+    `content_type` sends none (to send one in `raw_headers`).
     """
 
     status: int
@@ -49,6 +53,8 @@ class Response:
     delay_s: float = 0.0
     reset: bool = False
     declared_length: int | None = None
+    drip_s: float = 0.0
+    raw_headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +120,8 @@ class SnapshotServer:
                     self.connection.close()
                     return
                 self.send_response(answer.status)
-                self.send_header("Content-Type", answer.content_type)
+                if answer.content_type:
+                    self.send_header("Content-Type", answer.content_type)
                 for name, value in answer.headers:
                     self.send_header(name, value)
                 body = answer.body
@@ -122,8 +129,25 @@ class SnapshotServer:
                 if answer.declared_length:
                     self.send_header("Connection", "close")
                     self.close_connection = True
+                if answer.raw_headers:
+                    self.flush_headers()
+                    self.wfile.write(
+                        b"".join(k + b": " + v + b"\r\n" for k, v in answer.raw_headers)
+                    )
                 self.end_headers()
-                self.wfile.write(body)
+                if answer.drip_s:
+                    self._drip(body, answer.drip_s)
+                else:
+                    self.wfile.write(body)
+
+            def _drip(self, body: bytes, every_s: float) -> None:
+                try:
+                    for i in range(len(body)):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(every_s)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up waiting: as it should
 
             def log_message(self, format: str, *args: object) -> None:
                 return

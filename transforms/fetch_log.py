@@ -1,4 +1,5 @@
-"""`fetch_log`: one row per HTTP request a run made (or refused), with its outcome."""
+"""`fetch_log`: one row per HTTP request a run made (or refused), with its outcome; the ETag and
+Last-Modified only when they are valid header values (as they will be sent back)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def fetch_log(run_id: str, requests: Sequence[LoggedFetch]) -> pl.DataFrame:
             "requested_at": r.fetched.requested_at, "status": r.fetched.status,
             "bytes": len(r.fetched.body), "elapsed_ms": r.fetched.elapsed_ms, "error": r.error,
             "attempts": r.fetched.attempts, "final_url": r.fetched.final_url,
-            "etag": r.fetched.header("etag"), "last_modified": r.fetched.header("last-modified"),
+            "etag": r.fetched.validators.etag, "last_modified": r.fetched.validators.last_modified,
             "warc_file": r.warc_file, "warc_offset": r.warc_offset,
         }
         for r in requests

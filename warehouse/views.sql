@@ -144,3 +144,32 @@ FROM reported AS r
 LEFT JOIN official_losses AS o ON o.day = r.report_date AND o.category = r.category
 ORDER BY r.report_date, r.category, r.stated_at;
 COMMENT ON VIEW v_loss_reconciliation IS 'One row per loss figure an article reported (loaded or quarantined; fields: headline and/or lead): the official figure for that day and category, the difference, and match / mismatch / no official figure.';
+
+CREATE OR REPLACE VIEW v_failures AS
+SELECT
+    run_id,
+    requested_at,
+    url,
+    kind,
+    CASE
+        -- The same names, in the same order, as sources/outcome.py's error_kind.
+        WHEN regexp_matches(error, '^HTTP \d+') THEN regexp_extract(error, '^HTTP \d+')
+        WHEN starts_with(error, 'timeout') THEN 'timeout'
+        WHEN starts_with(error, 'refused') OR starts_with(error, 'disallowed') THEN 'refused'
+        WHEN starts_with(error, 'body larger') THEN 'too large'
+        WHEN starts_with(error, 'blocked') THEN 'blocked'
+        WHEN starts_with(error, 'bad header') THEN 'bad header'
+        WHEN starts_with(error, 'capped') THEN 'capped'
+        WHEN status IS NULL THEN 'connection'
+        WHEN status = 200 AND NOT starts_with(error, 'empty body') THEN 'parse problem'
+        ELSE 'other'
+    END AS failure,
+    status,
+    error,
+    attempts,
+    elapsed_ms,
+    warc_file,
+    warc_offset
+FROM fetch_log
+WHERE error IS NOT NULL;
+COMMENT ON VIEW v_failures IS 'One row per request that failed or whose answer could not be used (fetch_log rows with an error): its failure kind as the run summary counts it (timeout, HTTP <status>, refused, too large, blocked, bad header, capped, connection, parse problem, other), and its error.';

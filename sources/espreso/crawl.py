@@ -12,10 +12,13 @@ from datetime import date, timedelta
 
 from sources.espreso.discover import (
     FEED_PATH,
+    MAX_SITEMAPS,
     RSS_PATH,
     SITEMAP_PATH,
     feed_page_url,
     has_new_rows,
+    newest,
+    newest_new_urls,
     news_sitemaps,
     site_page,
     sitemap_urls_between,
@@ -37,6 +40,10 @@ def _problems(items: tuple[str, ...] | list[str]) -> str | None:
     return "; ".join(items) or None
 
 
+# What RSS and sitemaps are: their answers are the lists the cap of new URLs cuts.
+LISTING_KINDS = ("rss", "sitemap")
+
+
 @dataclass(slots=True)
 class Discovery:
     """What the discovery requests found: feed pages, listed URLs, and every request with its problem."""
@@ -44,6 +51,8 @@ class Discovery:
     tapes: list[tuple[TapeParse, Fetched]] = field(default_factory=list)
     listed_urls: list[str] = field(default_factory=list)
     requests: list[LoggedFetch] = field(default_factory=list)
+    lastmods: dict[str, date] = field(default_factory=dict)
+    left_urls: int = 0
 
     def log(self, fetched: Fetched, kind: str, problem: str | None = None) -> None:
         """Record one request; a 404 for a list page (past the last feed page, a site without
@@ -77,11 +86,42 @@ class Discovery:
             self.log(fetched, "sitemap")
             return []
         sitemap = parse_sitemap(fetched.body)
-        self.log(fetched, "sitemap", _problems(sitemap.problems))
+        lastmods = {e.loc: e.lastmod for e in sitemap.entries if e.lastmod is not None}
         if sitemap.is_index:
-            return news_sitemaps(sitemap.entries, site_url)
-        self.listed_urls.extend(sitemap_urls_between(sitemap.entries, since, until))
+            children = news_sitemaps(sitemap.entries, site_url)
+            kept = newest(children, lastmods, MAX_SITEMAPS)
+            capped = (
+                [f"capped: {len(children)} news sitemaps named, the newest {len(kept)} read"]
+                if len(kept) < len(children)
+                else []
+            )
+            self.log(fetched, "sitemap", _problems([*sitemap.problems, *capped]))
+            return kept
+        self.log(fetched, "sitemap", _problems(sitemap.problems))
+        listed = sitemap_urls_between(sitemap.entries, since, until)
+        self.listed_urls.extend(listed)
+        self.lastmods.update((url, lastmods[url]) for url in listed)
         return []
+
+    def new_urls(self, site_url: str, known: set[str], limit: int) -> list[str]:
+        """The listed article URLs not in `known`: at most `limit`, the newest. When that leaves
+        some out, every RSS and sitemap answer of the run is marked `capped`, so that its
+        validators are not used again and the next run reads the lists whole (and takes the next
+        newest)."""
+        kept, left = newest_new_urls(site_url, self.listed_urls, self.lastmods, known, limit)
+        self.left_urls = left
+        if left:
+            note = (
+                f"capped: {len(kept) + left} new URLs listed, the newest {len(kept)} taken, "
+                f"{left} left to the next runs"
+            )
+            self.requests = [
+                replace(r, problem=_problems([p for p in (r.problem, note) if p]))
+                if r.kind in LISTING_KINDS and r.fetched.ok
+                else r
+                for r in self.requests
+            ]
+        return kept
 
 
 async def read_feed(

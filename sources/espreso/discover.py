@@ -8,12 +8,15 @@ from urllib.parse import urlsplit
 
 from sources.espreso.dates import KYIV
 from sources.espreso.parse import SitemapEntry, TapeRow, canonical_url
-from sources.http import is_on_site
+from sources.http import MAX_URL_LENGTH, is_on_site
 
 FEED_PATH = "/news"
 RSS_PATH = "/rss"
 SITEMAP_PATH = "/sitemap.xml"
-MAX_URL_LENGTH = 2000  # longer is not a page of this site
+# New article URLs taken from RSS and sitemaps per run (the newest): the rest wait for later runs.
+MAX_NEW_URLS = 300
+# News sitemaps of an index read per run (the newest): more is not the site's normal shape.
+MAX_SITEMAPS = 20
 NOT_ARTICLES = frozenset({"/", "/news", "/rss", "/sitemap.xml", "/search-results"})
 
 
@@ -42,6 +45,37 @@ def news_sitemaps(index: Iterable[SitemapEntry], site_url: str) -> list[str]:
         for entry in index
         if is_on_site(entry.loc, site_url) and "news" in urlsplit(entry.loc).path
     ]
+
+
+def newest(urls: Sequence[str], lastmods: Mapping[str, date | None], limit: int) -> list[str]:
+    """At most `limit` of the URLs, the newest by `lastmod` (those without one count as newest:
+    RSS lists only the latest), in their own order."""
+    if len(urls) <= limit:
+        return list(urls)
+    by_age = sorted(range(len(urls)), key=lambda i: _age(lastmods.get(urls[i])))
+    return [urls[i] for i in sorted(by_age[:limit])]
+
+
+def _age(lastmod: date | None) -> int:
+    return -date.max.toordinal() - 1 if lastmod is None else -lastmod.toordinal()
+
+
+def newest_new_urls(
+    site_url: str,
+    listed_urls: Iterable[str],
+    lastmods: Mapping[str, date],
+    known: set[str],
+    limit: int = MAX_NEW_URLS,
+) -> tuple[list[str], int]:
+    """The listed article URLs not in `known`, at most `limit` of them (the newest by sitemap
+    `lastmod`), in listing order; and how many were left for later runs."""
+    new: dict[str, date | None] = {}
+    for url in listed_urls:
+        clean = canonical_url(url, site_url)
+        if clean not in known and clean not in new and is_article_url(clean, site_url):
+            new[clean] = lastmods.get(url)
+    kept = newest(list(new), new, limit)
+    return kept, len(new) - len(kept)
 
 
 def row_state(row: TapeRow) -> tuple[str, str | None, datetime | None]:

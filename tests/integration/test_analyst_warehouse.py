@@ -50,6 +50,7 @@ def test_every_view_says_what_a_row_is(built: tuple[str, Path]) -> None:
     assert [name for name, _ in rows] == [
         "v_articles",
         "v_daily_volume",
+        "v_failures",
         "v_feed_dwell",
         "v_freshness",
         "v_loss_reconciliation",

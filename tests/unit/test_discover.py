@@ -14,6 +14,7 @@ from sources.espreso.discover import (
     walked_past,
 )
 from sources.espreso.parse import SitemapEntry, TapeRow
+from sources.http import Fetched
 
 SITE = "https://global.espreso.tv"
 T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
@@ -127,3 +128,82 @@ def test_a_missing_rss_or_sitemap_is_normal_not_an_error() -> None:
     # An article that is not there is an error.
     found.log(Fetched(f"{SITE}/gone", T, 404, b"", None, 3, "HTTP 404", f"{SITE}/gone"), "article")
     assert found.requests[-1].error == "HTTP 404"
+
+
+def _sitemap(entries: list[tuple[str, date]], index: bool = False) -> bytes:
+    tag, outer = ("sitemap", "sitemapindex") if index else ("url", "urlset")
+    items = "".join(
+        f"<{tag}><loc>{loc}</loc><lastmod>{day.isoformat()}</lastmod></{tag}>"
+        for loc, day in entries
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><{outer} '
+        f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</{outer}>'
+    ).encode()
+
+
+def _answer(path: str, body: bytes) -> Fetched:
+    return Fetched(f"{SITE}{path}", T, 200, body, None, 3, None, f"{SITE}{path}")
+
+
+def test_new_urls_are_capped_to_the_newest_and_the_lists_are_marked() -> None:
+    """20,000 new URLs in a sitemap: a run takes the newest 300 (in listing order); the lists
+    that named them are marked `capped`, so that their validators are not used and the next run
+    reads them whole again."""
+    from sources.espreso.crawl import Discovery
+
+    day = date(2025, 10, 27)
+    # Oldest first, a day apart; the newest two already loaded.
+    entries = [(f"{SITE}/story-{n}", day - timedelta(days=20_000 - n)) for n in range(20_000)]
+    found = Discovery()
+    found.add_sitemap(_answer("/sitemap_news_1.xml", _sitemap(entries)), SITE, date.min, day)
+    found.add_rss(
+        _answer(
+            "/rss",
+            b"<rss><channel><item><link>"
+            + f"{SITE}/from-rss".encode()
+            + b"</link></item></channel></rss>",
+        )
+    )
+    known = {f"{SITE}/story-19999", f"{SITE}/story-19998"}
+    taken = found.new_urls(SITE, known, 300)
+    # RSS gives no lastmod, and lists only the latest: newest of all. Then the 299 newest of the
+    # sitemap, in listing order.
+    assert taken == [f"{SITE}/story-{n}" for n in range(19_699, 19_998)] + [f"{SITE}/from-rss"]
+    assert found.left_urls == 19_999 - 300
+    note = "capped: 19999 new URLs listed, the newest 300 taken, 19699 left to the next runs"
+    assert [(r.kind, r.error) for r in found.requests] == [("sitemap", note), ("rss", note)]
+    # The next run, with those loaded: the next 300 newest.
+    again = Discovery()
+    again.add_sitemap(_answer("/sitemap_news_1.xml", _sitemap(entries)), SITE, date.min, day)
+    assert again.new_urls(SITE, known | set(taken), 300) == [
+        f"{SITE}/story-{n}" for n in range(19_399, 19_699)
+    ]
+    assert again.left_urls == 19_399
+
+
+def test_under_the_cap_nothing_is_marked() -> None:
+    from sources.espreso.crawl import Discovery
+
+    found = Discovery()
+    found.add_sitemap(
+        _answer("/s.xml", _sitemap([(f"{SITE}/b", date(2025, 10, 26)), (f"{SITE}/a", date(2025, 10, 27))])),
+        SITE, date(2025, 10, 1), date(2025, 10, 27),
+    )  # fmt: skip
+    assert found.new_urls(SITE, set(), 2) == [f"{SITE}/b", f"{SITE}/a"]
+    assert (found.left_urls, found.requests[0].error) == (0, None)
+
+
+def test_an_index_naming_many_news_sitemaps_is_read_for_the_newest_20() -> None:
+    from sources.espreso.crawl import Discovery
+    from sources.espreso.discover import MAX_SITEMAPS
+
+    day = date(2025, 10, 27)
+    children = [(f"{SITE}/sitemap_news_{n}.xml", day - timedelta(days=n)) for n in range(1, 26)]
+    found = Discovery()
+    read = found.add_sitemap(
+        _answer("/sitemap.xml", _sitemap(children, index=True)), SITE, day, day
+    )
+    assert MAX_SITEMAPS == 20
+    assert read == [f"{SITE}/sitemap_news_{n}.xml" for n in range(1, 21)]
+    assert found.requests[0].error == "capped: 25 news sitemaps named, the newest 20 read"

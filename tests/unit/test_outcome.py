@@ -1,0 +1,72 @@
+"""Failures by kind: the run summary (`sources.outcome`) and the `v_failures` view name each error
+the same way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from sources.http import Fetched, LoggedFetch
+from sources.outcome import error_kind, failure_kind
+from warehouse.db import connect
+
+T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
+# (error as fetch_log records it, status) → kind
+ERRORS = [
+    ("timeout: ReadTimeout (after 4 attempts)", None, "timeout"),
+    ("timeout: no complete answer within 60 s", None, "timeout"),
+    ("timeout: run fetch budget of 600 s spent", None, "timeout"),
+    ("HTTP 503 (after 4 attempts)", 503, "HTTP 503"),
+    ("HTTP 404", 404, "HTTP 404"),
+    ("HTTP 500 (after 2 attempts); bad header: ETag dropped (non-ASCII bytes)", 500, "HTTP 500"),
+    ("refused: http://evil.example/x is outside http://127.0.0.1:1", None, "refused"),
+    ("disallowed by robots.txt", None, "refused"),
+    ("body larger than 5000000 bytes: cut off", 200, "too large"),
+    ("blocked: Cloudflare challenge (HTTP 503)", 503, "blocked"),
+    ("bad header: ETag dropped (a control character)", 200, "bad header"),
+    ("bad header: Location not followed (longer than 2000 characters)", 301, "bad header"),
+    ("capped: 25 news sitemaps named, the newest 20 read", 200, "capped"),
+    ("ConnectError: All connection attempts failed (after 4 attempts)", None, "connection"),
+    ("parse: no headline (h1.text-title)", 200, "parse problem"),
+    ("sitemap refused: DTDForbidden (DTDForbidden(name='urlset'))", 200, "parse problem"),
+    ("empty body", 200, "other"),
+    ("redirect off site to file:///etc/passwd not followed", 302, "other"),
+    ("more than 5 redirects", 302, "other"),
+]
+
+
+@pytest.mark.parametrize(("error", "status", "kind"), ERRORS)
+def test_each_error_has_its_kind(error: str, status: int | None, kind: str) -> None:
+    assert error_kind(error, status) == kind
+
+
+def test_the_view_names_every_kind_as_the_summary_does() -> None:
+    with connect(":memory:") as con:
+        for n, (error, status, _) in enumerate(ERRORS):
+            con.execute(
+                "INSERT INTO fetch_log VALUES ('run-1', ?, 'article', ?, ?, 0, 0, ?, 1, ?, NULL, NULL, NULL, NULL)",
+                [f"http://x/{n}", T, status, error, f"http://x/{n}"],
+            )
+        con.execute(
+            "INSERT INTO fetch_log VALUES ('run-1', 'http://x/ok', 'article', ?, 200, 9, 0, NULL, 1, 'http://x/ok', NULL, NULL, NULL, NULL)",
+            [T],
+        )
+        view = con.execute("SELECT url, failure, error FROM v_failures ORDER BY url").fetchall()
+    assert sorted(view) == sorted(
+        (f"http://x/{n}", kind, e) for n, (e, _, kind) in enumerate(ERRORS)
+    )
+
+
+def test_a_page_that_loads_with_a_bad_header_counts_as_bad_header() -> None:
+    page = Fetched(
+        "http://x/a", T, 200, b"<html></html>", None, 3, None, "http://x/a",
+        headers=(("ETag", "abc"), ("Content-Type", "text/html; charset=nope")),
+    )  # fmt: skip
+    logged = LoggedFetch(page, "article")
+    assert logged.error == (
+        "bad header: ETag dropped (not a quoted entity tag); "
+        "bad header: Content-Type ignored (unknown charset nope)"
+    )
+    assert failure_kind(logged) == "bad header"
+    assert page.ok
