@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -58,7 +59,8 @@ def unwritable(folder: Path, error: OSError) -> WarehouseError:
 
 def unreadable(path: Path, error: duckdb.Error) -> WarehouseError:
     """The warehouse file is damaged or not a DuckDB database at all."""
-    reason = str(error).removeprefix("IO Error: ").replace(f'"{path}" ', "").rstrip("!.")
+    # DuckDB names the file again, absolute: once is enough.
+    reason = re.sub(r'"[^"]*" ', "", str(error).removeprefix("IO Error: ")).rstrip("!.")
     return WarehouseError(
         f"the warehouse {path} cannot be opened: {reason[:1].lower()}{reason[1:]}. The raw archive "
         f"beside it keeps every answer the site gave: move the damaged file aside (mv {path} "
