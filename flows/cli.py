@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import urllib.request
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import ValidationError
 
 from flows.deployments import DEPLOYMENTS
+from flows.process import Stopped, private_files, start_temporary_server, stop_on_sigterm
 from flows.settings import Settings
 
 if TYPE_CHECKING:
@@ -363,9 +365,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from flows.deployments import to_deployments
 
+    settings = _settings(args)  # a bad option is refused before anything is registered
     given: dict[str, Any] = {}
     if args.base_url:
-        given["base_url"] = args.base_url
+        given["base_url"] = settings.base_url
     if args.warehouse:
         given["warehouse"] = str(args.warehouse.resolve())
     with contextlib.ExitStack() as stack:
@@ -429,7 +432,7 @@ def _reparse(args: argparse.Namespace) -> int:
 
 def _read(args: argparse.Namespace) -> int:
     """The commands that read an existing warehouse."""
-    from warehouse.db import connect
+    from warehouse.db import check_usable, connect
 
     warehouse = _settings(args).warehouse
     if not warehouse.exists():
@@ -438,6 +441,7 @@ def _read(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    check_usable(warehouse)
     with connect(warehouse) as con:  # read-write: an older file gets new views first
         if args.command == "search":
             from warehouse.search import no_hits_reason, search
@@ -519,14 +523,22 @@ FLOW_COMMANDS = frozenset({"run", "demo", "reparse", "facts", "official-losses",
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `newsflow` console script."""
     args = _parser().parse_args(argv)
+    private_files()
+    stop_on_sigterm()
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     try:
         if args.command in FLOW_COMMANDS:
-            api = use_running_server(_settings(args).prefect_server)
-            if api:
-                print(f"Runs show in the Prefect UI at {api.removesuffix('/api')}", flush=True)
+            _prepare_run(_settings(args))
         return COMMANDS[args.command](args)
+    except (Stopped, KeyboardInterrupt) as stop:
+        signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+        print(
+            f"newsflow {args.command}: stopped by {signal.Signals(signum).name}; the warehouse "
+            "holds whole runs only, so the next run picks up what this one did not load",
+            file=sys.stderr,
+        )
+        return 128 + signum
     except Exception as error:
         if args.debug:
             raise
@@ -534,24 +546,60 @@ def main(argv: list[str] | None = None) -> int:
         if message is None:
             raise
         print(f"newsflow {args.command}: {message}", file=sys.stderr)
-        return 2 if isinstance(error, ValidationError) else 1
+        return _exit_code(error)
+
+
+def _prepare_run(settings: Settings) -> None:
+    """Before a flow command starts anything (its settings are valid by now): the warehouse can
+    be used, and runs go to the running Prefect server, else to a temporary one that ends with
+    this process."""
+    from warehouse.db import check_usable
+
+    check_usable(settings.warehouse)
+    api = use_running_server(settings.prefect_server)
+    if api:
+        print(f"Runs show in the Prefect UI at {api.removesuffix('/api')}", flush=True)
+        return
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        start_temporary_server()
 
 
 def user_message(error: Exception) -> str | None:
     """One paragraph for a failure a person can act on; None for a bug (its traceback shows)."""
     from prefect.exceptions import FailedRun
 
+    from warehouse.db import WarehouseError
+
     if isinstance(error, FailedRun):
         return f"the run failed: {error}"
     if isinstance(error, ValidationError):
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r}; set by its option or ${Settings.env_name(str(e['loc'][0]))})"
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('ctx', {}).get('shown', e.get('input'))!r}; set by its option or ${Settings.env_name(str(e['loc'][0]))})"
             for e in error.errors()
         )
         return f"invalid setting: {problems}"
+    if isinstance(error, WarehouseError):
+        return str(error)
     if isinstance(error, TimeoutError):
         return f"{error}; try again when the other run has finished"
+    if isinstance(error, OSError) and error.filename:
+        return (
+            f"cannot use {error.filename}: {error.strerror}. Check the path and its permissions, "
+            "or give another one."
+        )
     return None
+
+
+def _exit_code(error: Exception) -> int:
+    """2 when what the person gave is wrong (a setting, a path, a damaged file); 1 when a run
+    given good input failed (the site, a busy warehouse)."""
+    from warehouse.db import WarehouseError
+
+    if isinstance(error, TimeoutError):
+        return 1
+    return 2 if isinstance(error, ValidationError | WarehouseError | OSError) else 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from flows.runs import kyiv_run_name, run_id
 from flows.settings import Settings
 from flows.tasks import (
     archive_requests,
+    fetch_archived,
     fetch_budget,
     finished,
     gate,
@@ -72,14 +73,14 @@ def fetch_articles(
     settings: Settings, urls: list[str], robots_txt: str | None, run_id: str, budget: FetchBudget
 ) -> list[LoggedFetch]:
     """Fetch article pages, each once (conditionally when seen before), within what is left of the
-    run's fetch budget; archive every answer."""
+    run's fetch budget; archive every answer as it arrives."""
     validators = read_validators.fn(settings.warehouse, urls)
 
     async def run() -> list[LoggedFetch]:
         async with site_client(settings, robots_txt, budget) as client:
-            return [LoggedFetch(f, "article") for f in await client.fetch_all(urls, validators)]
+            return await fetch_archived(settings, client, urls, run_id, "article", validators)
 
-    return archive_requests(settings, run_id, asyncio.run(run()))
+    return asyncio.run(run())
 
 
 @task(cache_policy=NO_CACHE)

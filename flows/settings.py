@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from expectations.data_docs import KEEP_RUNS
@@ -31,7 +33,11 @@ ENV_PREFIX = "NEWSFLOW_"
 class Settings(BaseSettings):
     """Everything a run needs to know; built when a command or flow starts, never at import."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
+    # A refused value may hold a password: errors never repeat their input (the CLI shows it, or
+    # its redacted form, itself).
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="forbid", hide_input_in_errors=True
+    )
 
     base_url: str = Field(DEFAULT_SITE, description="Site to crawl (scheme and host).")
     warehouse: Path = Field(DEFAULT_WAREHOUSE, description="DuckDB warehouse file.")
@@ -114,6 +120,11 @@ class Settings(BaseSettings):
         kept = {k: v for k, v in (profile or {}).items() if k not in settings.model_fields_set}
         return settings.model_copy(update=kept) if kept else settings
 
+    @field_validator("base_url")
+    @classmethod
+    def _site_address(cls, value: str) -> str:
+        return site_address(value)
+
     @staticmethod
     def env_name(field: str) -> str:
         """The environment variable of a setting: `pages` → `NEWSFLOW_PAGES`."""
@@ -134,3 +145,28 @@ class Settings(BaseSettings):
     def raw_dir(self) -> Path:
         """The WARC archive of every answer, beside the warehouse."""
         return self.warehouse.parent / "raw"
+
+
+def site_address(value: str) -> str:
+    """A site's address as crawled: http or https with a host, scheme and host in lower case;
+    refused (`PydanticCustomError`) otherwise, and when it holds a user name or password: those
+    would be sent to the site as Basic auth and stored with every request."""
+    parts = urlsplit(value.strip())
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        parts = parts._replace(scheme="")
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise PydanticCustomError(
+            "site_address",
+            "not the address of a site: give http:// or https:// and a host name, like "
+            "https://global.espreso.tv",
+        )
+    if "@" in parts.netloc:
+        raise PydanticCustomError(
+            "site_credentials",
+            "holds a user name or password, which would be sent to the site and stored with "
+            "every request: give the address alone",
+            {"shown": urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))},
+        )
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))

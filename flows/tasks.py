@@ -166,6 +166,26 @@ def archive_requests(
         return archived(archive, run_id, logged)
 
 
+async def fetch_archived(
+    settings: Settings,
+    client: SiteClient,
+    urls: list[str],
+    run_id: str,
+    kind: str,
+    validators: dict[str, Validators] | None = None,
+) -> list[LoggedFetch]:
+    """Fetch `urls` concurrently (in the client's limits), in order, each answer archived the
+    moment it arrives: a run stopped half-way (SIGTERM) keeps every answer it received."""
+    known = validators or {}
+    with RawArchive(settings.raw_dir, settings.warc_max_bytes) as archive:
+
+        async def kept(url: str) -> LoggedFetch:
+            fetched = LoggedFetch(await client.fetch(url, known.get(url)), kind)
+            return archived(archive, run_id, [fetched])[0]
+
+        return list(await asyncio.gather(*(kept(url) for url in urls)))
+
+
 def start_archive_run(
     settings: Settings, run_id: str, started_at: datetime, site_url: str | None = None
 ) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -33,10 +35,53 @@ def migrations() -> list[tuple[int, str]]:
 
 
 def owner_only(*paths: Path) -> None:
-    """Make files readable and writable by their owner only (the ones that exist)."""
+    """Make files readable and writable by their owner only (the ones that exist and are ours)."""
     for path in paths:
-        if path.exists() and path.stat().st_mode & 0o077:
+        if not path.exists():
+            continue
+        status = path.stat()
+        if status.st_mode & 0o077 and status.st_uid == os.getuid():
             path.chmod(0o600)
+
+
+class WarehouseError(Exception):
+    """A warehouse this process cannot use: what is wrong and what to do, in one paragraph."""
+
+
+def unwritable(folder: Path, error: OSError) -> WarehouseError:
+    """The warehouse's folder cannot be created or written (no permission, a read-only disk)."""
+    return WarehouseError(
+        f"cannot write in {folder} ({error.strerror or error}): the warehouse, its archive and "
+        "its Data Docs live there. Make the folder writable, or choose another warehouse with "
+        "--warehouse PATH or $NEWSFLOW_WAREHOUSE."
+    )
+
+
+def unreadable(path: Path, error: duckdb.Error) -> WarehouseError:
+    """The warehouse file is damaged or not a DuckDB database at all."""
+    # DuckDB names the file again, absolute: once is enough.
+    reason = re.sub(r'"[^"]*" ', "", str(error).removeprefix("IO Error: ")).rstrip("!.")
+    return WarehouseError(
+        f"the warehouse {path} cannot be opened: {reason[:1].lower()}{reason[1:]}. The raw archive "
+        f"beside it keeps every answer the site gave: move the damaged file aside (mv {path} "
+        f"{path}.damaged) and run `newsflow reparse --warehouse {path}` to rebuild the tables "
+        "from it (then `newsflow official-losses` for the General Staff series)."
+    )
+
+
+def check_usable(path: Path) -> None:
+    """Raise `WarehouseError` unless the warehouse's folder can be written and its file, when
+    there is one, opens as a DuckDB database: a command checks this before it starts a run."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise unwritable(folder, error) from error
+    if path.exists():
+        with connect(path, read_only=True):
+            pass
 
 
 @contextmanager
@@ -47,10 +92,12 @@ def writer_lock(path: Path | str, timeout_s: float = 600.0) -> Iterator[None]:
         yield
         return
     lock_path = Path(f"{path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with os.fdopen(
-        os.open(lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a"
-    ) as handle:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock_fd = os.open(lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except PermissionError as error:
+        raise unwritable(lock_path.parent, error) from error
+    with os.fdopen(lock_fd, "a") as handle:
         deadline = time.monotonic() + timeout_s
         while True:
             try:
@@ -81,18 +128,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
 
     The connection holds the warehouse's lock while open (see `writer_lock`).
     """
+    file = Path(path)
     with writer_lock(path):
-        if str(path) != ":memory:" and not read_only:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(
-            str(path),
-            read_only=read_only,
-            config={
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-                "memory_limit": MEMORY_LIMIT,
-            },
-        )
+        con = _open(file, read_only=read_only)
         try:
             con.execute("SET TimeZone = 'UTC'")
             con.execute("SET enable_progress_bar = false")  # no bars in logs and CLI output
@@ -102,7 +140,31 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
         finally:
             con.close()
             if not read_only:
-                owner_only(Path(path), Path(f"{path}.wal"))
+                owner_only(file, Path(f"{path}.wal"))
+
+
+def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """DuckDB's connection; a damaged file is a `WarehouseError`. A file an older version left
+    readable by others (or a kill, before it was closed) is made owner-only first."""
+    memory = str(file) == ":memory:"
+    if not memory:
+        if not read_only:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        owner_only(file, Path(f"{file}.wal"))
+    try:
+        return duckdb.connect(
+            str(file),
+            read_only=read_only,
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "memory_limit": MEMORY_LIMIT,
+            },
+        )
+    except duckdb.IOException as error:
+        if memory or not file.exists() or "Permission denied" in str(error):
+            raise
+        raise unreadable(file, error) from error
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:

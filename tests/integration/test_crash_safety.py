@@ -1,16 +1,20 @@
-"""The ingest process killed with SIGKILL at random moments: after each kill the warehouse opens and
-is sound (no half-loaded batch), the archive stays readable, and one normal run afterwards gives the
-tables an uninterrupted run gives. CI kills a few times; `make test-slow` twenty."""
+"""The ingest process killed with SIGKILL in each stage of its run (fetch, parse, gate, load, the
+stage each kill landed in read from the run's own log lines): right after each kill no process of
+its tree is alive (Prefect's temporary server dies with it), every file it wrote is its owner's
+only, the warehouse opens and is sound (no half-loaded batch) and the archive stays readable; one
+normal run afterwards gives the tables an uninterrupted run gives. CI kills once per stage;
+`make test-slow` twenty times."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,12 +22,29 @@ import pytest
 from sources.archive import read_runs
 from sources.snapshot_server import SnapshotServer
 from tests.conftest import FIGURES
+from tests.processes import not_private, tree, wait_gone
 from tests.snapshot import content
 from warehouse.db import connect, integrity_problems
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
-KILLS = int(os.environ.get("NEWSFLOW_CRASH_KILLS", "3"))
+# The stages a kill must land in, each with the task whose end starts it and how long to wait
+# after that end (at most) so the kill lands inside the stage.
+STAGES = {"fetch": ("discover_pages", 1.0), "parse": ("fetch_articles", 0.0)}
+STAGES |= {"gate": ("shape_tables", 0.3), "load": ("gate", 0.0)}
+# What a run is doing after each of its tasks has finished.
+NEXT_STAGE = {
+    "read_known": "discover",
+    "robots_txt": "discover",
+    "discover_pages": "fetch",
+    "fetch_articles": "parse",
+    "parse_pages": "shape",
+    "shape_tables": "gate",
+    "gate": "load",
+    "load": "after the load",
+}
+KILLS = max(int(os.environ.get("NEWSFLOW_CRASH_KILLS", "4")), len(STAGES))
+FINISHED = re.compile(r"Task run '(\w+)-\w+' - Finished in state")
 
 
 def _run(base_url: str, warehouse: Path, home: Path) -> subprocess.Popen[bytes]:
@@ -43,37 +64,54 @@ def _run(base_url: str, warehouse: Path, home: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
-def _children(pid: int) -> list[int]:
-    """The processes `pid` started (its temporary Prefect server), from /proc."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(c) for c in children.read_text().split()] if children.exists() else []
+def stage_of(log: str) -> str:
+    """The stage a run was in when its log ends: the one after its last finished task."""
+    done = FINISHED.findall(log)
+    return NEXT_STAGE[done[-1]] if done else "start-up"
 
 
-def test_sigkill_at_random_moments_loses_nothing(
+def _kill_in(target: str, base_url: str, warehouse: Path, home: Path, delay: float) -> str:
+    """Start a run, SIGKILL it in `target` stage; the stage it was really in. Right after the kill
+    no process of its tree is alive and what it wrote is private."""
+    after, _ = STAGES[target]
+    run = _run(base_url, warehouse, home)
+    assert run.stdout is not None
+    log = []
+    for line in run.stdout:
+        log.append(line.decode())
+        if FINISHED.search(log[-1]) and FINISHED.findall(log[-1]) == [after]:
+            break
+    time.sleep(delay)
+    processes = tree(run.pid)
+    assert len(processes) >= 2, log  # the command and Prefect's temporary server
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    log.append(run.stdout.read().decode())
+    run.stdout.close()
+    assert wait_gone(processes, within_s=5) == []
+    assert not_private(warehouse, Path(f"{warehouse}.wal"), warehouse.parent / "raw", home) == []
+    assert not_private(warehouse.parent / "data_docs") == []
+    return stage_of("".join(log))
+
+
+def test_sigkill_in_every_stage_loses_nothing(
     snapshot_run: tuple[str, Path], tmp_path: Path
 ) -> None:
     _, reference = snapshot_run
     warehouse = tmp_path / "newsflow.duckdb"
     chance = random.Random(20251027)
-    survived = 0
+    landed: Counter[str] = Counter()
+    kills = survived = 0
     with SnapshotServer() as server:
-        for kill in range(KILLS):
-            run = _run(server.base_url, warehouse, tmp_path / f"prefect-{kill}")
-            assert run.stdout is not None
-            # Wait for the flow to begin (Prefect's temporary server takes seconds), then kill at a
-            # random moment of fetching, parsing, the gate or the load.
-            for line in run.stdout:
-                if b"Beginning flow run" in line:
-                    break
-            time.sleep(chance.uniform(0.0, 6.0))
-            helpers = _children(run.pid)
-            run.send_signal(signal.SIGKILL)
-            run.wait()
-            # The killed run cannot stop its own temporary Prefect server: this test does.
-            for pid in helpers:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
-            run.stdout.close()
+        # One kill per stage at least, in turn; a kill that landed elsewhere (the machine was
+        # slower or faster than planned) is tried again, a few times.
+        while kills < KILLS + 2 * len(STAGES) and (kills < KILLS or not set(STAGES) <= set(landed)):
+            missing = [stage for stage in STAGES if stage not in landed]
+            target = missing[0] if missing else list(STAGES)[kills % len(STAGES)]
+            delay = chance.uniform(0.0, STAGES[target][1])
+            home = tmp_path / f"prefect-{kills}"
+            landed[_kill_in(target, server.base_url, warehouse, home, delay)] += 1
+            kills += 1
             if warehouse.exists():
                 with connect(warehouse) as con:
                     assert integrity_problems(con) == []
@@ -83,9 +121,16 @@ def test_sigkill_at_random_moments_loses_nothing(
         output = final.communicate(timeout=300)[0].decode()
     assert final.returncode == 0, output
     assert "Traceback" not in output
+    got, expected = content(warehouse), content(reference)
+    lost = sum(len(set(expected[t]) - set(got[t])) for t in expected)
+    extra = sum(len(set(got[t]) - set(expected[t])) for t in expected)
+    stages = ", ".join(f"{stage} {n}" for stage, n in sorted(landed.items()))
     FIGURES.append(
-        f"SIGKILLs survived / tried: {survived} / {KILLS}; rows lost after the next run: 0"
+        f"SIGKILLs survived / tried: {survived} / {kills} ({stages}); rows lost after the next run: "
+        f"{lost}, rows that should not be there: {extra}"
     )
+    assert set(STAGES) <= set(landed), landed
+    assert (lost, extra) == (0, 0)
     with connect(warehouse) as con:
         assert integrity_problems(con) == []
-    assert content(warehouse) == content(reference)
+    assert got == expected

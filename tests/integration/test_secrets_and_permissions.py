@@ -37,3 +37,15 @@ def test_cookies_stay_out_and_files_are_private(
     for path in [warehouse, Path(f"{warehouse}.lock"), *warcs]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert stat.S_IMODE((tmp_path / "raw").stat().st_mode) == 0o700
+
+
+def test_a_readable_warehouse_is_made_private_when_opened(tmp_path: Path) -> None:
+    import duckdb
+
+    from warehouse.db import connect
+
+    warehouse = tmp_path / "old.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    warehouse.chmod(0o644)  # as an older version, or a kill before the close, left it
+    with connect(warehouse, read_only=True):
+        assert stat.S_IMODE(warehouse.stat().st_mode) == 0o600

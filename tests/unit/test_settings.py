@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from flows.cli import SNAPSHOT_PROFILE, _parser, _settings, settings_table
 from flows.settings import Settings
@@ -95,3 +96,63 @@ def test_a_bad_setting_is_one_message_and_exit_2(
     )
     assert (done.returncode, done.stderr, done.stdout) == (2, expected, "")
     assert not (tmp_path / "w.duckdb").exists()
+
+
+NOT_A_SITE = (
+    "not the address of a site: give http:// or https:// and a host name, like "
+    "https://global.espreso.tv"
+)
+CREDENTIALS = (
+    "holds a user name or password, which would be sent to the site and stored with every "
+    "request: give the address alone"
+)
+
+
+@pytest.mark.parametrize(
+    ("given", "reason", "shown"),
+    [
+        ("notaurl", NOT_A_SITE, "notaurl"),
+        ("ftp://x", NOT_A_SITE, "ftp://x"),
+        ("http://{host}:port", NOT_A_SITE, "http://{host}:port"),
+        ("http://user:pass@{host}", CREDENTIALS, "http://***@{host}"),
+        ("http://token@{host}", CREDENTIALS, "http://***@{host}"),
+    ],
+)
+@pytest.mark.parametrize("through", ["option", "environment"])
+def test_an_unusable_site_address_is_refused_before_anything_is_sent(
+    given: str, reason: str, shown: str, through: str, tmp_path: Path
+) -> None:
+    import os
+
+    from sources.snapshot_server import SnapshotServer
+
+    with SnapshotServer() as server:
+        host = server.base_url.removeprefix("http://")
+        url = given.format(host=host)
+        option = ["--base-url", url] if through == "option" else []
+        env = {} if option else {"NEWSFLOW_BASE_URL": url}
+        done = subprocess.run(
+            [BIN / "newsflow", "run", *option, "--warehouse", str(tmp_path / "w.duckdb")],
+            env={**os.environ, **env, "PREFECT_HOME": str(tmp_path / "prefect")},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert server.requests == []
+    expected = f"newsflow run: invalid setting: base_url: {reason} (got {shown.format(host=host)!r}; set by its option or $NEWSFLOW_BASE_URL)\n"
+    assert (done.returncode, done.stderr, done.stdout) == (2, expected, "")
+    assert not (tmp_path / "w.duckdb").exists()
+    assert not (tmp_path / "prefect" / "prefect.db").exists()
+
+
+def test_the_site_address_has_its_scheme_and_host_in_lower_case() -> None:
+    assert Settings.build({"base_url": "HTTP://127.0.0.1:8765"}).base_url == "http://127.0.0.1:8765"
+    assert (
+        Settings.build({"base_url": "https://Global.Espreso.TV/News"}).base_url
+        == "https://global.espreso.tv/News"
+    )
+    # A served run's parameter goes through the same check; the error never repeats the input.
+    with pytest.raises(ValidationError) as refused:
+        Settings.build({"base_url": "http://user:secret@example.org"})
+    assert "secret" not in str(refused.value)
+    assert refused.value.errors()[0]["msg"] == CREDENTIALS
