@@ -201,7 +201,7 @@ def _decoded(body: bytes, declared: str | None) -> tuple[str, bool, list[str]]:
     for encoding in [*candidates, "utf-8"]:
         try:
             return body.decode(encoding), codecs.lookup(encoding).name == "utf-8", []
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # "undefined" is a codec that always raises
             continue
     return (
         body.decode("utf-8", "replace"),

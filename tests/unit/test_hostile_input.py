@@ -153,3 +153,17 @@ def test_a_page_keeps_its_fetched_url_whatever_its_canonical_says(
         "russia-ukraine-war-x",
     )
     assert result.problems == ((problem,) if problem else ())
+
+
+@pytest.mark.parametrize("declared", [None, "undefined", "no-such-codec"])
+def test_an_unusable_charset_falls_back_to_utf8(declared: str | None) -> None:
+    page = sorted((SNAPSHOT_DIR / "articles").glob("*.html"))[0].read_bytes()
+    marked = page.replace(b'<meta charset="utf-8">', b'<meta charset="undefined">', 1)
+    assert marked != page
+    plain = parse_article(page, "https://global.espreso.tv/a", None)
+    result = parse_article(marked, "https://global.espreso.tv/a", declared)
+    assert result.article is not None and plain.article is not None
+    assert (result.article.title, result.article.body_text) == (
+        plain.article.title,
+        plain.article.body_text,
+    )
