@@ -32,7 +32,7 @@ from flows.runs import failed
 from flows.settings import Settings
 from flows.tasks import checked, loaded, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
-from warehouse.db import LoadResult, connect, writer_lock
+from warehouse.db import LoadResult, writer_lock
 from warehouse.rebuild import carry_over, discard, rebuild_problems, scratch_path, swap_in
 
 
@@ -139,9 +139,6 @@ def reparse(
             f"No archived runs{after} in {folder}: nothing to rebuild; the warehouse is unchanged."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        with connect(target):
-            pass  # migrated to this version, so its tables match the new file's
     scratch = scratch_path(target)
     discard(scratch)
     build = settings.model_copy(update={"warehouse": scratch})

@@ -15,7 +15,7 @@ from warehouse.db import connect, integrity_problems
 # from the bundled copy). They are copied from the warehouse being replaced.
 CARRIED_OVER = ("official_losses", "backfill_progress", "backfill_queue")
 _LOADS_WITHOUT_REQUESTS = (
-    "INSERT INTO load_runs SELECT * FROM old.load_runs WHERE run_id NOT IN (SELECT run_id FROM old.fetch_log) "
+    "INSERT INTO load_runs BY NAME SELECT * FROM old.load_runs WHERE run_id NOT IN (SELECT run_id FROM old.fetch_log) "
     "AND run_id NOT IN (SELECT run_id FROM load_runs)"
 )
 
@@ -37,7 +37,9 @@ def discard(path: Path) -> None:
 
 def carry_over(scratch: Path, target: Path) -> dict[str, int]:
     """Copy `CARRIED_OVER` from the target (when it exists) into the scratch warehouse; rows per
-    table. The caller holds the target's lock; the target must already be migrated."""
+    table. The caller holds the target's lock. The target is only read, never migrated (a failed
+    rebuild leaves it byte for byte): a table it does not have yet is left empty, and columns are
+    matched by name."""
     copied: dict[str, int] = {}
     if not target.exists():
         return copied
@@ -45,9 +47,15 @@ def carry_over(scratch: Path, target: Path) -> dict[str, int]:
         quoted = str(target).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS old (READ_ONLY)")
         try:
-            for table in CARRIED_OVER:
+            present = {
+                row[0]
+                for row in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'"
+                ).fetchall()
+            }
+            for table in (t for t in CARRIED_OVER if t in present):
                 con.execute(f"DELETE FROM {table}")
-                con.execute(f"INSERT INTO {table} SELECT * FROM old.{table}")
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM old.{table}")
                 found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
                 copied[table] = int(found[0]) if found else 0
             con.execute(_LOADS_WITHOUT_REQUESTS)

@@ -185,13 +185,14 @@ def test_a_page_that_drips_is_cut_at_the_deadline_and_the_run_loads_the_rest(
 
 
 def _article_order(snapshot_run: tuple[str, Path]) -> list[str]:
-    """The order a fresh run asks for the snapshot's articles (the shared snapshot run's)."""
+    """The order a fresh run asks for the snapshot's articles: the shared snapshot run's, by when each
+    was asked (answers are archived as they arrive, so the archive holds them in arrival order)."""
     _, warehouse = snapshot_run
     return [
         r[0]
         for r in rows(
             warehouse,
-            "SELECT regexp_replace(url, '^http://[^/]+/', '') FROM fetch_log WHERE kind = 'article' ORDER BY warc_file, warc_offset",
+            "SELECT regexp_replace(url, '^http://[^/]+/', '') FROM fetch_log WHERE kind = 'article' ORDER BY requested_at, warc_file, warc_offset",
         )
     ]
 
@@ -219,7 +220,7 @@ def test_the_fetch_budget_ends_the_fetching_and_what_came_is_loaded(
     spent = "timeout: run fetch budget of 10 s spent"
     assert rows(
         warehouse,
-        "SELECT regexp_replace(url, '^http://[^/]+/', ''), status, attempts, error FROM fetch_log WHERE error IS NOT NULL ORDER BY warc_file, warc_offset",
+        "SELECT regexp_replace(url, '^http://[^/]+/', ''), status, attempts, error FROM fetch_log WHERE error IS NOT NULL ORDER BY requested_at, warc_file, warc_offset",
     ) == [(stuck, None, 1, spent)] + [(s, None, 0, spent) for s in order[10:]]
     assert rows(warehouse, "SELECT failure, count(*) FROM v_failures GROUP BY ALL") == [
         ("timeout", 12)
