@@ -15,8 +15,7 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from expectations.data_docs import KEEP_RUNS
-from sources.espreso.discover import MAX_NEW_URLS
-from sources.http import FETCH_BUDGET_S, MAX_CRAWL_DELAY_S, REQUEST_DEADLINE_S
+from sources.limits import FETCH_BUDGET_S, MAX_CRAWL_DELAY_S, MAX_NEW_URLS, REQUEST_DEADLINE_S
 
 DEFAULT_SITE = "https://global.espreso.tv"
 DEFAULT_WAREHOUSE = Path("warehouse/newsflow.duckdb")

@@ -20,7 +20,6 @@ from flows.settings import Settings
 from sources.archive import RawArchive, archived
 from sources.espreso.crawl import Discovery, Parsed
 from sources.http import (
-    REQUEST_DEADLINE_S,
     FetchBudget,
     LoggedFetch,
     SiteClient,
@@ -28,6 +27,7 @@ from sources.http import (
     crawl_delay,
     robots_unreachable,
 )
+from sources.limits import REQUEST_DEADLINE_S
 from sources.outcome import Outcome
 from transforms.batch import batch_frames
 from transforms.quarantine import quarantine

@@ -36,11 +36,10 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from sources.limits import MAX_CRAWL_DELAY_S, REQUEST_DEADLINE_S
+
 MAX_REDIRECTS = 5
 MAX_URL_LENGTH = 2000  # longer is not a page of a site
-REQUEST_DEADLINE_S = 60.0
-FETCH_BUDGET_S = 600.0
-MAX_CRAWL_DELAY_S = 10.0
 # ETag, Last-Modified and Content-Type values longer than this are not real ones.
 MAX_HEADER_CHARS = 256
 REDIRECTS = frozenset({301, 302, 303, 307, 308})

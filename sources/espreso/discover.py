@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 from sources.espreso.dates import KYIV
 from sources.espreso.parse import SitemapEntry, TapeRow, canonical_url
 from sources.http import MAX_URL_LENGTH, is_on_site
+from sources.limits import MAX_NEW_URLS
 
 FEED_PATH = "/news"
+
 RSS_PATH = "/rss"
 SITEMAP_PATH = "/sitemap.xml"
-# New article URLs taken from RSS and sitemaps per run (the newest): the rest wait for later runs.
-MAX_NEW_URLS = 300
 # News sitemaps of an index read per run (the newest): more is not the site's normal shape.
 MAX_SITEMAPS = 20
 NOT_ARTICLES = frozenset({"/", "/news", "/rss", "/sitemap.xml", "/search-results"})
