@@ -7,8 +7,8 @@ from typing import Literal
 
 import pytest
 
-from facts.rules import (
-    LOSS_CATEGORIES,
+from facts.categories import LOSS_CATEGORIES
+from facts.records import (
     CombatReport,
     Counted,
     Facts,
@@ -16,10 +16,9 @@ from facts.rules import (
     PrisonerEvent,
     Source,
     StrikeEvent,
-    extract_facts,
-    parse_number,
-    split_sentences,
 )
+from facts.rules import extract_facts
+from facts.text import parse_number, split_sentences
 
 P = date(2025, 2, 5)
 NOTHING = Facts((), (), (), ())
