@@ -1,11 +1,10 @@
-"""Headline → attributed source: the rules on real-style Espreso headlines, and the frame."""
+"""Headline → attributed source: the rules on real-style Espreso headlines."""
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 
-from transforms.headline_sources import HeadlineSource, headline_source, headline_sources
+from facts.headline_sources import HeadlineSource, headline_source
 
 ORG, ROLE, PERSON = "organisation", "role", "person"
 
@@ -274,56 +273,3 @@ def test_surrounding_whitespace_is_ignored() -> None:
     assert headline_source(
         "  Russia is regrouping near Huliaipole —\u00a0ISW \n"
     ) == HeadlineSource(source="ISW", source_kind=ORG, claim="Russia is regrouping near Huliaipole")
-
-
-def test_headline_sources_frame() -> None:
-    frame = headline_sources(
-        [
-            ("https://global.espreso.tv/a", "Russia is regrouping near Huliaipole – ISW"),
-            ("https://global.espreso.tv/b", "Russia launched 50 drones overnight"),
-            ("https://global.espreso.tv/c", "Україна не віддасть Донбас, - Зеленський"),
-            ("https://global.espreso.tv/d", "Ukraine will hold Kupiansk — Western media"),
-        ]
-    )
-    assert frame.schema == pl.Schema(
-        {"url": pl.String, "source": pl.String, "source_kind": pl.String, "claim": pl.String}
-    )
-    assert frame.rows() == [
-        ("https://global.espreso.tv/a", "ISW", ORG, "Russia is regrouping near Huliaipole"),
-        ("https://global.espreso.tv/c", "Зеленський", PERSON, "Україна не віддасть Донбас"),
-        ("https://global.espreso.tv/d", "Western media", None, "Ukraine will hold Kupiansk"),
-    ]
-
-
-def test_headline_sources_keeps_first_row_per_url() -> None:
-    frame = headline_sources(
-        [
-            ("https://global.espreso.tv/a", "Russia is regrouping near Huliaipole"),
-            ("https://global.espreso.tv/a", "Russia is regrouping near Huliaipole — ISW"),
-            ("https://global.espreso.tv/a", "Russia is regrouping near Huliaipole — expert"),
-            ("https://global.espreso.tv/b", "Russia is short of shells — Syrskyi"),
-            ("https://global.espreso.tv/b", "Russia is short of shells — analyst"),
-        ]
-    )
-    assert frame.to_dicts() == [
-        {
-            "url": "https://global.espreso.tv/a",
-            "source": "ISW",
-            "source_kind": ORG,
-            "claim": "Russia is regrouping near Huliaipole",
-        },
-        {
-            "url": "https://global.espreso.tv/b",
-            "source": "Syrskyi",
-            "source_kind": PERSON,
-            "claim": "Russia is short of shells",
-        },
-    ]
-
-
-def test_headline_sources_empty() -> None:
-    for rows in ([], [("https://global.espreso.tv/b", "Russia launched 50 drones overnight")]):
-        frame = headline_sources(rows)
-        assert frame.height == 0
-        assert frame.columns == ["url", "source", "source_kind", "claim"]
-        assert frame.dtypes == [pl.String, pl.String, pl.String, pl.String]
