@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+# What the rules read from headlines and leads (`facts.losses`).
 LOSS_CATEGORIES: tuple[str, ...] = (
     "personnel",
     "tank",
@@ -18,3 +19,5 @@ LOSS_CATEGORIES: tuple[str, ...] = (
     "vehicle",
     "special_equipment",
 )
+# The official data set counts these too; headlines do not report them.
+OFFICIAL_LOSS_CATEGORIES: tuple[str, ...] = (*LOSS_CATEGORIES, "ground_robot", "srbm_launcher")

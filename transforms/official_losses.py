@@ -9,9 +9,10 @@ from typing import Any
 
 import polars as pl
 
+from facts.categories import OFFICIAL_LOSS_CATEGORIES
 from transforms.schemas import OFFICIAL_LOSSES
 
-# newsflow's category → the data set's field(s) (summed when the set splits what reports join).
+# newsflow's category (`facts.categories`) → the data set's field(s) (summed when the set splits what reports join).
 CATEGORY_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "personnel": (("personnel",),),
     "tank": (("tank",),),
@@ -56,8 +57,8 @@ def official_losses(
     rows = [
         {"day": day, "category": category, "cumulative": value}
         for day, entry in days.items()
-        for category, choices in CATEGORY_FIELDS.items()
-        if (value := _figure(entry, choices)) is not None
+        for category in OFFICIAL_LOSS_CATEGORIES
+        if (value := _figure(entry, CATEGORY_FIELDS[category])) is not None
     ]
     long = pl.DataFrame(
         rows, schema={"day": pl.Date, "category": pl.String, "cumulative": pl.Int64}
