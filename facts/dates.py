@@ -6,19 +6,12 @@ import re
 from datetime import date
 from typing import Final
 
-_MONTH_NAMES: Final = (
-    ("January", "Jan"),
-    ("February", "Feb"),
-    ("March", "Mar"),
-    ("April", "Apr"),
-    ("May",),
-    ("June", "Jun"),
-    ("July", "Jul"),
-    ("August", "Aug"),
-    ("September", "Sept", "Sep"),
-    ("October", "Oct"),
-    ("November", "Nov"),
-    ("December", "Dec"),
+from sources.months import ENGLISH
+
+# Each month's full name and the abbreviations the site writes ("Feb.", "Sept.").
+_MONTH_NAMES: Final = tuple(
+    (name,) if name == "May" else (name, "Sept", "Sep") if name == "September" else (name, name[:3])
+    for name in ENGLISH
 )
 MONTHS: Final[dict[str, int]] = {
     name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names

@@ -6,16 +6,16 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sources.months import ENGLISH, UKRAINIAN_GENITIVE
+
 KYIV = ZoneInfo("Europe/Kyiv")
 
+# English (global.espreso.tv) and Ukrainian genitive (espreso.tv), lowercase.
 MONTHS: dict[str, int] = {
-    # English (global.espreso.tv)
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
-    "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    # Ukrainian genitive (espreso.tv): "14 грудня"
-    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6,
-    "липня": 7, "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
-}  # fmt: skip
+    name.lower(): number
+    for names in (ENGLISH, UKRAINIAN_GENITIVE)
+    for number, name in enumerate(names, start=1)
+}
 
 _DAY_MONTH = re.compile(r"(\d{1,2})\s+([^\W\d_]+)", re.UNICODE)
 _YEAR = re.compile(r"(\d{4})")
