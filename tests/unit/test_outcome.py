@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sources.http import Fetched, LoggedFetch
 from sources.outcome import error_kind, failure_kind
+from sources.records import Fetched, LoggedFetch
 from warehouse.db import connect
 
 T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)

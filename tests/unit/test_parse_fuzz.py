@@ -12,7 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sources.espreso.parse import TEMPLATE_JUNK, parse_article, parse_tape
+from sources.espreso.article import parse_article
+from sources.espreso.feed import parse_feed
+from sources.espreso.template import TEMPLATE_JUNK
 from sources.snapshot_server import SNAPSHOT_DIR
 
 pytestmark = pytest.mark.slow
@@ -69,10 +71,10 @@ def test_article_parser_returns_a_usable_record_or_says_what_is_missing(page: st
 @settings(max_examples=EXAMPLES, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
 @given(page=mutated_pages())
 def test_tape_parser_never_raises_and_keeps_positions(page: str) -> None:
-    tape = parse_tape(page.encode("utf-8", "surrogatepass"), "https://global.espreso.tv/news")
-    assert [r.position for r in tape.rows] == list(range(len(tape.rows)))
-    undated = [r for r in tape.rows if r.published_at is None]
-    assert len(undated) <= sum(1 for p in tape.problems if "no day header" in p or "no time" in p)
+    feed = parse_feed(page.encode("utf-8", "surrogatepass"), "https://global.espreso.tv/news")
+    assert [r.position for r in feed.rows] == list(range(len(feed.rows)))
+    undated = [r for r in feed.rows if r.published_at is None]
+    assert len(undated) <= sum(1 for p in feed.problems if "no day header" in p or "no time" in p)
 
 
 def test_mutated_pages_either_pass_the_gate_or_say_what_is_missing(
@@ -85,7 +87,7 @@ def test_mutated_pages_either_pass_the_gate_or_say_what_is_missing(
     import polars as pl
 
     from expectations.gate import Gate, gate_parameters
-    from sources.espreso.parse import FetchedArticle
+    from sources.records import FetchedArticle
     from transforms.article_pages import article_pages
     from transforms.article_related import article_related
     from transforms.article_tags import article_tags

@@ -13,14 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from sources.espreso.parse import (
-    MAX_DEPTH,
-    MAX_ELEMENTS,
-    ArticleParse,
-    nesting_problem,
-    parse_article,
-)
+from sources.espreso.article import parse_article
+from sources.espreso.page import MAX_DEPTH, MAX_ELEMENTS, nesting_problem
 from sources.espreso.tree_shape import VOID, TreeShape, tree_bound, tree_shape
+from sources.records import ArticleParse
 from sources.snapshot_server import SNAPSHOT_DIR
 
 SITE = "https://global.espreso.tv"
