@@ -20,7 +20,7 @@ from sources.records import ArticleParse
 from sources.snapshot_server import SNAPSHOT_DIR
 
 SITE = "https://global.espreso.tv"
-REAL = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "espreso"
+REAL = Path(__file__).resolve().parents[4] / "shared" / "realdata" / "espreso"
 TOO_DEEP = f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
 # Every element of the HTML standard, and some that are not.
 TAGS = sorted(

@@ -97,7 +97,7 @@ def test_opinion_article(realdata: Path) -> None:
     assert "Зміст" not in a.body_text
 
 
-def test_tape_of_a_real_page(realdata: Path) -> None:
+def test_feed_of_a_real_page(realdata: Path) -> None:
     feed = parse_feed(_page(realdata, NEWS), f"https://espreso.tv/{NEWS}")
     assert feed.problems == ()
     assert len(feed.rows) == 40

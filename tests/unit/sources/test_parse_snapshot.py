@@ -135,7 +135,7 @@ def test_dst_sides_of_the_snapshot() -> None:
 @pytest.mark.parametrize(
     ("path", "file"), [("/", "index.html"), ("/news?page=2", "news-page-2.html")]
 )
-def test_feed_tape_matches_manifest(path: str, file: str) -> None:
+def test_feed_matches_manifest(path: str, file: str) -> None:
     page_url = f"{LIVE}{path}"
     feed = parse_feed((SNAPSHOT_DIR / file).read_bytes(), page_url)
     expected = MANIFEST["feed_pages"][path]
@@ -148,7 +148,7 @@ def test_feed_tape_matches_manifest(path: str, file: str) -> None:
     assert [r.position for r in feed.rows] == list(range(len(expected)))
 
 
-def test_feed_tape_details() -> None:
+def test_feed_details() -> None:
     feed = parse_feed((SNAPSHOT_DIR / "index.html").read_bytes(), f"{LIVE}/")
     assert len(feed.rows) == 12
     assert {r.badge for r in feed.rows} == {

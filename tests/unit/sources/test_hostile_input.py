@@ -57,7 +57,7 @@ def test_deeply_nested_html_is_reported_not_fatal() -> None:
     assert (feed.rows, feed.problems) == ((), ("HTML nested deeper than 1000 levels: not parsed",))
 
 
-def test_a_tape_of_ten_thousand_rows_is_cut() -> None:
+def test_a_feed_of_ten_thousand_rows_is_cut() -> None:
     page = (SNAPSHOT_DIR / "index.html").read_bytes()
     start = page.index(b'<div class="news-tape-item')
     end = page.index(b'<div class="news-tape-item', start + 10)
