@@ -22,7 +22,7 @@ from sources.snapshot_server import SNAPSHOT_DIR
 from tests.snapshot import ARTICLES, LIVE, iso_utc, kyiv_instant
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "espreso"
-# The real captures' known values (tests/unit/test_parse_realdata.py asserts the same).
+# The real captures' known values (tests/unit/sources/test_parse_realdata.py asserts the same).
 REAL_PAGES: dict[str, dict[str, Any]] = {
     "news-bilorus-pogodilas-pripiniti-zapuskati-povitryani-kuli-na-litvu": {
         "title": "Білорусь погодилась припинити запускати повітряні кулі на Литву",
