@@ -47,7 +47,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 from zoneinfo import ZoneInfo
 
 from sources.archive import RawArchive, warc_files
-from sources.http import Fetched
+from sources.records import Fetched
 from sources.snapshot_server import SNAPSHOT_DIR
 
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -15,14 +15,15 @@ from typing import Any
 import polars as pl
 
 from expectations.gate import Gate, gate_parameters
-from sources.espreso.parse import FetchedArticle, TapeParse, TapeRow, parse_article
+from sources.espreso.article import parse_article
+from sources.records import FeedParse, FeedRow, FetchedArticle
 from sources.snapshot_server import SNAPSHOT_DIR
 from transforms.article_pages import article_pages
 from transforms.article_related import article_related
 from transforms.article_tags import article_tags
 from transforms.articles import articles
 from transforms.feed_items import feed_items
-from transforms.feed_observations import ObservedTape, feed_observations
+from transforms.feed_observations import ObservedFeed, feed_observations
 from transforms.schemas import TABLES
 
 SITE = "https://global.espreso.tv"
@@ -52,11 +53,11 @@ def batch(size: int) -> dict[str, pl.DataFrame]:
                 NOW,
             )
         )
-        rows.append(TapeRow(i % 40, url, a.title, None, a.badge, a.published_at))
+        rows.append(FeedRow(i % 40, url, a.title, None, a.badge, a.published_at))
         pages.append(replace(parses[i % len(parses)], url=url))
-    tapes = [
-        ObservedTape(
-            TapeParse(f"{SITE}/news?page={n}", tuple(rows[n * 40 : (n + 1) * 40]), None), NOW
+    feeds = [
+        ObservedFeed(
+            FeedParse(f"{SITE}/news?page={n}", tuple(rows[n * 40 : (n + 1) * 40]), None), NOW
         )
         for n in range(size // 40 + 1)
     ]
@@ -64,8 +65,8 @@ def batch(size: int) -> dict[str, pl.DataFrame]:
         "articles": articles(items, NOW),
         "article_tags": article_tags(items),
         "article_related": article_related(items),
-        "feed_items": feed_items(tapes),
-        "feed_observations": feed_observations(tapes),
+        "feed_items": feed_items(feeds),
+        "feed_observations": feed_observations(feeds),
         "fetch_log": pl.DataFrame(schema=TABLES["fetch_log"]),
         "quarantine": pl.DataFrame(schema=TABLES["quarantine"]),
         "article_pages": article_pages(pages),

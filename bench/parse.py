@@ -16,12 +16,13 @@ from typing import Any
 
 import trafilatura
 
-from sources.espreso.parse import parse_page, parse_tape
+from sources.espreso.feed import parse_feed
+from sources.espreso.parse import parse_page
 from sources.snapshot_server import SNAPSHOT_DIR
 from tests.snapshot import ARTICLES, LIVE, iso_utc, kyiv_instant
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "espreso"
-# The real captures' known values (tests/unit/test_parse_realdata.py asserts the same).
+# The real captures' known values (tests/unit/sources/test_parse_realdata.py asserts the same).
 REAL_PAGES: dict[str, dict[str, Any]] = {
     "news-bilorus-pogodilas-pripiniti-zapuskati-povitryani-kuli-na-litvu": {
         "title": "Білорусь погодилась припинити запускати повітряні кулі на Литву",
@@ -38,8 +39,8 @@ REAL_PAGES: dict[str, dict[str, Any]] = {
 
 def pages() -> list[dict[str, Any]]:
     """(name, url, bytes, truth, sidebar headlines) for every page measured."""
-    tape = parse_tape((SNAPSHOT_DIR / "index.html").read_bytes(), f"{LIVE}/")
-    sidebar = [row.title for row in tape.rows]
+    feed = parse_feed((SNAPSHOT_DIR / "index.html").read_bytes(), f"{LIVE}/")
+    sidebar = [row.title for row in feed.rows]
     found = [
         {
             "set": "snapshot", "url": f"{LIVE}/{a['slug']}", "body": (SNAPSHOT_DIR / "articles" / f"{a['slug']}.html").read_bytes(),
@@ -51,19 +52,19 @@ def pages() -> list[dict[str, Any]]:
     if REAL.is_dir():
         for slug, truth in REAL_PAGES.items():
             body = (REAL / f"{slug}.html").read_bytes()
-            real_tape = [r.title for r in parse_tape(body, f"https://espreso.tv/{slug}").rows]
+            real_feed = [r.title for r in parse_feed(body, f"https://espreso.tv/{slug}").rows]
             found.append(
                 {
                     "set": "real", "url": f"https://espreso.tv/{slug}", "body": body, **truth,
-                    "published_at": iso_utc(str(truth["published_at"])), "sidebar": [t for t in real_tape if t != truth["title"]],
+                    "published_at": iso_utc(str(truth["published_at"])), "sidebar": [t for t in real_feed if t != truth["title"]],
                 }
             )  # fmt: skip
     return found
 
 
 def ours(page: dict[str, Any]) -> dict[str, Any]:
-    """newsflow's full parse: article fields, tags, related, and the page's tape."""
-    result, _tape = parse_page(page["body"], page["url"])
+    """newsflow's full parse: article fields, tags, related, and the page's feed."""
+    result, _feed = parse_page(page["body"], page["url"])
     a = result.article
     return (
         {

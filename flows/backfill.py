@@ -24,11 +24,11 @@ from flows.tasks import (
     site_robots,
     start_archive_run,
 )
-from sources.espreso.crawl import Discovery, Parsed, read_articles, read_sitemaps, walk_feed
+from sources.espreso.crawl import read_articles, read_sitemaps, walk_feed
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import article_candidates, rows_in_window
-from sources.http import LoggedFetch
 from sources.outcome import run_outcome
+from sources.records import Discovery, LoggedFetch, Parsed
 from warehouse.db import BackfillState, article_urls, backfill_state, connect, save_backfill_state
 
 
@@ -160,7 +160,7 @@ def backfill(
         robots = site_robots(settings, now)
         if not (state.feed_done and state.sitemap_done):
             found, next_page, done = walk(settings, state, robots, batch_id, now)
-            rows = [row for tape, _ in found.tapes for row in tape.rows]
+            rows = [row for feed, _ in found.feeds for row in feed.rows]
             add = article_candidates(
                 settings.base_url, [], rows_in_window(rows, since, last) + found.listed_urls, known
             )
@@ -179,7 +179,7 @@ def backfill(
         if outcome.failed:
             get_run_logger().warning("batch %s: %s (see fetch_log)", batch_id, outcome.summary())
         frames = gate(
-            shape_tables(batch_id, found, parsed, now), settings, batch_id, now, len(found.tapes)
+            shape_tables(batch_id, found, parsed, now), settings, batch_id, now, len(found.feeds)
         )
         loaded += frames["articles"].height
         load(settings.warehouse, batch_id, frames, now, also=save)

@@ -25,11 +25,12 @@ from flows.tasks import (
     site_robots,
     start_archive_run,
 )
-from sources.espreso.crawl import Discovery, Parsed, discover, read_articles
+from sources.espreso.crawl import discover, new_urls, read_articles
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import RSS_PATH, SITEMAP_PATH, article_candidates, site_page
-from sources.http import FetchBudget, LoggedFetch
+from sources.http import FetchBudget
 from sources.outcome import run_outcome
+from sources.records import Discovery, LoggedFetch, Parsed
 from warehouse.db import LoadResult
 
 
@@ -132,16 +133,16 @@ def ingest(
     robots = site_robots(settings, now)
     budget = fetch_budget(settings, now)
     found = discover_pages(settings, set(known.feed_rows), now, run, robots, budget)
-    rows = [row for tape, _ in found.tapes for row in tape.rows]
+    rows = [row for feed, _ in found.feeds for row in feed.rows]
     fetched_anyway = known.article_urls | {row.url for row in rows} | set(known.retry_urls)
-    listed = found.new_urls(settings.base_url, fetched_anyway, settings.max_new_urls)
+    listed = new_urls(found, settings.base_url, fetched_anyway, settings.max_new_urls)
     urls = article_candidates(
         settings.base_url, rows, listed + known.retry_urls, known.article_urls, known.feed_rows
     )
     if robots[0] is None:
         urls = []
     parsed = parse_pages(fetch_articles(settings, urls, robots[0], run, budget))
-    frames = gate(shape_tables(run, found, parsed, now), settings, run, now, len(found.tapes))
+    frames = gate(shape_tables(run, found, parsed, now), settings, run, now, len(found.feeds))
     result = load(settings.warehouse, run, frames, now)
     outcome = run_outcome(settings.base_url, found.requests + parsed.requests)
     publish_run_summary(settings, found, parsed, frames, result, outcome)

@@ -31,7 +31,7 @@ from flows.runs import failed, kyiv_run_name
 from flows.settings import Settings
 from flows.tasks import archive_requests, log_warnings, start_archive_run
 from sources.general_staff import OfficialData, fetch_files, parse_answers, read_bundled
-from sources.http import LoggedFetch
+from sources.records import LoggedFetch
 from transforms.facts import fact_frames, with_official
 from transforms.fetch_log import fetch_log
 from transforms.official_losses import official_losses as official_frame

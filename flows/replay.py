@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 
 from sources.archive import ArchivedRun
-from sources.espreso.crawl import Discovery, Parsed, read_articles
-from sources.http import LoggedFetch
+from sources.espreso.crawl import add_feed, add_rss, add_sitemap, read_articles
+from sources.records import Discovery, LoggedFetch, Parsed
 from transforms.batch import batch_frames
 
 
@@ -39,11 +39,11 @@ def replay(run: ArchivedRun) -> tuple[Discovery, Parsed]:
             )
             continue
         if kind == "feed":
-            found.add_feed(fetched)
+            add_feed(found, fetched)
         elif kind == "rss":
-            found.add_rss(fetched)
+            add_rss(found, fetched)
         elif kind == "sitemap":
-            found.add_sitemap(fetched, run.site_url, today, today)
+            add_sitemap(found, fetched, run.site_url, today, today)
         else:
             found.log(fetched, kind)
         found.requests[-1] = replace(
@@ -56,7 +56,7 @@ def replayed(run: ArchivedRun) -> Replayed:
     """Read one run's pages from the archive, parse them, and shape the run's frames."""
     found, parsed = replay(run)
     frames = batch_frames(run.run_id, found, parsed, run.started_at)
-    return Replayed(frames, len(found.tapes))
+    return Replayed(frames, len(found.feeds))
 
 
 @dataclass(frozen=True, slots=True)

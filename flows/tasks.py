@@ -18,17 +18,11 @@ from expectations.gate import GateBlocked, GateReport, gate_parameters, shared_g
 from flows.runs import failed
 from flows.settings import Settings
 from sources.archive import RawArchive, archived
-from sources.espreso.crawl import Discovery, Parsed
-from sources.http import (
-    FetchBudget,
-    LoggedFetch,
-    SiteClient,
-    Validators,
-    crawl_delay,
-    robots_unreachable,
-)
+from sources.http import FetchBudget, SiteClient, crawl_delay
 from sources.limits import REQUEST_DEADLINE_S
 from sources.outcome import Outcome
+from sources.records import Discovery, LoggedFetch, Parsed, Validators
+from sources.robots import robots_unreachable
 from transforms.batch import batch_frames
 from transforms.quarantine import quarantine
 from warehouse.db import (
@@ -296,7 +290,7 @@ def publish_run_summary(
     requests = found.requests + parsed.requests
     failed = [r for r in requests if r.error]
     counts = [
-        {"stage": "discovered", "what": "feed rows", "count": sum(len(t.rows) for t, _ in found.tapes)},
+        {"stage": "discovered", "what": "feed rows", "count": sum(len(t.rows) for t, _ in found.feeds)},
         {"stage": "discovered", "what": "URLs listed by RSS and sitemaps", "count": len(found.listed_urls)},
         {"stage": "discovered", "what": "new URLs left to later runs (NEWSFLOW_MAX_NEW_URLS)", "count": found.left_urls},
         {"stage": "fetched", "what": "requests", "count": len(requests)},

@@ -30,7 +30,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from sources.http import Fetched, LoggedFetch
+from sources.errors import FailureKind, stored_failure
+from sources.records import Fetched, LoggedFetch
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,8 @@ class RawArchive:
         }
         if fetched.error:
             fields["Newsflow-Error"] = fetched.error
+        if fetched.failure:
+            fields["Newsflow-Failure"] = fetched.failure.value
         if fetched.encoding:
             fields["Newsflow-Encoding"] = fetched.encoding
         if fetched.status is None:
@@ -323,6 +326,8 @@ def _fetched(record: Any) -> Fetched:
         http_headers = tuple(record.http_headers.headers)
     else:
         body = b""
+    error = headers.get_header("Newsflow-Error")
+    failure = headers.get_header("Newsflow-Failure")
     return Fetched(
         url=headers.get_header("WARC-Target-URI"),
         requested_at=datetime.fromisoformat(headers.get_header("Newsflow-Requested-At")),
@@ -330,8 +335,14 @@ def _fetched(record: Any) -> Fetched:
         body=body,
         encoding=headers.get_header("Newsflow-Encoding"),
         elapsed_ms=int(headers.get_header("Newsflow-Elapsed-Ms") or 0),
-        error=headers.get_header("Newsflow-Error"),
+        error=error,
         final_url=headers.get_header("Newsflow-Final-Url") or headers.get_header("WARC-Target-URI"),
         attempts=int(headers.get_header("Newsflow-Attempts") or 1),
         headers=http_headers,
+        # Archives written before kinds were recorded: the kind named from the error's text.
+        failure=FailureKind(failure)
+        if failure
+        else stored_failure(error, status)
+        if error
+        else None,
     )

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sources.http import Fetched, LoggedFetch, SiteClient
+from sources.http import SiteClient
+from sources.records import Fetched, LoggedFetch
 
 PERSONNEL = "russia_losses_personnel.json"
 EQUIPMENT = "russia_losses_equipment.json"

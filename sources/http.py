@@ -17,14 +17,13 @@ it is spent are cut or never made, with that reason.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from urllib.parse import quote_from_bytes, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 from aiolimiter import AsyncLimiter
@@ -36,16 +35,29 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from sources.errors import (
+    BadLocation,
+    Blocked,
+    BudgetSpent,
+    Disallowed,
+    EmptyBody,
+    FetchError,
+    HTTPStatusError,
+    RedirectOffSite,
+    Refused,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+    TransportError,
+)
+from sources.headers import checked_charset, header, header_text, location_fault
 from sources.limits import MAX_CRAWL_DELAY_S, REQUEST_DEADLINE_S
+from sources.records import Fetched, Validators
+from sources.robots import ROBOTS_PATH, robots_text
+from sources.urls import is_on_site
 
 MAX_REDIRECTS = 5
-MAX_URL_LENGTH = 2000  # longer is not a page of a site
-# ETag, Last-Modified and Content-Type values longer than this are not real ones.
-MAX_HEADER_CHARS = 256
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-ROBOTS_PATH = "/robots.txt"
-# Retrying these can succeed; other 4xx cannot.
-RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 CHALLENGE_MARKERS = (
     b"cf-chl",
     b"cf_chl_opt",
@@ -53,212 +65,6 @@ CHALLENGE_MARKERS = (
     b"Attention Required! | Cloudflare",
     b"challenge-platform/h/",
 )
-
-
-# A header value that is not all ASCII keeps visible ASCII as it is and escapes every other byte
-# (and `%`) as %XX: the text says exactly which bytes came, and the WARC archive stores it unchanged.
-_KEPT = bytes(b for b in range(0x20, 0x7F) if b != ord("%"))
-_ESCAPED_NOT_ASCII = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_ENTITY_TAG = re.compile(r'(W/)?"[\x21\x23-\x7e]*"')
-_MEDIA_TYPE = re.compile(
-    r"[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*[ \t]*(;.*)?", re.ASCII | re.DOTALL
-)
-_CHARSET = re.compile(r';[ \t]*charset[ \t]*=[ \t]*"?([^";]*)"?', re.IGNORECASE)
-
-
-def header_text(raw: bytes) -> str:
-    """A header value as text, whatever its bytes: ASCII as it is, any other byte as a %XX escape."""
-    return raw.decode("ascii") if raw.isascii() else quote_from_bytes(raw, safe=_KEPT)
-
-
-def _fault(text: str, limit: int) -> str | None:
-    if not text.isascii():
-        return "non-ASCII bytes"
-    if _CONTROL.search(text):
-        return "a control character"
-    if len(text) > limit:
-        return f"longer than {limit} characters"
-    return None
-
-
-def value_fault(value: str, limit: int = MAX_HEADER_CHARS) -> str | None:
-    """Why a header value as `header_text` gives it cannot be used as it is (None when it can):
-    bytes that were not ASCII (escaped or not), a control character, or more than `limit` characters."""
-    return "non-ASCII bytes" if _ESCAPED_NOT_ASCII.search(value) else _fault(value, limit)
-
-
-def checked_etag(value: str | None) -> tuple[str | None, str | None]:
-    """An ETag fit to send back in `If-None-Match` (None when absent or unfit), and why it was dropped."""
-    if value is None:
-        return None, None
-    fault = value_fault(value) or (
-        None if _ENTITY_TAG.fullmatch(value) else "not a quoted entity tag"
-    )
-    return (None, f"bad header: ETag dropped ({fault})") if fault else (value, None)
-
-
-def checked_last_modified(value: str | None) -> tuple[str | None, str | None]:
-    """A Last-Modified date in the HTTP form (`Mon, 27 Oct 2025 10:00:00 GMT`), fit to send back in
-    `If-Modified-Since` (None when absent or unfit), and why it was dropped."""
-    if value is None:
-        return None, None
-    fault = value_fault(value)
-    when = None if fault else _http_date(value)
-    if when is None:
-        return None, f"bad header: Last-Modified dropped ({fault or 'not an HTTP date'})"
-    return format_datetime(when.astimezone(UTC), usegmt=True), None
-
-
-def _http_date(value: str) -> datetime | None:
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return when if when.tzinfo else None
-
-
-def checked_charset(content_type: str | None) -> tuple[str | None, str | None]:
-    """The character set a Content-Type declares when Python can decode with it (else None), and
-    why the header was ignored."""
-    if content_type is None:
-        return None, None
-    fault = value_fault(content_type) or (
-        None if _MEDIA_TYPE.fullmatch(content_type.strip()) else "not a media type"
-    )
-    declared = _CHARSET.search(content_type) if fault is None else None
-    name = declared.group(1).strip() if declared else None
-    if fault is None and name is not None and not _text_codec(name):
-        fault = f"unknown charset {name[:40]}"
-    if fault:
-        return None, f"bad header: Content-Type ignored ({fault})"
-    return name or None, None
-
-
-def _text_codec(name: str) -> bool:
-    # A codec that decodes bytes to text: not rot13 or base64, nor one that always raises.
-    try:
-        b"\\x\xe9".decode(name)
-    except UnicodeDecodeError:
-        return True
-    except (LookupError, ValueError):
-        return False
-    return True
-
-
-def location_fault(raw: bytes) -> str | None:
-    """Why a redirect's Location (its bytes as sent) cannot be followed, or None."""
-    return _fault(raw.decode("latin-1"), MAX_URL_LENGTH)
-
-
-def header_problems(headers: Iterable[tuple[str, str]]) -> tuple[str, ...]:
-    """What was wrong with an answer's ETag, Last-Modified and Content-Type (each then unused)."""
-    found = dict((k.lower(), v) for k, v in headers)
-    return tuple(
-        problem
-        for check, name in (
-            (checked_etag, "etag"),
-            (checked_last_modified, "last-modified"),
-            (checked_charset, "content-type"),
-        )
-        if (problem := check(found.get(name))[1])
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Validators:
-    """What a conditional request sends back: the last ETag and Last-Modified seen for a URL."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-    @classmethod
-    def checked(
-        cls, etag: str | None, last_modified: str | None
-    ) -> tuple[Validators, tuple[str, ...]]:
-        """Validators with any value that is not a valid header dropped, and why each was."""
-        (tag, tag_problem), (modified, modified_problem) = (
-            checked_etag(etag),
-            checked_last_modified(last_modified),
-        )
-        return cls(tag, modified), tuple(p for p in (tag_problem, modified_problem) if p)
-
-    def headers(self) -> dict[str, str]:
-        """`If-None-Match` / `If-Modified-Since` headers, of valid values only."""
-        sendable, _ = Validators.checked(self.etag, self.last_modified)
-        headers = {}
-        if sendable.etag:
-            headers["If-None-Match"] = sendable.etag
-        if sendable.last_modified:
-            headers["If-Modified-Since"] = sendable.last_modified
-        return headers
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    """One request (with its retries) and what came back; `error` says why when there is no usable body."""
-
-    url: str
-    requested_at: datetime
-    status: int | None
-    body: bytes
-    encoding: str | None
-    elapsed_ms: int
-    error: str | None
-    final_url: str
-    attempts: int = 1
-    headers: tuple[tuple[str, str], ...] = ()
-    request_headers: tuple[tuple[str, str], ...] = ()
-    redirects: tuple[str, ...] = ()
-    blocked: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """A complete 200 answer."""
-        return self.status == 200 and self.error is None
-
-    @property
-    def not_modified(self) -> bool:
-        """A 304 to a conditional request: the page did not change."""
-        return self.status == 304
-
-    def header(self, name: str) -> str | None:
-        """A response header, case-insensitively."""
-        lower = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lower), None)
-
-    @property
-    def validators(self) -> Validators:
-        """The ETag and Last-Modified to send next time (only valid ones)."""
-        return Validators.checked(self.header("etag"), self.header("last-modified"))[0]
-
-    @property
-    def header_problems(self) -> tuple[str, ...]:
-        """What was wrong with the answer's ETag, Last-Modified and Content-Type."""
-        return header_problems(self.headers)
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedFetch:
-    """A request, what it was for (`feed`, `rss`, `sitemap`, `article`, `robots`), and any later problem.
-
-    `expected_absent` marks a 404 that is normal (past the last feed page, no RSS on the site):
-    its status is kept but it is not an error.
-    """
-
-    fetched: Fetched
-    kind: str
-    problem: str | None = None
-    expected_absent: bool = False
-    warc_file: str | None = None
-    warc_offset: int | None = None
-
-    @property
-    def error(self) -> str | None:
-        """The request's error, its bad headers and any parse problem, or None."""
-        fetch_error = None if self.expected_absent else self.fetched.error
-        found = (fetch_error, *self.fetched.header_problems, self.problem)
-        return "; ".join(e for e in found if e) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,32 +106,6 @@ def crawl_delay(robots_txt: str, user_agent: str) -> float | None:
     return None if delay is None else float(delay)
 
 
-def origin(url: str) -> tuple[str, str]:
-    """(scheme, host[:port]) of a URL, lower-cased."""
-    parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
-
-
-def is_on_site(url: str, site_url: str) -> bool:
-    """True when `url` has the same scheme and host (and port) as the site."""
-    return origin(url) == origin(site_url)
-
-
-def robots_unreachable(fetched: Fetched) -> bool:
-    """robots.txt could not be read (network trouble, 5xx): RFC 9309 says nothing may be fetched."""
-    return fetched.status is None or fetched.status >= 500
-
-
-def robots_text(fetched: Fetched) -> str:
-    """The robots.txt rules to obey given how its request went (RFC 9309): the file when there is one,
-    nothing disallowed when it is missing (4xx), everything disallowed when unreachable (5xx, network)."""
-    if fetched.status == 200:
-        return fetched.body.decode("utf-8", "replace")
-    if robots_unreachable(fetched):
-        return "User-agent: *\nDisallow: /\n"
-    return ""
-
-
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     """`Retry-After` as seconds: a number, or an HTTP date."""
     if not value:
@@ -354,7 +134,7 @@ class _Attempt:
     status: int | None = None
     body: bytes = b""
     encoding: str | None = None
-    error: str | None = None
+    error: FetchError | None = None
     final_url: str = ""
     headers: tuple[tuple[str, str], ...] = ()
     redirects: list[str] = field(default_factory=list)
@@ -365,7 +145,7 @@ class _Attempt:
 
 class _Retry(Exception):
     def __init__(self, attempt: _Attempt) -> None:
-        super().__init__(attempt.error)
+        super().__init__(str(attempt.error))
         self.attempt = attempt
 
 
@@ -460,13 +240,13 @@ class SiteClient:
         try:
             httpx.URL(url)
         except (httpx.InvalidURL, ValueError) as exc:
-            return _refused(url, f"refused: not a URL that can be requested ({exc})")
+            return _refused(url, Refused(f"refused: not a URL that can be requested ({exc})"))
         if not is_on_site(url, self.site_url):
-            return _refused(url, f"refused: {url} is outside {self.site_url}")
+            return _refused(url, Refused(f"refused: {url} is outside {self.site_url}"))
         if self.budget is not None and self._budget_spent():
-            return _refused(url, self.budget.reason, attempts=0)
+            return _refused(url, BudgetSpent(self.budget.reason), attempts=0)
         if self.obey_robots and not (await self.robots()).can_fetch(url, self.user_agent):
-            return _refused(url, "disallowed by robots.txt")
+            return _refused(url, Disallowed())
         return await self._fetch(url, validators.headers() if validators else {})
 
     async def fetch_all(
@@ -498,14 +278,17 @@ class SiteClient:
                 with attempt:
                     last = await self._exchange(url, extra_headers)
                     attempts += last.sent
-                    if _retryable(last) and not (
-                        last.retry_after and last.retry_after > self.max_backoff_s
+                    if (
+                        last.error is not None
+                        and last.error.retryable
+                        and not (last.retry_after and last.retry_after > self.max_backoff_s)
                     ):
                         raise _Retry(last)
         except _Retry as exhausted:
             last = exhausted.attempt
-        if attempts > 1 and last.error:
-            last.error = f"{last.error} (after {attempts} attempts)"
+        error = None if last.error is None else str(last.error)
+        if attempts > 1 and error:
+            error = f"{error} (after {attempts} attempts)"
         return Fetched(
             url=url,
             requested_at=requested_at,
@@ -513,13 +296,14 @@ class SiteClient:
             body=last.body,
             encoding=last.encoding,
             elapsed_ms=round((time.perf_counter() - started) * 1000),
-            error=last.error,
+            error=error,
             final_url=last.final_url,
             attempts=attempts,
             headers=last.headers,
             request_headers=(("User-Agent", self.user_agent), *extra_headers.items()),
             redirects=tuple(last.redirects),
             blocked=last.blocked,
+            failure=None if last.error is None else last.error.kind,
         )
 
     def _stop(self, state: RetryCallState) -> bool:
@@ -544,7 +328,8 @@ class SiteClient:
                 await self._hops(url, extra_headers, result)
         except TimeoutError:
             assert self.budget is not None
-            result.status, result.body, result.error = None, b"", self.budget.reason
+            result.status, result.body = None, b""
+            result.error = BudgetSpent(self.budget.reason)
         return result
 
     async def _hops(self, url: str, extra_headers: dict[str, str], result: _Attempt) -> None:
@@ -559,12 +344,14 @@ class SiteClient:
                         target = await self._hop(current, extra_headers, result)
                 except TimeoutError:
                     result.status = None
-                    result.error = f"timeout: no complete answer within {self.deadline_s:g} s"
+                    result.error = Timeout(
+                        f"timeout: no complete answer within {self.deadline_s:g} s"
+                    )
                     return
                 if target is None:
                     return
                 current = target
-        result.error = f"more than {MAX_REDIRECTS} redirects"
+        result.error = TooManyRedirects(MAX_REDIRECTS)
 
     async def _hop(self, url: str, extra_headers: dict[str, str], result: _Attempt) -> str | None:
         """One request of a GET: fills `result`; returns the on-site URL a redirect points to."""
@@ -582,32 +369,33 @@ class SiteClient:
                     body.extend(chunk)
                     if len(body) > self.max_bytes:
                         result.body = bytes(body[: self.max_bytes])
-                        result.error = f"body larger than {self.max_bytes} bytes: cut off"
+                        result.error = TooLarge(self.max_bytes)
                         return None
                 result.body = bytes(body)
-                result.encoding = checked_charset(_header(result.headers, "content-type"))[0]
+                result.encoding = checked_charset(header(result.headers, "content-type"))[0]
                 result.retry_after = retry_after_seconds(
-                    _header(result.headers, "retry-after"), datetime.now(UTC)
+                    header(result.headers, "retry-after"), datetime.now(UTC)
                 )
                 result.error = _status_error(response.status_code, result.body)
                 result.blocked = is_challenge(response.status_code, result.body)
                 return None
         except httpx.TimeoutException as exc:
-            result.status, result.error = None, f"timeout: {type(exc).__name__}"
+            result.status, result.error = None, Timeout(f"timeout: {type(exc).__name__}")
         except httpx.HTTPError as exc:
             # No complete answer (reset, truncated body): worth another try.
-            result.status, result.error = None, f"{type(exc).__name__}: {exc}"
+            result.status = None
+            result.error = TransportError(f"{type(exc).__name__}: {exc}")
         return None
 
     def _redirect(self, url: str, location: bytes, result: _Attempt) -> str | None:
         fault = location_fault(location)
         target = None if fault else _joined(url, location.decode("ascii"))
         if target is None:
-            result.error = f"bad header: Location not followed ({fault or 'not a URL'})"
+            result.error = BadLocation(fault or "not a URL")
             return None
         result.redirects.append(target)
         if not is_on_site(target, self.site_url):
-            result.error = f"redirect off site to {target} not followed"
+            result.error = RedirectOffSite(target)
             return None
         return target
 
@@ -633,29 +421,15 @@ def _joined(base: str, location: str) -> str | None:
     return target
 
 
-def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
-    return next((v for k, v in headers if k.lower() == name), None)
-
-
-def _status_error(status: int, body: bytes) -> str | None:
+def _status_error(status: int, body: bytes) -> FetchError | None:
     if is_challenge(status, body):
-        return f"blocked: Cloudflare challenge (HTTP {status})"
+        return Blocked(status)
     if status in (200, 304):
-        return "empty body" if status == 200 and not body else None
-    return f"HTTP {status}"
+        return EmptyBody() if status == 200 and not body else None
+    return HTTPStatusError(status)
 
 
-def _retryable(attempt: _Attempt) -> bool:
-    if attempt.blocked or attempt.error is None:
-        return False
-    if attempt.status is None:
-        # Timeouts and broken connections; a redirect loop, an off-site hop, a bad Location or a
-        # spent budget will not mend itself.
-        return not attempt.error.startswith(
-            ("more than", "redirect off site", "bad header", "timeout: run fetch budget")
-        )
-    return attempt.status in RETRY_STATUSES
-
-
-def _refused(url: str, reason: str, attempts: int = 1) -> Fetched:
-    return Fetched(url, datetime.now(UTC), None, b"", None, 0, reason, url, attempts)
+def _refused(url: str, error: FetchError, attempts: int = 1) -> Fetched:
+    return Fetched(
+        url, datetime.now(UTC), None, b"", None, 0, str(error), url, attempts, failure=error.kind
+    )

@@ -3,48 +3,28 @@ run reached nothing useful (it then ends Failed; with some pages failed it ends 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sources.http import LoggedFetch, robots_unreachable
+from sources.errors import failure_name, stored_failure
+from sources.records import LoggedFetch
+from sources.robots import robots_unreachable
 
 # The parts of a discovery that count as reaching the site: an answer, even an unchanged one.
 _REACHING = ("feed", "rss", "sitemap", "article")
 
 
-# How an error begins → its kind, in this order (after `HTTP <status>`). `v_failures` in
-# warehouse/views.sql names the kinds the same way (a test keeps the two equal).
-FAILURE_KINDS = (
-    ("timeout", "timeout"),
-    ("refused", "refused"),
-    ("disallowed", "refused"),
-    ("body larger", "too large"),
-    ("blocked", "blocked"),
-    ("bad header", "bad header"),
-    ("capped", "capped"),
-)
-_HTTP_STATUS = re.compile(r"HTTP \d+")
-
-
 def error_kind(error: str, status: int | None) -> str:
-    """A short name for an error as `fetch_log` records it: `timeout`, `HTTP 500`, `refused`,
-    `too large`, `blocked`, `bad header`, `capped`, `connection` (no answer), `parse problem` (an
-    answer that did not parse), `other`."""
-    if http := _HTTP_STATUS.match(error):
-        return http.group()
-    for prefix, kind in FAILURE_KINDS:
-        if error.startswith(prefix):
-            return kind
-    if status is None:
-        return "connection"
-    return "parse problem" if status == 200 and not error.startswith("empty body") else "other"
+    """A short name for an error as `fetch_log` stores it, read from its text: `timeout`,
+    `HTTP 500`, `refused`, `too large`, `blocked`, `bad header`, `capped`, `connection` (no answer),
+    `parse problem` (an answer that did not parse), `other`."""
+    return failure_name(stored_failure(error, status), status)
 
 
 def failure_kind(request: LoggedFetch) -> str:
-    """Why a request failed, in short (see `error_kind`)."""
-    return error_kind(request.error or "", request.fetched.status)
+    """Why a request failed, in short (the names of `error_kind`), from the kinds its records carry."""
+    return request.failure or "none"
 
 
 @dataclass(frozen=True, slots=True)

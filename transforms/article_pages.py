@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from sources.espreso.parse import LAYOUT_PARTS, ArticleParse
+from sources.espreso.site import LAYOUT_PARTS
+from sources.records import ArticleParse
 from transforms.schemas import ARTICLE_PAGES, frame
 
 # Fewer pages than this say nothing about the site's layout: one odd page must not block a run.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from sources.espreso.parse import FetchedArticle
+from sources.records import FetchedArticle
 from transforms.articles import latest_per_url
 from transforms.schemas import ARTICLE_RELATED, frame
 

@@ -8,7 +8,8 @@ from datetime import datetime
 
 import polars as pl
 
-from sources.espreso.parse import SOURCE, FetchedArticle
+from sources.espreso.site import SOURCE
+from sources.records import FetchedArticle
 from transforms.schemas import ARTICLES, frame
 
 

@@ -6,13 +6,13 @@ from datetime import datetime
 
 import polars as pl
 
-from sources.espreso.crawl import Discovery, Parsed
+from sources.records import Discovery, Parsed
 from transforms.article_pages import article_pages
 from transforms.article_related import article_related
 from transforms.article_tags import article_tags
 from transforms.articles import articles
 from transforms.feed_items import feed_items
-from transforms.feed_observations import ObservedTape, feed_observations
+from transforms.feed_observations import ObservedFeed, feed_observations
 from transforms.fetch_log import fetch_log
 from transforms.headline_sources import headline_sources
 from transforms.quarantine import quarantine
@@ -22,7 +22,7 @@ def batch_frames(
     run_id: str, found: Discovery, parsed: Parsed, now: datetime
 ) -> dict[str, pl.DataFrame]:
     """The frames of one batch; pages that did not parse go straight to `quarantine`."""
-    tapes = [ObservedTape(tape, fetched.requested_at) for tape, fetched in found.tapes]
+    feeds = [ObservedFeed(feed, fetched.requested_at) for feed, fetched in found.feeds]
     unparsable = [
         (
             "articles",
@@ -33,14 +33,14 @@ def batch_frames(
         if p.article is None
     ]
     headlines = [(i.article.url, i.article.title) for i in parsed.items] + [
-        (row.url, row.title) for tape, _ in found.tapes for row in tape.rows
+        (row.url, row.title) for feed, _ in found.feeds for row in feed.rows
     ]
     return {
         "articles": articles(parsed.items, now),
         "article_tags": article_tags(parsed.items),
         "article_related": article_related(parsed.items),
-        "feed_items": feed_items(tapes),
-        "feed_observations": feed_observations(tapes),
+        "feed_items": feed_items(feeds),
+        "feed_observations": feed_observations(feeds),
         "headline_sources": headline_sources(headlines),
         "fetch_log": fetch_log(run_id, found.requests + parsed.requests),
         "quarantine": quarantine(run_id, now, unparsable),

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from transforms.feed_observations import ObservedTape
+from transforms.feed_observations import ObservedFeed
 from transforms.schemas import FEED_ITEMS, frame
 
 
-def feed_items(pages: Sequence[ObservedTape]) -> pl.DataFrame:
+def feed_items(pages: Sequence[ObservedFeed]) -> pl.DataFrame:
     """The `feed_items` frame: text from the newest sighting, first and last times seen."""
     rows = [
         {
@@ -19,7 +19,7 @@ def feed_items(pages: Sequence[ObservedTape]) -> pl.DataFrame:
             "last_seen_at": page.observed_at,
         }
         for page in pages
-        for row in page.tape.rows
+        for row in page.feed.rows
     ]  # fmt: skip
     return (
         frame(rows, FEED_ITEMS)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from sources.http import LoggedFetch
+from sources.records import LoggedFetch
 from transforms.schemas import FETCH_LOG, frame
 
 

@@ -1,15 +1,18 @@
 """Discovery over the network: robots.txt, the feed pages, RSS and sitemaps of one run.
 
-`Discovery` reads each answer without I/O (so `reparse` can replay archived answers through it); the
-async functions only sequence the requests.
+The `add_*` functions read each answer into a `Discovery` without I/O (so `reparse` can replay
+archived answers through them); the async functions only sequence the requests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
+from sources.errors import FailureKind
+from sources.espreso.article import parse_article
 from sources.espreso.discover import (
     FEED_PATH,
     MAX_SITEMAPS,
@@ -24,16 +27,22 @@ from sources.espreso.discover import (
     sitemap_urls_between,
     walked_past,
 )
-from sources.espreso.parse import (
+from sources.espreso.feed import parse_feed
+from sources.feeds import parse_rss
+from sources.records import (
     ArticleParse,
+    Discovery,
+    FeedParse,
+    Fetched,
     FetchedArticle,
-    TapeParse,
-    parse_article,
-    parse_rss,
-    parse_sitemap,
-    parse_tape,
+    LoggedFetch,
+    Parsed,
+    Validators,
 )
-from sources.http import Fetched, LoggedFetch, SiteClient, Validators
+from sources.sitemaps import parse_sitemap
+
+if TYPE_CHECKING:  # the HTTP stack is not loaded to replay archived answers
+    from sources.http import SiteClient
 
 
 def _problems(items: tuple[str, ...] | list[str]) -> str | None:
@@ -44,84 +53,75 @@ def _problems(items: tuple[str, ...] | list[str]) -> str | None:
 LISTING_KINDS = ("rss", "sitemap")
 
 
-@dataclass(slots=True)
-class Discovery:
-    """What the discovery requests found: feed pages, listed URLs, and every request with its problem."""
+def add_feed(found: Discovery, fetched: Fetched) -> FeedParse | None:
+    """A feed page's answer: its rows, or None when the page is not there."""
+    if not fetched.ok:
+        found.log(fetched, "feed")
+        return None
+    feed = parse_feed(fetched.body, fetched.url, fetched.encoding)
+    found.log(fetched, "feed", _problems(feed.problems))
+    found.feeds.append((feed, fetched))
+    return feed
 
-    tapes: list[tuple[TapeParse, Fetched]] = field(default_factory=list)
-    listed_urls: list[str] = field(default_factory=list)
-    requests: list[LoggedFetch] = field(default_factory=list)
-    lastmods: dict[str, date] = field(default_factory=dict)
-    left_urls: int = 0
 
-    def log(self, fetched: Fetched, kind: str, problem: str | None = None) -> None:
-        """Record one request; a 404 for a list page (past the last feed page, a site without
-        RSS or sitemap) is normal, not an error."""
-        self.requests.append(
-            LoggedFetch(
-                fetched, kind, problem, expected_absent=fetched.status == 404 and kind != "article"
-            )
-        )
+def add_rss(found: Discovery, fetched: Fetched) -> None:
+    """The RSS feed's answer: its item links."""
+    links, problems = parse_rss(fetched.body) if fetched.ok else ([], [])
+    found.log(fetched, "rss", _problems(problems))
+    found.listed_urls.extend(links)
 
-    def add_feed(self, fetched: Fetched) -> TapeParse | None:
-        """A feed page's answer: its tape, or None when the page is not there."""
-        if not fetched.ok:
-            self.log(fetched, "feed")
-            return None
-        tape = parse_tape(fetched.body, fetched.url, fetched.encoding)
-        self.log(fetched, "feed", _problems(tape.problems))
-        self.tapes.append((tape, fetched))
-        return tape
 
-    def add_rss(self, fetched: Fetched) -> None:
-        """The RSS feed's answer: its item links."""
-        links, problems = parse_rss(fetched.body) if fetched.ok else ([], [])
-        self.log(fetched, "rss", _problems(problems))
-        self.listed_urls.extend(links)
-
-    def add_sitemap(self, fetched: Fetched, site_url: str, since: date, until: date) -> list[str]:
-        """A sitemap's answer: URLs modified within [since, until] are listed; an index returns
-        its news sitemaps to read."""
-        if not fetched.ok:
-            self.log(fetched, "sitemap")
-            return []
-        sitemap = parse_sitemap(fetched.body)
-        lastmods = {e.loc: e.lastmod for e in sitemap.entries if e.lastmod is not None}
-        if sitemap.is_index:
-            children = news_sitemaps(sitemap.entries, site_url)
-            kept = newest(children, lastmods, MAX_SITEMAPS)
-            capped = (
-                [f"capped: {len(children)} news sitemaps named, the newest {len(kept)} read"]
-                if len(kept) < len(children)
-                else []
-            )
-            self.log(fetched, "sitemap", _problems([*sitemap.problems, *capped]))
-            return kept
-        self.log(fetched, "sitemap", _problems(sitemap.problems))
-        listed = sitemap_urls_between(sitemap.entries, since, until)
-        self.listed_urls.extend(listed)
-        self.lastmods.update((url, lastmods[url]) for url in listed)
+def add_sitemap(
+    found: Discovery, fetched: Fetched, site_url: str, since: date, until: date
+) -> list[str]:
+    """A sitemap's answer: URLs modified within [since, until] are listed; an index returns
+    its news sitemaps to read."""
+    if not fetched.ok:
+        found.log(fetched, "sitemap")
         return []
-
-    def new_urls(self, site_url: str, known: set[str], limit: int) -> list[str]:
-        """The listed article URLs not in `known`: at most `limit`, the newest. When that leaves
-        some out, every RSS and sitemap answer of the run is marked `capped`, so that its
-        validators are not used again and the next run reads the lists whole (and takes the next
-        newest)."""
-        kept, left = newest_new_urls(site_url, self.listed_urls, self.lastmods, known, limit)
-        self.left_urls = left
-        if left:
-            note = (
-                f"capped: {len(kept) + left} new URLs listed, the newest {len(kept)} taken, "
-                f"{left} left to the next runs"
-            )
-            self.requests = [
-                replace(r, problem=_problems([p for p in (r.problem, note) if p]))
-                if r.kind in LISTING_KINDS and r.fetched.ok
-                else r
-                for r in self.requests
-            ]
+    sitemap = parse_sitemap(fetched.body)
+    lastmods = {e.loc: e.lastmod for e in sitemap.entries if e.lastmod is not None}
+    if sitemap.is_index:
+        children = news_sitemaps(sitemap.entries, site_url)
+        kept = newest(children, lastmods, MAX_SITEMAPS)
+        capped = (
+            [f"capped: {len(children)} news sitemaps named, the newest {len(kept)} read"]
+            if len(kept) < len(children)
+            else []
+        )
+        kind = FailureKind.PARSE_PROBLEM if sitemap.problems else FailureKind.CAPPED
+        found.log(fetched, "sitemap", _problems([*sitemap.problems, *capped]), kind)
         return kept
+    found.log(fetched, "sitemap", _problems(sitemap.problems))
+    listed = sitemap_urls_between(sitemap.entries, since, until)
+    found.listed_urls.extend(listed)
+    found.lastmods.update((url, lastmods[url]) for url in listed)
+    return []
+
+
+def new_urls(found: Discovery, site_url: str, known: set[str], limit: int) -> list[str]:
+    """The listed article URLs not in `known`: at most `limit`, the newest. When that leaves
+    some out, every RSS and sitemap answer of the run is marked `capped`, so that its
+    validators are not used again and the next run reads the lists whole (and takes the next
+    newest)."""
+    kept, left = newest_new_urls(site_url, found.listed_urls, found.lastmods, known, limit)
+    found.left_urls = left
+    if left:
+        note = (
+            f"capped: {len(kept) + left} new URLs listed, the newest {len(kept)} taken, "
+            f"{left} left to the next runs"
+        )
+        found.requests = [
+            replace(
+                r,
+                problem=_problems([p for p in (r.problem, note) if p]),
+                problem_kind=r.problem_kind if r.problem else FailureKind.CAPPED,
+            )
+            if r.kind in LISTING_KINDS and r.fetched.ok
+            else r
+            for r in found.requests
+        ]
+    return kept
 
 
 async def read_feed(
@@ -133,11 +133,11 @@ async def read_feed(
     for _ in range(pages):
         if url is None:
             break
-        tape = found.add_feed(await client.fetch(url))
-        if tape is None or not has_new_rows(tape.rows, seen):
+        feed = add_feed(found, await client.fetch(url))
+        if feed is None or not has_new_rows(feed.rows, seen):
             break
-        seen.update(row.url for row in tape.rows)
-        url = tape.next_page_url
+        seen.update(row.url for row in feed.rows)
+        url = feed.next_page_url
 
 
 async def discover(
@@ -160,7 +160,7 @@ async def discover(
         found.log(client.robots_fetch, "robots")
     await read_feed(client, found, pages, known_feed_urls)
     rss = site_page(client.site_url, RSS_PATH)
-    found.add_rss(await client.fetch(rss, known.get(rss)))
+    add_rss(found, await client.fetch(rss, known.get(rss)))
     await read_sitemaps(client, found, today - timedelta(days=lookback_days), today, known)
     return found
 
@@ -175,11 +175,11 @@ async def read_sitemaps(
     """The sitemap index, then its news sitemaps; lists the URLs modified within [since, until]."""
     known = validators or {}
     index = site_page(client.site_url, SITEMAP_PATH)
-    children = found.add_sitemap(
-        await client.fetch(index, known.get(index)), client.site_url, since, until
+    children = add_sitemap(
+        found, await client.fetch(index, known.get(index)), client.site_url, since, until
     )
     for child in await client.fetch_all(children, known):
-        found.add_sitemap(child, client.site_url, since, until)
+        add_sitemap(found, child, client.site_url, since, until)
 
 
 async def walk_feed(
@@ -189,20 +189,11 @@ async def walk_feed(
     the walk is done (a page ended before `since`, or the feed ended)."""
     page = first_page
     for _ in range(pages):
-        tape = found.add_feed(await client.fetch(feed_page_url(client.site_url, page)))
+        feed = add_feed(found, await client.fetch(feed_page_url(client.site_url, page)))
         page += 1
-        if tape is None or walked_past(tape.rows, since) or tape.next_page_url is None:
+        if feed is None or walked_past(feed.rows, since) or feed.next_page_url is None:
             return page, True
     return page, False
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """The article pages of a run: what parsed, every page's layout, every request with its problem."""
-
-    items: list[FetchedArticle]
-    pages: list[ArticleParse]
-    requests: list[LoggedFetch]
 
 
 def read_articles(answers: Sequence[LoggedFetch]) -> Parsed:
@@ -220,5 +211,11 @@ def read_articles(answers: Sequence[LoggedFetch]) -> Parsed:
         if result.article is not None:
             items.append(FetchedArticle(result.article, page.requested_at))
         problem = _problems(result.problems)
-        requests.append(replace(answer, problem=f"parse: {problem}" if problem else None))
+        requests.append(
+            replace(
+                answer,
+                problem=f"parse: {problem}" if problem else None,
+                problem_kind=FailureKind.PARSE_PROBLEM,
+            )
+        )
     return Parsed(items, pages, requests)

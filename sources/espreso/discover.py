@@ -7,9 +7,9 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sources.espreso.dates import KYIV
-from sources.espreso.parse import SitemapEntry, TapeRow, canonical_url
-from sources.http import MAX_URL_LENGTH, is_on_site
 from sources.limits import MAX_NEW_URLS
+from sources.records import FeedRow, SitemapEntry
+from sources.urls import MAX_URL_LENGTH, canonical_url, is_on_site
 
 FEED_PATH = "/news"
 
@@ -33,7 +33,7 @@ def is_article_url(url: str, site_url: str) -> bool:
     return path.count("/") == 1 and path not in NOT_ARTICLES and not path.endswith(".xml")
 
 
-def has_new_rows(rows: Iterable[TapeRow], known_feed_urls: set[str]) -> bool:
+def has_new_rows(rows: Iterable[FeedRow], known_feed_urls: set[str]) -> bool:
     """True when a feed page lists at least one URL not seen before."""
     return any(row.url not in known_feed_urls for row in rows)
 
@@ -78,14 +78,14 @@ def newest_new_urls(
     return kept, len(new) - len(kept)
 
 
-def row_state(row: TapeRow) -> tuple[str, str | None, datetime | None]:
+def row_state(row: FeedRow) -> tuple[str, str | None, datetime | None]:
     """What the feed shows of a story: headline, badge, time. A change means it moved or was updated."""
     return row.title, row.badge, row.published_at
 
 
 def article_candidates(
     site_url: str,
-    feed_rows: Iterable[TapeRow],
+    feed_rows: Iterable[FeedRow],
     listed_urls: Iterable[str],
     known_article_urls: set[str],
     stored_rows: Mapping[str, tuple[str, str | None, datetime | None]] | None = None,
@@ -117,12 +117,12 @@ def in_window(instant: datetime | None, since: date, until: date) -> bool:
     return instant is not None and since <= instant.astimezone(KYIV).date() <= until
 
 
-def rows_in_window(rows: Iterable[TapeRow], since: date, until: date) -> list[str]:
+def rows_in_window(rows: Iterable[FeedRow], since: date, until: date) -> list[str]:
     """URLs of the feed rows published within the window."""
     return [row.url for row in rows if in_window(row.published_at, since, until)]
 
 
-def walked_past(rows: Sequence[TapeRow], since: date) -> bool:
+def walked_past(rows: Sequence[FeedRow], since: date) -> bool:
     """True when a feed page ends before the window: older pages hold nothing for it."""
     dated = [row.published_at for row in rows if row.published_at is not None]
     return not dated or min(dated).astimezone(KYIV).date() < since

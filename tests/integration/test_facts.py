@@ -15,8 +15,8 @@ from flows.cli import main
 from flows.news_facts import facts, official_losses
 from flows.settings import OFFICIAL_BUNDLED_DIR as BUNDLED_DIR
 from sources.espreso.dates import kyiv_to_utc
-from sources.espreso.parse import Article, FetchedArticle
 from sources.general_staff import EQUIPMENT, PERSONNEL
+from sources.records import Article, FetchedArticle
 from sources.snapshot_server import Response, SnapshotServer
 from tests.snapshot import rows
 from transforms.articles import articles

@@ -11,7 +11,7 @@ import pytest
 from sources.snapshot_server import Response, SnapshotServer
 from tests.conftest import FIGURES
 from tests.snapshot import ingest_snapshot, rows
-from tests.unit.test_hostile_input import EXTERNAL, LAUGHS
+from tests.unit.sources.test_hostile_input import EXTERNAL, LAUGHS
 
 CHALLENGE = b'<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><script>window._cf_chl_opt={cvId:"3"};</script></body></html>'
 HOSTILE = {

@@ -17,7 +17,7 @@ import pytest
 
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
 from tests.snapshot import ARTICLES, ingest_snapshot, page_bytes, rows
-from tests.unit.test_site_faults import BAD_VALUES, bad_header_problem
+from tests.unit.sources.test_site_faults import BAD_VALUES, bad_header_problem
 
 BIN = Path(sys.executable).parent
 RSS = (SNAPSHOT_DIR / "rss.xml").read_bytes()

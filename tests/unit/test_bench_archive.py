@@ -19,8 +19,8 @@ from bench.archive import (
     page,
 )
 from sources.archive import ArchivedRun, WarcLocation, read_runs, warc_files
-from sources.espreso.parse import Article, parse_article
-from sources.http import Fetched
+from sources.espreso.article import parse_article
+from sources.records import Article, Fetched
 from sources.snapshot_server import SNAPSHOT_DIR
 
 PAGES = 120

@@ -20,14 +20,15 @@ from expectations.gate import (
     gate_parameters,
     suite_json,
 )
-from sources.espreso.parse import FetchedArticle, TapeParse, TapeRow, parse_article
+from sources.espreso.article import parse_article
+from sources.records import FeedParse, FeedRow, FetchedArticle
 from tests.snapshot import ARTICLES, LIVE, page_bytes
 from transforms.article_pages import article_pages
 from transforms.article_related import article_related
 from transforms.article_tags import article_tags
 from transforms.articles import articles
 from transforms.feed_items import feed_items
-from transforms.feed_observations import ObservedTape, feed_observations
+from transforms.feed_observations import ObservedFeed, feed_observations
 from transforms.schemas import TABLES
 
 NOW = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
@@ -45,15 +46,15 @@ def _item(slug: str) -> FetchedArticle:
     return FetchedArticle(article, NOW)
 
 
-def _frames(items: list[FetchedArticle], rows: list[TapeRow]) -> dict[str, pl.DataFrame]:
-    tapes = [ObservedTape(TapeParse(f"{LIVE}/news", tuple(rows), None), NOW)]
+def _frames(items: list[FetchedArticle], rows: list[FeedRow]) -> dict[str, pl.DataFrame]:
+    feeds = [ObservedFeed(FeedParse(f"{LIVE}/news", tuple(rows), None), NOW)]
     parses = [parse_article(page_bytes(slug), f"{LIVE}/{slug}") for slug in GOOD]
     return {
         "articles": articles(items, NOW),
         "article_tags": article_tags(items),
         "article_related": article_related(items),
-        "feed_items": feed_items(tapes),
-        "feed_observations": feed_observations(tapes),
+        "feed_items": feed_items(feeds),
+        "feed_observations": feed_observations(feeds),
         "fetch_log": pl.DataFrame(schema=TABLES["fetch_log"]),
         "quarantine": pl.DataFrame(schema=TABLES["quarantine"]),
         "article_pages": article_pages(parses),
@@ -61,8 +62,8 @@ def _frames(items: list[FetchedArticle], rows: list[TapeRow]) -> dict[str, pl.Da
     }
 
 
-def _row(position: int, slug: str, title: str) -> TapeRow:
-    return TapeRow(position, f"{LIVE}/{slug}", title, None, None, NOW - timedelta(hours=1))
+def _row(position: int, slug: str, title: str) -> FeedRow:
+    return FeedRow(position, f"{LIVE}/{slug}", title, None, None, NOW - timedelta(hours=1))
 
 
 def test_every_table_has_a_suite_and_every_check_says_what_failure_means() -> None:
@@ -216,7 +217,7 @@ def test_facts_suites_are_their_own() -> None:
 
 
 def test_one_odd_page_is_quarantined_not_a_layout_change(gate: Gate) -> None:
-    from sources.espreso.parse import ArticleParse
+    from sources.records import ArticleParse
 
     odd = ArticleParse(
         f"{LIVE}/news-tag-page",

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sources.http import Fetched, LoggedFetch
+from sources import errors
+from sources.errors import FailureKind
 from sources.outcome import error_kind, failure_kind
+from sources.records import Fetched, LoggedFetch
 from warehouse.db import connect
 
 T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
@@ -70,3 +72,42 @@ def test_a_page_that_loads_with_a_bad_header_counts_as_bad_header() -> None:
     )
     assert failure_kind(logged) == "bad header"
     assert page.ok
+
+
+# Every error the client raises, the status its answer had, whether it is retried.
+RAISED = [
+    (errors.Timeout("timeout: ReadTimeout"), None, True),
+    (errors.Timeout("timeout: no complete answer within 60 s"), None, True),
+    (errors.BudgetSpent("timeout: run fetch budget of 600 s spent"), None, False),
+    (errors.TransportError("ConnectError: All connection attempts failed"), None, True),
+    (errors.HTTPStatusError(503), 503, True),
+    (errors.HTTPStatusError(404), 404, False),
+    (errors.Blocked(503), 503, False),
+    (errors.TooLarge(5_000_000), 200, False),
+    (errors.EmptyBody(), 200, False),
+    (errors.Refused("refused: http://evil.example/x is outside http://127.0.0.1:1"), None, False),
+    (errors.Disallowed(), None, False),
+    (errors.BadLocation("longer than 2000 characters"), 301, False),
+    (errors.RedirectOffSite("file:///etc/passwd"), 302, False),
+    (errors.TooManyRedirects(5), 302, False),
+]
+
+
+@pytest.mark.parametrize(("error", "status", "retried"), RAISED)
+def test_each_raised_error_is_counted_as_its_stored_text_is_named(
+    error: errors.FetchError, status: int | None, retried: bool
+) -> None:
+    text = str(error)
+    page = Fetched("http://x/a", T, status, b"", None, 3, text, "http://x/a", failure=error.kind)
+    assert failure_kind(LoggedFetch(page, "article")) == error_kind(text, status)
+    assert error.retryable is retried
+
+
+def test_a_capped_listing_counts_as_capped_and_a_parse_problem_as_one() -> None:
+    page = Fetched("http://x/s", T, 200, b"<urlset/>", None, 3, None, "http://x/s")
+    capped = LoggedFetch(
+        page, "sitemap", "capped: 25 news sitemaps named", problem_kind=FailureKind.CAPPED
+    )
+    parse = LoggedFetch(page, "sitemap", "sitemap is not well-formed XML: x")
+    assert [failure_kind(capped), failure_kind(parse)] == ["capped", "parse problem"]
+    assert [error_kind(r.error or "", 200) for r in (capped, parse)] == ["capped", "parse problem"]

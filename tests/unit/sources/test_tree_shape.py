@@ -13,18 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from sources.espreso.parse import (
-    MAX_DEPTH,
-    MAX_ELEMENTS,
-    ArticleParse,
-    nesting_problem,
-    parse_article,
-)
+from sources.espreso.article import parse_article
+from sources.espreso.page import MAX_DEPTH, MAX_ELEMENTS, nesting_problem
 from sources.espreso.tree_shape import VOID, TreeShape, tree_bound, tree_shape
+from sources.records import ArticleParse
 from sources.snapshot_server import SNAPSHOT_DIR
 
 SITE = "https://global.espreso.tv"
-REAL = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "espreso"
+REAL = Path(__file__).resolve().parents[4] / "shared" / "realdata" / "espreso"
 TOO_DEEP = f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
 # Every element of the HTML standard, and some that are not.
 TAGS = sorted(

@@ -13,15 +13,9 @@ from typing import Any
 import pytest
 
 from sources.archive import RawArchive, read_runs
-from sources.http import (
-    FetchBudget,
-    Fetched,
-    LoggedFetch,
-    SiteClient,
-    Validators,
-    header_problems,
-    header_text,
-)
+from sources.headers import header_problems, header_text
+from sources.http import FetchBudget, SiteClient
+from sources.records import Fetched, LoggedFetch, Validators
 from sources.snapshot_server import Response, SnapshotServer
 
 UA = "newsflow-test/1 (+http://example.invalid)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from sources.espreso.crawl import add_rss, add_sitemap, new_urls
 from sources.espreso.discover import (
     article_candidates,
     has_new_rows,
@@ -13,15 +14,14 @@ from sources.espreso.discover import (
     sitemap_urls_between,
     walked_past,
 )
-from sources.espreso.parse import SitemapEntry, TapeRow
-from sources.http import Fetched
+from sources.records import FeedRow, Fetched, SitemapEntry
 
 SITE = "https://global.espreso.tv"
 T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 
 
-def _row(slug: str, badge: str | None = None) -> TapeRow:
-    return TapeRow(0, f"{SITE}/{slug}", slug, None, badge, T)
+def _row(slug: str, badge: str | None = None) -> FeedRow:
+    return FeedRow(0, f"{SITE}/{slug}", slug, None, badge, T)
 
 
 def test_article_urls_are_on_site_single_segment_pages() -> None:
@@ -92,8 +92,8 @@ def test_sitemap_lookback_is_inclusive_in_kyiv_days() -> None:
 
 def test_backfill_window_in_kyiv_days() -> None:
     # 21:30 UTC on 26 October is 23:30 in Kyiv (still the 26th); 22:30 UTC is already the 27th.
-    late = TapeRow(0, f"{SITE}/late", "t", None, None, datetime(2025, 10, 26, 21, 30, tzinfo=UTC))
-    later = TapeRow(1, f"{SITE}/later", "t", None, None, datetime(2025, 10, 26, 22, 30, tzinfo=UTC))
+    late = FeedRow(0, f"{SITE}/late", "t", None, None, datetime(2025, 10, 26, 21, 30, tzinfo=UTC))
+    later = FeedRow(1, f"{SITE}/later", "t", None, None, datetime(2025, 10, 26, 22, 30, tzinfo=UTC))
     assert rows_in_window([late, later], date(2025, 10, 26), date(2025, 10, 26)) == [f"{SITE}/late"]
     assert not walked_past([late, later], date(2025, 10, 26))
     assert walked_past([late, later], date(2025, 10, 27))
@@ -111,16 +111,15 @@ def test_only_news_sitemaps_on_site_are_followed() -> None:
 
 
 def test_a_missing_rss_or_sitemap_is_normal_not_an_error() -> None:
-    from sources.espreso.crawl import Discovery
-    from sources.http import Fetched
+    from sources.records import Discovery, Fetched
 
     found = Discovery()
     missing = [
         Fetched(f"{SITE}/{p}", T, 404, b"<h1>404</h1>", None, 3, "HTTP 404", f"{SITE}/{p}")
         for p in ("rss", "sitemap.xml")
     ]
-    found.add_rss(missing[0])
-    assert found.add_sitemap(missing[1], SITE, date(2025, 10, 25), date(2025, 10, 27)) == []
+    add_rss(found, missing[0])
+    assert add_sitemap(found, missing[1], SITE, date(2025, 10, 25), date(2025, 10, 27)) == []
     assert [(r.kind, r.fetched.status, r.error) for r in found.requests] == [
         ("rss", 404, None),
         ("sitemap", 404, None),
@@ -150,23 +149,24 @@ def test_new_urls_are_capped_to_the_newest_and_the_lists_are_marked() -> None:
     """20,000 new URLs in a sitemap: a run takes the newest 300 (in listing order); the lists
     that named them are marked `capped`, so that their validators are not used and the next run
     reads them whole again."""
-    from sources.espreso.crawl import Discovery
+    from sources.records import Discovery
 
     day = date(2025, 10, 27)
     # Oldest first, a day apart; the newest two already loaded.
     entries = [(f"{SITE}/story-{n}", day - timedelta(days=20_000 - n)) for n in range(20_000)]
     found = Discovery()
-    found.add_sitemap(_answer("/sitemap_news_1.xml", _sitemap(entries)), SITE, date.min, day)
-    found.add_rss(
+    add_sitemap(found, _answer("/sitemap_news_1.xml", _sitemap(entries)), SITE, date.min, day)
+    add_rss(
+        found,
         _answer(
             "/rss",
             b"<rss><channel><item><link>"
             + f"{SITE}/from-rss".encode()
             + b"</link></item></channel></rss>",
-        )
+        ),
     )
     known = {f"{SITE}/story-19999", f"{SITE}/story-19998"}
-    taken = found.new_urls(SITE, known, 300)
+    taken = new_urls(found, SITE, known, 300)
     # RSS gives no lastmod, and lists only the latest: newest of all. Then the 299 newest of the
     # sitemap, in listing order.
     assert taken == [f"{SITE}/story-{n}" for n in range(19_699, 19_998)] + [f"{SITE}/from-rss"]
@@ -175,34 +175,34 @@ def test_new_urls_are_capped_to_the_newest_and_the_lists_are_marked() -> None:
     assert [(r.kind, r.error) for r in found.requests] == [("sitemap", note), ("rss", note)]
     # The next run, with those loaded: the next 300 newest.
     again = Discovery()
-    again.add_sitemap(_answer("/sitemap_news_1.xml", _sitemap(entries)), SITE, date.min, day)
-    assert again.new_urls(SITE, known | set(taken), 300) == [
+    add_sitemap(again, _answer("/sitemap_news_1.xml", _sitemap(entries)), SITE, date.min, day)
+    assert new_urls(again, SITE, known | set(taken), 300) == [
         f"{SITE}/story-{n}" for n in range(19_399, 19_699)
     ]
     assert again.left_urls == 19_399
 
 
 def test_under_the_cap_nothing_is_marked() -> None:
-    from sources.espreso.crawl import Discovery
+    from sources.records import Discovery
 
     found = Discovery()
-    found.add_sitemap(
+    add_sitemap(found,
         _answer("/s.xml", _sitemap([(f"{SITE}/b", date(2025, 10, 26)), (f"{SITE}/a", date(2025, 10, 27))])),
         SITE, date(2025, 10, 1), date(2025, 10, 27),
     )  # fmt: skip
-    assert found.new_urls(SITE, set(), 2) == [f"{SITE}/b", f"{SITE}/a"]
+    assert new_urls(found, SITE, set(), 2) == [f"{SITE}/b", f"{SITE}/a"]
     assert (found.left_urls, found.requests[0].error) == (0, None)
 
 
 def test_an_index_naming_many_news_sitemaps_is_read_for_the_newest_20() -> None:
-    from sources.espreso.crawl import Discovery
     from sources.espreso.discover import MAX_SITEMAPS
+    from sources.records import Discovery
 
     day = date(2025, 10, 27)
     children = [(f"{SITE}/sitemap_news_{n}.xml", day - timedelta(days=n)) for n in range(1, 26)]
     found = Discovery()
-    read = found.add_sitemap(
-        _answer("/sitemap.xml", _sitemap(children, index=True)), SITE, day, day
+    read = add_sitemap(
+        found, _answer("/sitemap.xml", _sitemap(children, index=True)), SITE, day, day
     )
     assert MAX_SITEMAPS == 20
     assert read == [f"{SITE}/sitemap_news_{n}.xml" for n in range(1, 21)]

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sources.espreso.parse import parse_article, parse_sitemap, parse_tape
+from sources.espreso.article import parse_article
+from sources.espreso.feed import parse_feed
+from sources.sitemaps import parse_sitemap
 
 pytestmark = pytest.mark.realdata
 
@@ -95,11 +97,11 @@ def test_opinion_article(realdata: Path) -> None:
     assert "Зміст" not in a.body_text
 
 
-def test_tape_of_a_real_page(realdata: Path) -> None:
-    tape = parse_tape(_page(realdata, NEWS), f"https://espreso.tv/{NEWS}")
-    assert tape.problems == ()
-    assert len(tape.rows) == 40
-    first, last = tape.rows[0], tape.rows[-1]
+def test_feed_of_a_real_page(realdata: Path) -> None:
+    feed = parse_feed(_page(realdata, NEWS), f"https://espreso.tv/{NEWS}")
+    assert feed.problems == ()
+    assert len(feed.rows) == 40
+    first, last = feed.rows[0], feed.rows[-1]
     assert first.position == 0
     assert (
         first.url
@@ -115,11 +117,11 @@ def test_tape_of_a_real_page(realdata: Path) -> None:
     assert last.position == 39
     assert last.published_at == datetime(2025, 12, 14, 9, 3, tzinfo=UTC)
     assert last.title.startswith('"Я їду до Брюсселя битися": Орбан')
-    badges = [row.badge for row in tape.rows if row.badge]
+    badges = [row.badge for row in feed.rows if row.badge]
     assert badges.count("OPINION") == 4
     assert badges.count("Ексклюзив") == 5
     assert badges.count("Оновлено") == 5
-    assert tape.next_page_url == "https://espreso.tv/news?page=2"
+    assert feed.next_page_url == "https://espreso.tv/news?page=2"
 
 
 def test_real_sitemaps(realdata: Path) -> None:

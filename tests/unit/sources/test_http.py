@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from sources.http import Fetched, SiteClient, Validators
+from sources.http import SiteClient
+from sources.records import Fetched, Validators
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
 
 UA = "newsflow-test/1 (+http://example.invalid)"

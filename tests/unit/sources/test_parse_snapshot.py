@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from sources.espreso.parse import parse_article, parse_tape
+from sources.espreso.article import parse_article
+from sources.espreso.feed import parse_feed
 from sources.snapshot_server import SNAPSHOT_DIR
 from tests.snapshot import ARTICLES, LIVE, MANIFEST, iso_utc, kyiv_instant, page_bytes
 
@@ -134,23 +135,23 @@ def test_dst_sides_of_the_snapshot() -> None:
 @pytest.mark.parametrize(
     ("path", "file"), [("/", "index.html"), ("/news?page=2", "news-page-2.html")]
 )
-def test_feed_tape_matches_manifest(path: str, file: str) -> None:
+def test_feed_matches_manifest(path: str, file: str) -> None:
     page_url = f"{LIVE}{path}"
-    tape = parse_tape((SNAPSHOT_DIR / file).read_bytes(), page_url)
+    feed = parse_feed((SNAPSHOT_DIR / file).read_bytes(), page_url)
     expected = MANIFEST["feed_pages"][path]
-    assert tape.problems == ()
-    assert [r.url for r in tape.rows] == [f"{LIVE}/{row['slug']}" for row in expected]
-    assert [r.title for r in tape.rows] == [row["title"] for row in expected]
-    assert [r.subtitle for r in tape.rows] == [row["subtitle"] for row in expected]
-    assert [r.badge for r in tape.rows] == [row["badge"] for row in expected]
-    assert [r.published_at for r in tape.rows] == [kyiv_instant(row) for row in expected]
-    assert [r.position for r in tape.rows] == list(range(len(expected)))
+    assert feed.problems == ()
+    assert [r.url for r in feed.rows] == [f"{LIVE}/{row['slug']}" for row in expected]
+    assert [r.title for r in feed.rows] == [row["title"] for row in expected]
+    assert [r.subtitle for r in feed.rows] == [row["subtitle"] for row in expected]
+    assert [r.badge for r in feed.rows] == [row["badge"] for row in expected]
+    assert [r.published_at for r in feed.rows] == [kyiv_instant(row) for row in expected]
+    assert [r.position for r in feed.rows] == list(range(len(expected)))
 
 
-def test_feed_tape_details() -> None:
-    tape = parse_tape((SNAPSHOT_DIR / "index.html").read_bytes(), f"{LIVE}/")
-    assert len(tape.rows) == 12
-    assert {r.badge for r in tape.rows} == {
+def test_feed_details() -> None:
+    feed = parse_feed((SNAPSHOT_DIR / "index.html").read_bytes(), f"{LIVE}/")
+    assert len(feed.rows) == 12
+    assert {r.badge for r in feed.rows} == {
         None,
         "Exclusive",
         "OPINION",
@@ -159,14 +160,14 @@ def test_feed_tape_details() -> None:
         "Review",
         "Interview",
     }
-    oslo = tape.rows[2]
+    oslo = feed.rows[2]
     assert oslo.title == "Zelensky arrives in Oslo for talks with Nordic leaders"
     assert oslo.subtitle == "Air defense and long-range capabilities top the agenda"
     # Midnight: the newest row is 27 October (+02:00); the last rows are on 26 October, across the DST change.
-    assert tape.rows[0].published_at == datetime(2025, 10, 27, 9, 40, tzinfo=UTC)
-    times = [r.published_at for r in tape.rows]
+    assert feed.rows[0].published_at == datetime(2025, 10, 27, 9, 40, tzinfo=UTC)
+    times = [r.published_at for r in feed.rows]
     assert times == sorted(times, reverse=True)
-    assert tape.next_page_url == f"{LIVE}/news?page=2"
-    page2 = parse_tape((SNAPSHOT_DIR / "news-page-2.html").read_bytes(), f"{LIVE}/news?page=2")
+    assert feed.next_page_url == f"{LIVE}/news?page=2"
+    page2 = parse_feed((SNAPSHOT_DIR / "news-page-2.html").read_bytes(), f"{LIVE}/news?page=2")
     assert page2.next_page_url == f"{LIVE}/news?page=3"
     assert page2.rows[-1].published_at == datetime(2025, 10, 25, 16, 40, tzinfo=UTC)

@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from sources.espreso.article import parse_article
 from sources.espreso.discover import is_article_url
-from sources.espreso.parse import MAX_TAPE_ROWS, parse_article, parse_rss, parse_sitemap, parse_tape
-from sources.http import Fetched, SiteClient
+from sources.espreso.feed import MAX_FEED_ROWS, parse_feed
+from sources.feeds import parse_rss
+from sources.http import SiteClient
+from sources.records import Fetched
+from sources.sitemaps import parse_sitemap
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
 
 SITE = "https://global.espreso.tv"
@@ -44,25 +48,25 @@ def test_deeply_nested_html_is_reported_not_fatal() -> None:
     page = b"<html><body>" + b"<div>" * 100_000 + b"deep" + b"</div>" * 100_000 + b"</body></html>"
     started = time.perf_counter()
     result = parse_article(page, f"{SITE}/deep")
-    tape = parse_tape(page, f"{SITE}/deep")
+    feed = parse_feed(page, f"{SITE}/deep")
     assert time.perf_counter() - started < 1
     assert (result.article, result.problems) == (
         None,
         ("HTML nested deeper than 1000 levels: not parsed",),
     )
-    assert (tape.rows, tape.problems) == ((), ("HTML nested deeper than 1000 levels: not parsed",))
+    assert (feed.rows, feed.problems) == ((), ("HTML nested deeper than 1000 levels: not parsed",))
 
 
-def test_a_tape_of_ten_thousand_rows_is_cut() -> None:
+def test_a_feed_of_ten_thousand_rows_is_cut() -> None:
     page = (SNAPSHOT_DIR / "index.html").read_bytes()
     start = page.index(b'<div class="news-tape-item')
     end = page.index(b'<div class="news-tape-item', start + 10)
     row = page[start:end]
     flooded = page[:start] + row * 10_000 + page[start:]
-    tape = parse_tape(flooded, f"{SITE}/news")
-    assert len(tape.rows) == MAX_TAPE_ROWS
-    assert tape.problems == (
-        f"tape has more than {MAX_TAPE_ROWS} rows; kept the first {MAX_TAPE_ROWS}",
+    feed = parse_feed(flooded, f"{SITE}/news")
+    assert len(feed.rows) == MAX_FEED_ROWS
+    assert feed.problems == (
+        f"tape has more than {MAX_FEED_ROWS} rows; kept the first {MAX_FEED_ROWS}",
     )
 
 
