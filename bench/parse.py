@@ -17,8 +17,8 @@ from typing import Any
 import trafilatura
 
 from sources.espreso.parse import parse_page, parse_tape
+from sources.snapshot_expected import ARTICLES, LIVE, iso_utc, kyiv_instant, page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR
-from tests.snapshot import ARTICLES, LIVE, iso_utc, kyiv_instant
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "espreso"
 # The real captures' known values (tests/unit/test_parse_realdata.py asserts the same).
@@ -42,7 +42,7 @@ def pages() -> list[dict[str, Any]]:
     sidebar = [row.title for row in tape.rows]
     found = [
         {
-            "set": "snapshot", "url": f"{LIVE}/{a['slug']}", "body": (SNAPSHOT_DIR / "articles" / f"{a['slug']}.html").read_bytes(),
+            "set": "snapshot", "url": f"{LIVE}/{a['slug']}", "body": page_bytes(a["slug"]),
             "title": a["title"], "published_at": kyiv_instant(a), "author": a["author"], "badge": a["badge"],
             "first_paragraph": a["first_paragraph"], "sidebar": [t for t in sidebar if t != a["title"]],
         }

@@ -161,12 +161,12 @@ def stage_speedup(raw: Path, batch_pages: int) -> dict[str, Any]:
 
 def orchestration(repeats: int = 3) -> dict[str, Any]:
     """The reparse flow over the snapshot's archive, against the same functions called directly."""
+    from bench.snapshot import ingest_snapshot
     from expectations.gate import gate_parameters, shared_gate
     from flows.reparse import reparse
     from flows.replay import replayed
     from flows.tasks import load
     from sources.snapshot_server import SnapshotServer
-    from tests.snapshot import ingest_snapshot
     from transforms.quarantine import quarantine
     from warehouse.db import connect
     from warehouse.search import ensure_search_index

@@ -21,7 +21,7 @@ from expectations.gate import (
     suite_json,
 )
 from sources.espreso.parse import FetchedArticle, TapeParse, TapeRow, parse_article
-from tests.snapshot import ARTICLES, LIVE, page_bytes
+from sources.snapshot_expected import ARTICLES, LIVE, page_bytes
 from transforms.article_pages import article_pages
 from transforms.article_related import article_related
 from transforms.article_tags import article_tags

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from sources.espreso.parse import parse_article, parse_tape
+from sources.snapshot_expected import ARTICLES, LIVE, MANIFEST, iso_utc, kyiv_instant, page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR
-from tests.snapshot import ARTICLES, LIVE, MANIFEST, iso_utc, kyiv_instant, page_bytes
 
 
 @pytest.mark.parametrize("expected", ARTICLES, ids=[a["slug"][:48] for a in ARTICLES])
