@@ -36,7 +36,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-bench-prefect-"))
 
-from bench.archive import generate_archive
+from bench.archive.generate import generate_archive
 from sources.archive import ArchivedRun, read_runs, split_run
 
 RESULTS = Path(__file__).parent / "results"
