@@ -18,8 +18,8 @@ import trafilatura
 
 from sources.espreso.feed import parse_feed
 from sources.espreso.parse import parse_page
+from sources.snapshot_expected import ARTICLES, LIVE, iso_utc, kyiv_instant, page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR
-from tests.snapshot import ARTICLES, LIVE, iso_utc, kyiv_instant
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "espreso"
 # The real captures' known values (tests/unit/sources/test_parse_realdata.py asserts the same).
@@ -43,7 +43,7 @@ def pages() -> list[dict[str, Any]]:
     sidebar = [row.title for row in feed.rows]
     found = [
         {
-            "set": "snapshot", "url": f"{LIVE}/{a['slug']}", "body": (SNAPSHOT_DIR / "articles" / f"{a['slug']}.html").read_bytes(),
+            "set": "snapshot", "url": f"{LIVE}/{a['slug']}", "body": page_bytes(a["slug"]),
             "title": a["title"], "published_at": kyiv_instant(a), "author": a["author"], "badge": a["badge"],
             "first_paragraph": a["first_paragraph"], "sidebar": [t for t in sidebar if t != a["title"]],
         }

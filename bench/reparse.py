@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import psutil
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -35,7 +36,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-bench-prefect-"))
 
-from bench.archive import generate_archive
+from bench.archive.generate import generate_archive
 from sources.archive import ArchivedRun, read_runs, split_run
 
 RESULTS = Path(__file__).parent / "results"
@@ -43,37 +44,17 @@ RESULTS = Path(__file__).parent / "results"
 
 def _family_rss_mb() -> dict[str, float]:
     """Resident memory now of this process, its worker processes, and Prefect's temporary server
-    (a child process too), read from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-    family, frontier = {os.getpid()}, [os.getpid()]
-    while frontier:
-        pid = frontier.pop()
-        children = [p for p, parent in parents.items() if parent == pid]
-        family.update(children)
-        frontier.extend(children)
+    (a child process too)."""
     usage = {"main": 0.0, "workers": 0.0, "prefect_server": 0.0}
-    for pid in family:
+    me = psutil.Process()
+    usage["main"] = me.memory_info().rss / 2**20
+    for process in me.children(recursive=True):
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        kib = next((int(x.split()[1]) for x in status.splitlines() if x.startswith("VmRSS:")), 0)
-        who = (
-            "main"
-            if pid == os.getpid()
-            else "prefect_server"
-            if b"uvicorn" in cmdline
-            else "workers"
-        )
-        usage[who] += kib / 1024
+            rss, cmdline = process.memory_info().rss, process.cmdline()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue  # ended between the listing and the reading
+        who = "prefect_server" if any("uvicorn" in part for part in cmdline) else "workers"
+        usage[who] += rss / 2**20
     return usage
 
 
@@ -180,12 +161,12 @@ def stage_speedup(raw: Path, batch_pages: int) -> dict[str, Any]:
 
 def orchestration(repeats: int = 3) -> dict[str, Any]:
     """The reparse flow over the snapshot's archive, against the same functions called directly."""
+    from bench.snapshot import ingest_snapshot
     from expectations.gate import gate_parameters, shared_gate
     from flows.reparse import reparse
     from flows.replay import replayed
     from flows.tasks import load
     from sources.snapshot_server import SnapshotServer
-    from tests.snapshot import ingest_snapshot
     from transforms.quarantine import quarantine
     from warehouse.db import connect
     from warehouse.search import ensure_search_index

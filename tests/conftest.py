@@ -48,8 +48,8 @@ def snapshot_run(
 ) -> tuple[str, Path]:
     """One ingest run over the whole snapshot, shared by the tests that only read its warehouse:
     (the server's base URL, the warehouse file)."""
+    from bench.snapshot import ingest_snapshot
     from sources.snapshot_server import SnapshotServer
-    from tests.snapshot import ingest_snapshot
 
     warehouse = tmp_path_factory.mktemp("snapshot-run") / "newsflow.duckdb"
     with SnapshotServer() as server:

@@ -1,4 +1,4 @@
-"""A command's process tree, read from /proc (Linux), and the modes of the files it left."""
+"""A command's process tree (psutil) and the modes of the files it left."""
 
 from __future__ import annotations
 
@@ -6,38 +6,33 @@ import stat
 import time
 from pathlib import Path
 
-
-def _stat_fields(pid: int) -> tuple[str, int] | None:
-    """(state, parent pid) of a process, None when it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    fields = text.rsplit(")", 1)[1].split()  # the name, in parentheses, may hold spaces
-    return fields[0], int(fields[1])
+import psutil
 
 
 def tree(pid: int) -> list[int]:
     """`pid` and every process descended from it, alive now."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (found := _stat_fields(int(entry.name))):
-            parents.setdefault(found[1], []).append(int(entry.name))
-    found_tree, todo = [pid], [pid]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found_tree += children
-        todo += children
-    return found_tree
+    try:
+        return [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
+    except psutil.NoSuchProcess:
+        return [pid]
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def alive(pids: list[int]) -> list[int]:
     """Those of `pids` still running (a zombie, dead but not yet reaped, is not)."""
-    return [pid for pid in pids if (found := _stat_fields(pid)) and found[0] != "Z"]
+    return [pid for pid in pids if _running(pid)]
 
 
 def wait_gone(pids: list[int], within_s: float) -> list[int]:
-    """Wait up to `within_s` for `pids` to end; those still alive then."""
+    """Wait up to `within_s` for `pids` to end; those still alive then. (Not `psutil.wait_procs`:
+    it waits for a zombie until its parent reaps it, and here a zombie has ended.)"""
     deadline = time.monotonic() + within_s
     while (left := alive(pids)) and time.monotonic() < deadline:
         time.sleep(0.1)

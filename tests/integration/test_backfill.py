@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from flows.backfill import BackfillResult, backfill
+from sources.snapshot_expected import ARTICLES
 from sources.snapshot_server import SnapshotServer
-from tests.snapshot import ARTICLES, rows
+from tests.snapshot import rows
 
 
 def test_backfill_resumes_where_it_stopped(prefect_harness: None, tmp_path: Path) -> None:

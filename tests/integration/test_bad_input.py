@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from bench.snapshot import ingest_snapshot
 from flows.ingest import ingest
+from sources.snapshot_expected import page_bytes
 from sources.snapshot_server import Response, SnapshotServer
-from tests.snapshot import ingest_snapshot, page_bytes, rows
+from tests.snapshot import rows
 
 KHERSON = "russia-ukraine-war-russians-shelled-kherson-37-times-in-one-day-two-killed"
 DENMARK = "world-about-ukraine-denmark-to-host-first-ukrainian-arms-factory-abroad"

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.snapshot import ingest_snapshot
+from sources.snapshot_expected import ARTICLES, LIVE, page_bytes
 from sources.snapshot_server import Response, SnapshotServer
-from tests.snapshot import ARTICLES, LIVE, ingest_snapshot, page_bytes, rows
+from tests.snapshot import rows
 
 VICTIM = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from sources.archive import read_runs
+from sources.snapshot_expected import ARTICLES
 from sources.snapshot_server import Response, SnapshotServer
 from tests.processes import not_private, tree, wait_gone
-from tests.snapshot import ARTICLES, rows
+from tests.snapshot import rows
 
 BIN = Path(sys.executable).parent
 SLOW = ARTICLES[0]["slug"]

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from bench.snapshot import ingest_snapshot
 from flows.cli import main
 from flows.reparse import reparse
+from sources.snapshot_expected import page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import ingest_snapshot, page_bytes, rows
+from tests.snapshot import rows
 
 KHARKIV = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"

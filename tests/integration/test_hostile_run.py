@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.snapshot import ingest_snapshot
 from sources.snapshot_server import Response, SnapshotServer
 from tests.conftest import FIGURES
-from tests.snapshot import ingest_snapshot, rows
+from tests.snapshot import rows
 from tests.unit.sources.test_hostile_input import EXTERNAL, LAUGHS
 
 CHALLENGE = b'<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><script>window._cf_chl_opt={cvId:"3"};</script></body></html>'

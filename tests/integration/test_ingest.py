@@ -9,8 +9,9 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
+from sources.snapshot_expected import ARTICLES
 from sources.snapshot_server import SnapshotServer
-from tests.snapshot import ARTICLES, rows
+from tests.snapshot import rows
 
 ENTITY_TABLES = ("articles", "article_tags", "article_related", "feed_items")
 

@@ -11,11 +11,13 @@ from uuid import UUID
 
 import pytest
 
+from bench.snapshot import ingest_snapshot
 from expectations.gate import SUITES, suite_json
 from flows.cli import main
 from flows.ingest import ingest
+from sources.snapshot_expected import MANIFEST, page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import MANIFEST, ingest_snapshot, page_bytes, rows
+from tests.snapshot import rows
 
 KHARKIV = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.snapshot import ingest_snapshot
 from flows.ingest import ingest
 from flows.reparse import reparse
+from sources.snapshot_expected import ARTICLES, page_bytes
 from sources.snapshot_server import Response, SnapshotServer
-from tests.snapshot import ARTICLES, ingest_snapshot, page_bytes, rows
+from tests.snapshot import rows
 
 BIN = Path(sys.executable).parent
 

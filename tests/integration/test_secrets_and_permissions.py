@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.snapshot import ingest_snapshot
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import ingest_snapshot, rows
+from tests.snapshot import rows
 
 SECRET = "SECRET-SESSION-7f3a9c"
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.snapshot import ingest_snapshot
+from sources.snapshot_expected import ARTICLES, page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
-from tests.snapshot import ARTICLES, ingest_snapshot, page_bytes, rows
+from tests.snapshot import rows
 from tests.unit.sources.test_site_faults import BAD_VALUES, bad_header_problem
 
 BIN = Path(sys.executable).parent

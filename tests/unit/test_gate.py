@@ -22,7 +22,7 @@ from expectations.gate import (
 )
 from sources.espreso.article import parse_article
 from sources.records import FeedParse, FeedRow, FetchedArticle
-from tests.snapshot import ARTICLES, LIVE, page_bytes
+from sources.snapshot_expected import ARTICLES, LIVE, page_bytes
 from transforms.article_pages import article_pages
 from transforms.article_related import article_related
 from transforms.article_tags import article_tags

@@ -9,8 +9,8 @@ import pytest
 
 from sources.espreso.article import parse_article
 from sources.espreso.feed import parse_feed
+from sources.snapshot_expected import ARTICLES, LIVE, MANIFEST, iso_utc, kyiv_instant, page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR
-from tests.snapshot import ARTICLES, LIVE, MANIFEST, iso_utc, kyiv_instant, page_bytes
 
 
 @pytest.mark.parametrize("expected", ARTICLES, ids=[a["slug"][:48] for a in ARTICLES])
