@@ -26,6 +26,7 @@ from sources.espreso.dates import (
     parse_day_month,
     parse_year,
 )
+from sources.espreso.template import TEMPLATE_JUNK
 from sources.espreso.tree_shape import tree_bound, tree_shape
 
 SOURCE = "espreso-global"
@@ -38,7 +39,6 @@ MAX_ELEMENTS = 200_000
 # Past this many tags (real pages have 2,000) counts would not clear a page: it is scanned at
 # once, and the scan stops at the first limit passed.
 COUNTED_TAGS = 20_000
-TEMPLATE_JUNK = re.compile(r"client/[\w.]+|\{\{.*?\}\}|\blist_title\b")
 # An absolute http(s) URL with a path, no query, fragment, dot segment or trailing slash.
 _PLAIN_ABSOLUTE = re.compile(r"https?://[^/?#\s]+(?:/(?!\.{1,2}(?:/|$))[^/?#\s]+)+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
