@@ -31,8 +31,11 @@ from expectations.data_docs import (
     private_folder,
     write_site,
 )
+from sources.espreso.template import SITE_RULES
 
 SUITES_DIR = Path(__file__).parent / "suites"
+# How a suite names a list of the site's patterns instead of copying them (see `site_rule`).
+SITE_RULE = "$SITE_RULE"
 SUITES = (
     "articles",
     "article_pages",
@@ -170,8 +173,22 @@ class GateBlocked(RuntimeError):
         super().__init__(f"quality gate blocked the batch, nothing was loaded: {failed}")
 
 
+def site_rule(table: str, name: str, value: object) -> object:
+    """A suite's argument with a site rule filled in: `{"$SITE_RULE": "template_junk"}` becomes
+    the patterns `SITE_RULES["template_junk"]` (`sources/espreso/template.py`); any other value
+    stays as it is."""
+    if not (isinstance(value, dict) and set(value) == {SITE_RULE}):
+        return value
+    rule = value[SITE_RULE]
+    if rule not in SITE_RULES:
+        raise ValueError(
+            f"suite {table}: {name} names site rule {rule!r}; known rules: {sorted(SITE_RULES)}"
+        )
+    return list(SITE_RULES[rule])
+
+
 def suite_json(table: str) -> dict[str, Any]:
-    """The stored suite of a table, as Great Expectations' own JSON."""
+    """The stored suite of a table, as Great Expectations' own JSON, with its site rules filled in."""
     suite: dict[str, Any] = json.loads((SUITES_DIR / f"{table}.json").read_text(encoding="utf-8"))
     for expectation in suite["expectations"]:
         meta = expectation.get("meta", {})
@@ -179,6 +196,10 @@ def suite_json(table: str) -> dict[str, Any]:
             raise ValueError(
                 f"suite {table}: expectation {expectation['type']} needs meta.name and meta.on_failure in {ON_FAILURE}"
             )
+        expectation["kwargs"] = {
+            key: site_rule(table, meta["name"], value)
+            for key, value in expectation.get("kwargs", {}).items()
+        }
     return suite
 
 
