@@ -624,6 +624,11 @@ def _table_row(stack: _Stack, name: str) -> int:
         if cell >= 0 and not stack.blocked(cell, _IN_TABLE):
             stack.pop_to(cell)
     top = stack.names[-1] if stack.names else ""
+    if top not in _TABLE_PARTS:
+        # Content inside a table but outside a cell (`<table><div><td>`) is fostered out before
+        # the table, and the cell still opens inside it: count the parts it needs there. The
+        # fostered element stays on this stack, so the depth can only come out larger.
+        top = _open_table_part(stack)
     if top == "table":
         stack.push("tbody", HTML)
         made += 1
@@ -632,6 +637,21 @@ def _table_row(stack: _Stack, name: str) -> int:
         stack.push("tr", HTML)
         made += 1
     return made
+
+
+_TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr")
+# What opens a new context inside a table: a table part before it is not the cell's.
+_TABLE_CLOSED_OFF = ("td", "th", "caption", "template")
+
+
+def _open_table_part(stack: _Stack) -> str:
+    """The innermost open table part when no cell, caption or template stands between it and the
+    top of the stack ("" otherwise)."""
+    part = max(_TABLE_PARTS, key=stack.top)
+    position = stack.top(part)
+    if position < 0 or any(stack.top(name) > position for name in _TABLE_CLOSED_OFF):
+        return ""
+    return part
 
 
 def _formatting_end(stack: _Stack, name: str) -> int:

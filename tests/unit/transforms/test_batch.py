@@ -24,10 +24,10 @@ def _answer(url: str, at: datetime) -> Fetched:
 
 def test_every_table_from_its_records_and_unparsable_pages_quarantined() -> None:
     feed = _answer(f"{SITE}/news", BEFORE_DST_END)
-    tape = FeedParse(
+    listed = FeedParse(
         f"{SITE}/news", (FeedRow(0, f"{SITE}/a", "Feed headline", None, None, None),), None
     )
-    found = Discovery(tapes=[(tape, feed)], requests=[LoggedFetch(feed, "feed")])
+    found = Discovery(feeds=[(listed, feed)], requests=[LoggedFetch(feed, "feed")])
     item = fetched("a", AFTER_DST_END)
     odd = ArticleParse(f"{SITE}/odd", None, ("no headline", "no body"), frozenset({"date_line"}))
     page = _answer(f"{SITE}/a", AFTER_DST_END)
