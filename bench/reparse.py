@@ -187,7 +187,7 @@ def orchestration(repeats: int = 3) -> dict[str, Any]:
     from sources.snapshot_server import SnapshotServer
     from tests.snapshot import ingest_snapshot
     from transforms.quarantine import quarantine
-    from warehouse.db import connect
+    from warehouse.connection import connect
     from warehouse.search import ensure_search_index
 
     folder = Path(tempfile.mkdtemp(prefix="newsflow-bench-snap-"))

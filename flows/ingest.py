@@ -30,7 +30,7 @@ from sources.espreso.dates import KYIV
 from sources.espreso.discover import RSS_PATH, SITEMAP_PATH, article_candidates, site_page
 from sources.http import FetchBudget, LoggedFetch
 from sources.outcome import run_outcome
-from warehouse.db import LoadResult
+from warehouse.load import LoadResult
 
 
 @task(cache_policy=NO_CACHE)

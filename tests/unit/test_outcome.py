@@ -9,7 +9,7 @@ import pytest
 
 from sources.http import Fetched, LoggedFetch
 from sources.outcome import error_kind, failure_kind
-from warehouse.db import connect
+from warehouse.connection import connect
 
 T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 # (error as fetch_log records it, status) → kind
