@@ -135,7 +135,12 @@ def incremental(sizes: tuple[int, ...] = (1_000, 10_000)) -> list[dict[str, Any]
             now = datetime.now(UTC)
             with connect(warehouse) as con:
                 load_batch(
-                    con, "bench-fill", frames, kind=RunKind.SYNTHETIC, started_at=now, finished_at=now
+                    con,
+                    "bench-fill",
+                    frames,
+                    kind=RunKind.SYNTHETIC,
+                    started_at=now,
+                    finished_at=now,
                 )
                 articles = con.execute("SELECT count(*) FROM articles").fetchone()
             times = []

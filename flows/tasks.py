@@ -34,8 +34,8 @@ from transforms.quarantine import quarantine
 from warehouse.connection import connect
 from warehouse.load import LoadResult, load_batch
 from warehouse.runs import RunKind
-from warehouse.state import article_urls, feed_row_states, last_validators, urls_to_retry
 from warehouse.search import ensure_search_index
+from warehouse.state import article_urls, feed_row_states, last_validators, urls_to_retry
 
 
 @dataclass(frozen=True, slots=True)
