@@ -48,3 +48,9 @@ def test_a_run_is_recorded_with_its_kind_and_times(tmp_path: Path) -> None:
             ("facts-1", T0, now, 2, 2, 0, "loaded", "facts"),
             ("run-1", T0, T1, 5, 4, 1, "loaded", "crawl"),
         ]
+
+
+def test_the_readme_names_every_kind() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    *others, last = [kind.value for kind in RunKind]
+    assert f"| `load_runs` | load of a run: its kind ({', '.join(others)} or {last}: " in readme
