@@ -28,7 +28,9 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-bench-pr
 from bench.gate import batch
 from sources.http import SiteClient
 from sources.snapshot_server import Response, SnapshotServer
-from warehouse.db import connect, load_batch
+from warehouse.connection import connect
+from warehouse.load import load_batch
+from warehouse.runs import RunKind
 
 PAGE = b"<html><body>" + b"<p>news</p>" * 2000 + b"</body></html>"
 
@@ -132,7 +134,14 @@ def incremental(sizes: tuple[int, ...] = (1_000, 10_000)) -> list[dict[str, Any]
             frames = batch(size)
             now = datetime.now(UTC)
             with connect(warehouse) as con:
-                load_batch(con, "bench-fill", frames, started_at=now, finished_at=now)
+                load_batch(
+                    con,
+                    "bench-fill",
+                    frames,
+                    kind=RunKind.SYNTHETIC,
+                    started_at=now,
+                    finished_at=now,
+                )
                 articles = con.execute("SELECT count(*) FROM articles").fetchone()
             times = []
             for _ in range(3):

@@ -168,7 +168,7 @@ def orchestration(repeats: int = 3) -> dict[str, Any]:
     from flows.tasks import load
     from sources.snapshot_server import SnapshotServer
     from transforms.quarantine import quarantine
-    from warehouse.db import connect
+    from warehouse.connection import connect
     from warehouse.search import ensure_search_index
 
     folder = Path(tempfile.mkdtemp(prefix="newsflow-bench-snap-"))

@@ -29,7 +29,8 @@ from sources.espreso.dates import KYIV
 from sources.espreso.discover import article_candidates, rows_in_window
 from sources.outcome import run_outcome
 from sources.records import Discovery, LoggedFetch, Parsed
-from warehouse.db import BackfillState, article_urls, backfill_state, connect, save_backfill_state
+from warehouse.connection import connect
+from warehouse.state import BackfillState, article_urls, backfill_state, save_backfill_state
 
 
 @dataclass(frozen=True, slots=True)

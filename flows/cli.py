@@ -241,7 +241,7 @@ def _print_summary(warehouse: Path, as_of: datetime | None = None) -> None:
     """What the warehouse holds; `as_of`, the snapshot's capture for the demo, is the latest that
     first sight can be (the demo reads pages captured long before)."""
     from sources.espreso.dates import KYIV
-    from warehouse.db import connect
+    from warehouse.connection import connect
     from warehouse.summary import EXAMPLE_QUERIES, duration, summarize
 
     with connect(warehouse) as con:
@@ -432,7 +432,7 @@ def _reparse(args: argparse.Namespace) -> int:
 
 def _read(args: argparse.Namespace) -> int:
     """The commands that read an existing warehouse."""
-    from warehouse.db import check_usable, connect
+    from warehouse.connection import check_usable, connect
 
     warehouse = _settings(args).warehouse
     if not warehouse.exists():
@@ -553,7 +553,7 @@ def _prepare_run(settings: Settings) -> None:
     """Before a flow command starts anything (its settings are valid by now): the warehouse can
     be used, and runs go to the running Prefect server, else to a temporary one that ends with
     this process."""
-    from warehouse.db import check_usable
+    from warehouse.connection import check_usable
 
     check_usable(settings.warehouse)
     api = use_running_server(settings.prefect_server)
@@ -570,7 +570,7 @@ def user_message(error: Exception) -> str | None:
     """One paragraph for a failure a person can act on; None for a bug (its traceback shows)."""
     from prefect.exceptions import FailedRun
 
-    from warehouse.db import WarehouseError
+    from warehouse.connection import WarehouseError
 
     if isinstance(error, FailedRun):
         return f"the run failed: {error}"
@@ -595,7 +595,7 @@ def user_message(error: Exception) -> str | None:
 def _exit_code(error: Exception) -> int:
     """2 when what the person gave is wrong (a setting, a path, a damaged file); 1 when a run
     given good input failed (the site, a busy warehouse)."""
-    from warehouse.db import WarehouseError
+    from warehouse.connection import WarehouseError
 
     if isinstance(error, TimeoutError):
         return 1

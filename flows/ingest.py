@@ -31,7 +31,7 @@ from sources.espreso.discover import RSS_PATH, SITEMAP_PATH, article_candidates,
 from sources.http import FetchBudget
 from sources.outcome import run_outcome
 from sources.records import Discovery, LoggedFetch, Parsed
-from warehouse.db import LoadResult
+from warehouse.load import LoadResult
 
 
 @task(cache_policy=NO_CACHE)

@@ -36,7 +36,7 @@ from transforms.facts import fact_frames, with_official
 from transforms.fetch_log import fetch_log
 from transforms.official_losses import official_losses as official_frame
 from transforms.quarantine import quarantine
-from warehouse.db import connect
+from warehouse.connection import connect
 from warehouse.facts import article_versions, official_series, replace_facts, replace_official
 
 

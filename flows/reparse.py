@@ -32,7 +32,8 @@ from flows.runs import failed
 from flows.settings import Settings
 from flows.tasks import checked, loaded, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
-from warehouse.db import LoadResult, writer_lock
+from warehouse.connection import writer_lock
+from warehouse.load import LoadResult
 from warehouse.rebuild import carry_over, discard, rebuild_problems, scratch_path, swap_in
 
 

@@ -16,9 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from expectations.data_docs import KEEP_RUNS
 from sources.limits import FETCH_BUDGET_S, MAX_CRAWL_DELAY_S, MAX_NEW_URLS, REQUEST_DEADLINE_S
+from warehouse.location import DEFAULT_WAREHOUSE
 
 DEFAULT_SITE = "https://global.espreso.tv"
-DEFAULT_WAREHOUSE = Path("warehouse/newsflow.duckdb")
 # PetroIvaniuk/2022-Ukraine-Russia-War-Dataset, path data/ (MIT): see ../shared/realdata/general-staff.
 OFFICIAL_PUBLIC_URL = (
     "https://raw.githubusercontent.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset/main/data"

@@ -25,16 +25,11 @@ from sources.records import Discovery, LoggedFetch, Parsed, Validators
 from sources.robots import robots_unreachable
 from transforms.batch import batch_frames
 from transforms.quarantine import quarantine
-from warehouse.db import (
-    LoadResult,
-    article_urls,
-    connect,
-    feed_row_states,
-    last_validators,
-    load_batch,
-    urls_to_retry,
-)
+from warehouse.connection import connect
+from warehouse.load import LoadResult, load_batch
+from warehouse.runs import RunKind
 from warehouse.search import ensure_search_index
+from warehouse.state import article_urls, feed_row_states, last_validators, urls_to_retry
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +255,13 @@ def loaded(
     is `load`."""
     with connect(warehouse) as con:
         result = load_batch(
-            con, run_id, frames, started_at=started_at, finished_at=datetime.now(UTC), also=also
+            con,
+            run_id,
+            frames,
+            kind=RunKind.CRAWL,
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+            also=also,
         )
         if refresh_index:
             ensure_search_index(con, articles_changed=frames["articles"].height > 0)

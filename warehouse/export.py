@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import owner_only
+from warehouse.connection import owner_only
 
 EXPORTED_SCHEMA = "main"
 # Left out, and why: what `export` prints and its help says.

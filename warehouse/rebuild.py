@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect, integrity_problems
+from warehouse.connection import connect
+from warehouse.integrity import integrity_problems
 
 # What the raw archive cannot give back: the official series (replaced whole by its own flow), a
 # backfill's progress, and the `load_runs` rows of loads that made no request (the official series
@@ -17,6 +18,11 @@ CARRIED_OVER = ("official_losses", "backfill_progress", "backfill_queue")
 _LOADS_WITHOUT_REQUESTS = (
     "INSERT INTO load_runs BY NAME SELECT * FROM old.load_runs WHERE run_id NOT IN (SELECT run_id FROM old.fetch_log) "
     "AND run_id NOT IN (SELECT run_id FROM load_runs)"
+)
+# A target still at migration 6 has no `load_runs.kind`: its carried rows get the kind migration 7
+# gives such rows (they made no request).
+_KINDS_OF_OLD_LOADS = (
+    "UPDATE load_runs SET kind = legacy_run_kind(run_id, false) WHERE kind IS NULL"
 )
 
 
@@ -59,6 +65,7 @@ def carry_over(scratch: Path, target: Path) -> dict[str, int]:
                 found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
                 copied[table] = int(found[0]) if found else 0
             con.execute(_LOADS_WITHOUT_REQUESTS)
+            con.execute(_KINDS_OF_OLD_LOADS)
         finally:
             con.execute("DETACH old")
     return copied

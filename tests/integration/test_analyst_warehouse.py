@@ -11,7 +11,7 @@ import pytest
 from flows.cli import main
 from sources.snapshot_expected import ARTICLES, kyiv_instant
 from sources.snapshot_server import SNAPSHOT_CAPTURED_AT
-from warehouse.db import connect
+from warehouse.connection import connect
 from warehouse.search import search
 from warehouse.summary import Freshness, summarize
 

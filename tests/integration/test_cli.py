@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from flows.cli import main
+from warehouse.location import DEFAULT_WAREHOUSE
 
 
 def test_demo_with_relative_warehouse(
@@ -17,7 +18,7 @@ def test_demo_with_relative_warehouse(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["demo", "--warehouse", "warehouse/newsflow.duckdb", "--port", "0"]) == 0
+    assert main(["demo", "--warehouse", str(DEFAULT_WAREHOUSE), "--port", "0"]) == 0
     out = capsys.readouterr().out
     assert "  articles:        21\n" in out
     assert "  feed items:      18\n" in out
@@ -32,10 +33,10 @@ def test_demo_with_relative_warehouse(
         "  freshness:       median 35 h 50 min, longest 212 days, from publication to first sight "
         "(the bundled snapshot: its capture, 2025-10-27 12:00 Kyiv time)\n" in out
     )
-    assert "Try it: .venv/bin/duckdb warehouse/newsflow.duckdb" in out
+    assert f"Try it: .venv/bin/duckdb {DEFAULT_WAREHOUSE}" in out
     assert out.count("\n-- ") == 3
     assert (tmp_path / "warehouse" / "data_docs" / "index.html").is_file()
-    with duckdb.connect(str(tmp_path / "warehouse" / "newsflow.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(tmp_path / DEFAULT_WAREHOUSE), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (21,)
 
 

@@ -24,7 +24,8 @@ from sources.snapshot_server import SnapshotServer
 from tests.conftest import FIGURES
 from tests.processes import not_private, tree, wait_gone
 from tests.snapshot import content
-from warehouse.db import connect, integrity_problems
+from warehouse.connection import connect
+from warehouse.integrity import integrity_problems
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from tests.integration.test_analyst_warehouse import MINERALS
+from warehouse.location import DEFAULT_WAREHOUSE
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = REPO / ".venv" / "bin" / "duckdb"
@@ -22,13 +23,15 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 def _readme_search() -> tuple[list[str], str]:
     """The README's CLI search: the shell command's arguments (after the binary) and the SQL."""
     found = re.search(
-        r"```sh\n(\.venv/bin/duckdb warehouse/newsflow\.duckdb \\\n\s+-cmd \"LOAD [^\n]+)\n```\n\n"
+        r"```sh\n(\.venv/bin/duckdb "
+        + re.escape(str(DEFAULT_WAREHOUSE))
+        + r" \\\n\s+-cmd \"LOAD [^\n]+)\n```\n\n"
         r"```sql\n(SELECT [^\n]+search_articles[^\n]+)\n```",
         README,
     )
     assert found, "the README shows the CLI's FTS LOAD and a search_articles query"
     command = shlex.split(found.group(1).replace("\\\n", " "))
-    assert command[:2] == [".venv/bin/duckdb", "warehouse/newsflow.duckdb"]
+    assert command[:2] == [".venv/bin/duckdb", str(DEFAULT_WAREHOUSE)]
     return command[2:], found.group(2)
 
 

@@ -21,7 +21,10 @@ from sources.snapshot_server import Response, SnapshotServer
 from tests.snapshot import rows
 from transforms.articles import articles
 from transforms.schemas import TABLES
-from warehouse.db import connect, integrity_problems, load_batch
+from warehouse.connection import connect
+from warehouse.integrity import integrity_problems
+from warehouse.load import load_batch
+from warehouse.runs import RunKind
 
 # The General Staff series is real data in ../shared (the `realdata` fixture: there in CI).
 pytestmark = pytest.mark.realdata
@@ -52,7 +55,9 @@ def load(warehouse: Path, run_id: str, items: list[Article], fetched_at: datetim
     frames = {name: pl.DataFrame(schema=schema) for name, schema in TABLES.items()}
     frames["articles"] = articles([FetchedArticle(a, fetched_at) for a in items], fetched_at)
     with connect(warehouse) as con:
-        load_batch(con, run_id, frames, started_at=fetched_at, finished_at=fetched_at)
+        load_batch(
+            con, run_id, frames, kind=RunKind.CRAWL, started_at=fetched_at, finished_at=fetched_at
+        )
 
 
 FEB5, FEB6 = date(2025, 2, 5), date(2025, 2, 6)

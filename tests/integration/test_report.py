@@ -10,7 +10,7 @@ import pytest
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from tests.conftest import CHROMIUM_ARGS
-from warehouse.db import connect
+from warehouse.connection import connect
 from warehouse.report import ReportSummary, build_report
 
 GENERATED = datetime(2025, 10, 28, 9, 0, tzinfo=UTC)

@@ -43,7 +43,7 @@ def test_cookies_stay_out_and_files_are_private(
 def test_a_readable_warehouse_is_made_private_when_opened(tmp_path: Path) -> None:
     import duckdb
 
-    from warehouse.db import connect
+    from warehouse.connection import connect
 
     warehouse = tmp_path / "old.duckdb"
     duckdb.connect(str(warehouse)).close()

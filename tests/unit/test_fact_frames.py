@@ -12,7 +12,7 @@ import polars as pl
 from expectations.gate import FACT_SUITES, Gate, suite_json
 from transforms.facts import ArticleVersion, fact_frames
 from transforms.schemas import FACT_KEYS, FACT_TABLES
-from warehouse.db import connect
+from warehouse.connection import connect
 
 URL = "https://global.espreso.tv/a"
 AT = datetime(2025, 2, 5, 7, 12, tzinfo=UTC)

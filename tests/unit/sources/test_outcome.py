@@ -11,7 +11,7 @@ from sources import errors
 from sources.errors import FailureKind
 from sources.outcome import error_kind, failure_kind
 from sources.records import Fetched, LoggedFetch
-from warehouse.db import connect
+from warehouse.connection import connect
 
 T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 # (error as fetch_log records it, status) → kind

@@ -1,0 +1,53 @@
+"""Rebuilding beside the warehouse in use: what the archive cannot give back is carried over,
+with the kind of each load, from a target that is only read."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from warehouse.connection import connect
+from warehouse.rebuild import carry_over, rebuild_problems, scratch_path
+
+LOADS_WITHOUT_REQUESTS = [
+    ("20251027T094000-cd34", "crawl"),
+    ("bench-fill", "synthetic"),
+    ("facts-20251027T091000000000", "facts"),
+    ("official-20251027T092000000000", "official"),
+]
+
+
+def test_loads_of_a_target_at_migration_6_are_carried_over_with_their_kind(
+    warehouse_at_6: Path,
+) -> None:
+    before = hashlib.sha256(warehouse_at_6.read_bytes()).hexdigest()
+    scratch = scratch_path(warehouse_at_6)
+    assert carry_over(scratch, warehouse_at_6) == {
+        "official_losses": 0,
+        "backfill_progress": 0,
+        "backfill_queue": 0,
+    }
+    with connect(scratch, read_only=True) as con:
+        assert (
+            con.execute("SELECT run_id, kind FROM load_runs ORDER BY run_id").fetchall()
+            == LOADS_WITHOUT_REQUESTS
+        )
+    assert rebuild_problems(scratch) == []
+    # Only read: still at migration 6, byte for byte.
+    assert hashlib.sha256(warehouse_at_6.read_bytes()).hexdigest() == before
+
+
+def test_loads_of_a_current_target_keep_their_recorded_kind(
+    warehouse_at_6: Path, tmp_path: Path
+) -> None:
+    with connect(warehouse_at_6) as con:  # migrated to 7
+        con.execute("UPDATE load_runs SET kind = 'official' WHERE run_id = 'bench-fill'")
+    scratch = tmp_path / "scratch.duckdb"
+    carry_over(scratch, warehouse_at_6)
+    with connect(scratch, read_only=True) as con:
+        assert con.execute("SELECT run_id, kind FROM load_runs ORDER BY run_id").fetchall() == [
+            ("20251027T094000-cd34", "crawl"),
+            ("bench-fill", "official"),
+            ("facts-20251027T091000000000", "facts"),
+            ("official-20251027T092000000000", "official"),
+        ]

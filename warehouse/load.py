@@ -1,0 +1,144 @@
+"""Loading one run's frames: upserts in a single transaction, idempotent, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from transforms.schemas import KEYS, TABLES
+from warehouse.runs import RunKind, record_run
+from warehouse.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What one load wrote."""
+
+    run_id: str
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+
+
+def _keep_revisions(con: duckdb.DuckDBPyConnection) -> None:
+    # The version an edit replaces is kept, whole, before the new one overwrites it.
+    con.execute(
+        "INSERT INTO article_revisions "
+        "SELECT a.url, a.content_hash, a.title, a.lead, a.body_text, a.modified_at, a.fetched_at "
+        "FROM articles AS a JOIN batch_articles AS b USING (url) "
+        "WHERE a.content_hash <> b.content_hash ON CONFLICT DO NOTHING"
+    )
+
+
+def _upsert_articles(con: duckdb.DuckDBPyConnection) -> None:
+    # A new fetch replaces the row; first_seen_at stays the earliest ever recorded.
+    columns = [c for c in TABLES["articles"].names() if c not in ("url", "first_seen_at")]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    con.execute(
+        f"INSERT INTO articles SELECT * FROM batch_articles ON CONFLICT (url) DO UPDATE SET {updates}, "
+        "first_seen_at = least(articles.first_seen_at, excluded.first_seen_at)"
+    )
+
+
+def _replace_children(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    # Tags and related links belong to the article version just loaded: replace them whole.
+    con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM batch_articles)")
+    con.execute(f"INSERT INTO {table} SELECT * FROM batch_{table}")
+
+
+def _upsert_feed_items(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "INSERT INTO feed_items SELECT * FROM batch_feed_items ON CONFLICT (url) DO UPDATE SET "
+        "title = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.title ELSE feed_items.title END, "
+        "subtitle = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.subtitle ELSE feed_items.subtitle END, "
+        "badge = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.badge ELSE feed_items.badge END, "
+        "published_at = coalesce(excluded.published_at, feed_items.published_at), "
+        "first_seen_at = least(feed_items.first_seen_at, excluded.first_seen_at), "
+        "last_seen_at = greatest(feed_items.last_seen_at, excluded.last_seen_at)"
+    )
+
+
+def _insert_new_observations(con: duckdb.DuckDBPyConnection) -> None:
+    # No primary key (see migration 005): rows already there are skipped by an anti-join over the
+    # batch's time range only, which zone maps make cheap on a table appended in time order.
+    con.execute(
+        "INSERT INTO feed_observations SELECT * FROM batch_feed_observations ANTI JOIN ("
+        " SELECT observed_at, page_url, position FROM feed_observations WHERE observed_at BETWEEN"
+        " (SELECT min(observed_at) FROM batch_feed_observations) AND (SELECT max(observed_at) FROM batch_feed_observations)"
+        ") AS known USING (observed_at, page_url, position)"
+    )
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    frames: Mapping[str, pl.DataFrame],
+    *,
+    kind: RunKind,
+    started_at: datetime,
+    finished_at: datetime,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> LoadResult:
+    """Write one run's frames in a single transaction: all of it lands, or none of it. `kind`
+    says what made them (`RunKind.CRAWL` for a crawl or its replay).
+
+    `also` writes more in the same transaction (a backfill's progress lands with its batch).
+    """
+    for name, schema in TABLES.items():
+        if name not in frames:
+            raise KeyError(f"load_batch: the batch has no {name!r} frame")
+        got = frames[name].schema
+        if got != schema:
+            raise TypeError(
+                f"load_batch: frame {name!r} has schema {dict(got)}, the contract says {dict(schema)}"
+            )
+    batch = {
+        name: frames[name].unique(subset=list(KEYS[name]), keep="last", maintain_order=True)
+        if name in KEYS
+        else frames[name]
+        for name in TABLES
+    }
+    rows_quarantined = frames["quarantine"].height
+    rows_in = (
+        sum(f.height for name, f in frames.items() if name in TABLES and name != "quarantine")
+        + rows_quarantined
+    )
+    rows_loaded = sum(df.height for name, df in batch.items() if name != "quarantine")
+    try:
+        with transaction(con):
+            for name, df in batch.items():
+                con.register(f"batch_{name}", df.to_arrow())
+            _keep_revisions(con)
+            _upsert_articles(con)
+            _replace_children(con, "article_tags")
+            _replace_children(con, "article_related")
+            _upsert_feed_items(con)
+            _insert_new_observations(con)
+            # A re-read headline may have lost its attribution: replace the rows of every URL read.
+            con.execute(
+                "DELETE FROM headline_sources WHERE url IN "
+                "(SELECT url FROM batch_articles UNION SELECT url FROM batch_feed_items)"
+            )
+            con.execute("INSERT INTO headline_sources SELECT * FROM batch_headline_sources")
+            con.execute("INSERT INTO fetch_log SELECT * FROM batch_fetch_log")
+            con.execute("INSERT INTO quarantine SELECT * FROM batch_quarantine")
+            record_run(
+                con,
+                run_id,
+                kind,
+                started_at=started_at,
+                finished_at=finished_at,
+                rows_in=rows_in,
+                rows_loaded=rows_loaded,
+                rows_quarantined=rows_quarantined,
+            )
+            if also is not None:
+                also(con)
+    finally:
+        for name in batch:
+            con.unregister(f"batch_{name}")
+    return LoadResult(run_id, rows_in, rows_loaded, rows_quarantined)
