@@ -16,7 +16,7 @@ from warehouse.integrity import integrity_problems
 # from the bundled copy). They are copied from the warehouse being replaced.
 CARRIED_OVER = ("official_losses", "backfill_progress", "backfill_queue")
 _LOADS_WITHOUT_REQUESTS = (
-    "INSERT INTO load_runs BY NAME SELECT * FROM old.load_runs WHERE run_id NOT IN (SELECT run_id FROM old.fetch_log) "
+    "INSERT INTO load_runs BY NAME SELECT * FROM {alias}.load_runs WHERE run_id NOT IN (SELECT run_id FROM {alias}.fetch_log) "
     "AND run_id NOT IN (SELECT run_id FROM load_runs)"
 )
 # A target still at migration 6 has no `load_runs.kind`: its carried rows get the kind migration 7
@@ -50,24 +50,30 @@ def carry_over(scratch: Path, target: Path) -> dict[str, int]:
     if not target.exists():
         return copied
     with connect(scratch) as con:
+        # DuckDB names a database after its file's stem: the target's name must differ from it.
+        alias = (
+            "replaced"
+            if con.execute("SELECT current_database()").fetchone() != ("replaced",)
+            else "replaced_target"
+        )
         quoted = str(target).replace("'", "''")
-        con.execute(f"ATTACH '{quoted}' AS old (READ_ONLY)")
+        con.execute(f"ATTACH '{quoted}' AS {alias} (READ_ONLY)")
         try:
             present = {
                 row[0]
                 for row in con.execute(
-                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'"
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [alias]
                 ).fetchall()
             }
             for table in (t for t in CARRIED_OVER if t in present):
                 con.execute(f"DELETE FROM {table}")
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM old.{table}")
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {alias}.{table}")
                 found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
                 copied[table] = int(found[0]) if found else 0
-            con.execute(_LOADS_WITHOUT_REQUESTS)
+            con.execute(_LOADS_WITHOUT_REQUESTS.format(alias=alias))
             con.execute(_KINDS_OF_OLD_LOADS)
         finally:
-            con.execute("DETACH old")
+            con.execute(f"DETACH {alias}")
     return copied
 
 

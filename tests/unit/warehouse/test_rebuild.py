@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from warehouse.connection import connect
 from warehouse.rebuild import carry_over, rebuild_problems, scratch_path
 
@@ -51,3 +53,19 @@ def test_loads_of_a_current_target_keep_their_recorded_kind(
             ("facts-20251027T091000000000", "facts"),
             ("official-20251027T092000000000", "official"),
         ]
+
+
+@pytest.mark.parametrize("stem", ["old", "replaced"])
+def test_a_target_named_like_the_attached_alias_is_carried_over(
+    warehouse_at_6: Path, tmp_path: Path, stem: str
+) -> None:
+    # DuckDB names a database after its file's stem; `old.duckdb` once clashed with `AS old`.
+    target = tmp_path / f"{stem}.duckdb"
+    target.write_bytes(warehouse_at_6.read_bytes())
+    scratch = scratch_path(target)
+    carry_over(scratch, target)
+    with connect(scratch, read_only=True) as con:
+        assert (
+            con.execute("SELECT run_id, kind FROM load_runs ORDER BY run_id").fetchall()
+            == LOADS_WITHOUT_REQUESTS
+        )
