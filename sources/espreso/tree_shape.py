@@ -486,6 +486,9 @@ def tree_shape(html: str | bytes, max_depth: int, max_elements: int) -> TreeShap
     while True:
         match = next(tokens, None)
         if match is None:
+            if len(html) > last_end and stack.pending:
+                elements += _rebuild(stack)  # so does text after the last tag
+                deepest = max(deepest, len(names))
             break
         closing, name, self_closing, cut = match.groups()
         if match.start() > last_end and stack.pending:
@@ -572,11 +575,17 @@ def _start_tag(stack: _Stack, name: str, self_closing: bool) -> tuple[int, str |
         return made, None
     if name in ("html", "body", "frameset") and stack.top(name) >= 0:
         return 0, None
+    if name in _TABLE_ONLY and all(stack.top(n) < 0 for n in _TABLE_CONTEXTS):
+        return 0, None  # a table's part outside any table: the tree builder ignores it
     if name == "head" and (stack.top("head") >= 0 or stack.top("body") >= 0):
         return 0, None
     if name == "form" and stack.top("form") >= 0:
         return 0, None
-    if name == "select" and stack.close("select", _IN_SCOPE):
+    if (
+        name == "select"
+        and stack.spaces[stack.top("select")] == HTML  # not a MathML annotation's maybe-select
+        and stack.close("select", _IN_SCOPE)
+    ):
         return 0, None
     if name in CLOSES_P:
         stack.close("p", _IN_BUTTON)
@@ -640,6 +649,9 @@ def _table_row(stack: _Stack, name: str) -> int:
 
 
 _TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr")
+# Where a table part may be more than an ignored tag (SVG and MathML: maybe a foreign element).
+_TABLE_CONTEXTS = ("table", "template", "svg", "math")
+_TABLE_ONLY = frozenset({"caption", "col", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr"})
 # What opens a new context inside a table: a table part before it is not the cell's.
 _TABLE_CLOSED_OFF = ("td", "th", "caption", "template")
 

