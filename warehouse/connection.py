@@ -1,5 +1,6 @@
-"""Opening the warehouse: one process at a time (the writer lock), in UTC, migrated, owner-only
-files, and errors that say what to do when the file or its folder cannot be used.
+"""Opening the warehouse (a DuckLake, see `warehouse.lake`): one writer at a time (the writer
+lock) and any number of readers beside it, in UTC, migrated, owner-only files, and errors that say
+what to do when the catalog or its folder cannot be used.
 
 Only this package writes DuckDB.
 """
@@ -12,12 +13,19 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import duckdb
 
-from warehouse.migrate import migrate
+from warehouse.lake import (
+    attach_statements,
+    connection_config,
+    create_catalog,
+    data_path,
+    file_kind,
+)
+from warehouse.migrate import migrate_lake
 
 
 def owner_only(*paths: Path) -> None:
@@ -56,8 +64,8 @@ def unreadable(path: Path, error: duckdb.Error) -> WarehouseError:
 
 
 def check_usable(path: Path) -> None:
-    """Raise `WarehouseError` unless the warehouse's folder can be written and its file, when
-    there is one, opens as a DuckDB database: a command checks this before it starts a run."""
+    """Raise `WarehouseError` unless the warehouse's folder can be written and its catalog, when
+    there is one, opens as a lake: a command checks this before it starts a run."""
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -65,15 +73,15 @@ def check_usable(path: Path) -> None:
             pass
     except OSError as error:
         raise unwritable(folder, error) from error
-    if path.exists():
+    if file_kind(path) != "empty":
         with connect(path, read_only=True):
             pass
 
 
 @contextmanager
 def writer_lock(path: Path | str, timeout_s: float = 600.0) -> Iterator[None]:
-    """Hold `<warehouse>.lock` exclusively: DuckDB allows one process at a time on a file, so runs
-    started together (a scheduled and a manual one) take turns instead of failing."""
+    """Hold `<warehouse>.lock` exclusively: a SQLite catalog takes one writer at a time (a second
+    one's commit fails), so runs started together (a scheduled and a manual one) take turns."""
     if str(path) == ":memory:":
         yield
         return
@@ -107,47 +115,91 @@ def writer_lock(path: Path | str, timeout_s: float = 600.0) -> Iterator[None]:
 MEMORY_LIMIT = "512MB"
 
 
+def lake_files(catalog: Path) -> list[Path]:
+    """The files of a lake that hold data: its catalog (with SQLite's WAL and shared memory)."""
+    return [catalog, Path(f"{catalog}-wal"), Path(f"{catalog}-shm")]
+
+
+def _owner_only_lake(catalog: Path) -> None:
+    owner_only(*lake_files(catalog))
+    folder = data_path(catalog)
+    if folder.exists() and folder.stat().st_uid == os.getuid():
+        for sub in (folder, *folder.rglob("*")):
+            sub.chmod(0o700 if sub.is_dir() else 0o600)
+
+
 @contextmanager
 def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection in UTC that never downloads extensions and uses at most `MEMORY_LIMIT`;
-    read-write ones migrate the schema.
+    """A connection with the warehouse's lake attached and `USE`d (see `warehouse.lake`), in UTC,
+    never downloading an extension, using at most `MEMORY_LIMIT`; read-write ones migrate it.
 
-    The connection holds the warehouse's lock while open (see `writer_lock`).
+    A read-write connection holds the warehouse's lock while open (see `writer_lock`); a
+    read-only one takes no lock: it reads the last committed snapshot while a writer loads.
+    `:memory:` is a lake in a temporary folder, gone when the connection closes.
     """
+    if str(path) == ":memory:":
+        with (
+            tempfile.TemporaryDirectory(prefix="newsflow-lake-") as folder,
+            connect(Path(folder) / "memory.ducklake", read_only=False) as con,
+        ):
+            yield con
+        return
     file = Path(path)
-    with writer_lock(path):
+    with writer_lock(path) if not read_only else nullcontext():
         con = _open(file, read_only=read_only)
         try:
             con.execute("SET TimeZone = 'UTC'")
             con.execute("SET enable_progress_bar = false")  # no bars in logs and CLI output
             if not read_only:
-                migrate(con)
+                migrate_lake(con)
             yield con
         finally:
             con.close()
             if not read_only:
-                owner_only(file, Path(f"{path}.wal"))
+                _owner_only_lake(file)
+
+
+def old_format(path: Path) -> WarehouseError:
+    """A DuckDB-file warehouse (what newsflow wrote before the lake)."""
+    return WarehouseError(
+        f"the warehouse {path} is a DuckDB file, the format before the lake: run `newsflow "
+        f"migrate-warehouse {path} --warehouse NEW` to copy it into a lake (the file is only "
+        "read), or `newsflow reparse --warehouse NEW` to rebuild one from the raw archive."
+    )
 
 
 def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """DuckDB's connection; a damaged file is a `WarehouseError`. A file an older version left
-    readable by others (or a kill, before it was closed) is made owner-only first."""
-    memory = str(file) == ":memory:"
-    if not memory:
-        if not read_only:
-            file.parent.mkdir(parents=True, exist_ok=True)
-        owner_only(file, Path(f"{file}.wal"))
-    try:
-        return duckdb.connect(
-            str(file),
-            read_only=read_only,
-            config={
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-                "memory_limit": MEMORY_LIMIT,
-            },
+    """DuckDB's connection with the lake attached; a damaged catalog is a `WarehouseError`. A
+    catalog an older version left readable by others is made owner-only first."""
+    kind = file_kind(file)
+    if kind == "duckdb":
+        raise old_format(file)
+    if kind == "other":
+        raise unreadable(
+            file, duckdb.IOException("the file exists, but it is not a DuckLake catalog")
         )
-    except duckdb.IOException as error:
-        if memory or not file.exists() or "Permission denied" in str(error):
+    if not read_only:
+        if kind == "empty":
+            create_catalog(file)
+        _owner_only_lake(file)
+    elif kind == "empty":
+        raise WarehouseError(
+            f"there is no warehouse at {file} yet: a run creates it (`newsflow run`), or choose "
+            "another with --warehouse PATH or $NEWSFLOW_WAREHOUSE."
+        )
+    con = duckdb.connect(
+        config={
+            **connection_config(),
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": f"{file}.tmp",
+        }
+    )
+    try:
+        for statement in attach_statements(file, read_only=read_only):
+            con.execute(statement)
+    except duckdb.Error as error:
+        con.close()
+        if "Permission denied" in str(error):
             raise
         raise unreadable(file, error) from error
+    return con

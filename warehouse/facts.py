@@ -11,7 +11,7 @@ import polars as pl
 from transforms.facts import ArticleVersion
 from transforms.schemas import FACT_TABLES, OFFICIAL_LOSSES
 from warehouse.runs import RunKind, record_run
-from warehouse.transaction import transaction
+from warehouse.transaction import load_transaction
 
 # Every version of every article whose headline or lead differs from the version before it:
 # older ones from `article_revisions`, the current one from `articles`. A version is stated at
@@ -64,23 +64,26 @@ def replace_official(
     """Replace the official series whole, in one transaction with the requests that fetched it
     (`fetch_log` rows) and the run's `load_runs` row (kind official); return its rows."""
     rows = official.height + requests.height
+
+    def write() -> None:
+        con.execute("DELETE FROM official_losses")
+        con.execute("INSERT INTO official_losses BY NAME SELECT * FROM batch_official")
+        con.execute("INSERT INTO fetch_log BY NAME SELECT * FROM batch_requests")
+        record_run(
+            con,
+            run_id,
+            RunKind.OFFICIAL,
+            started_at=started_at,
+            finished_at=None,
+            rows_in=rows,
+            rows_loaded=rows,
+            rows_quarantined=0,
+        )
+
+    con.register("batch_official", official.to_arrow())
+    con.register("batch_requests", requests.to_arrow())
     try:
-        with transaction(con):
-            con.register("batch_official", official.to_arrow())
-            con.execute("DELETE FROM official_losses")
-            con.execute("INSERT INTO official_losses BY NAME SELECT * FROM batch_official")
-            con.register("batch_requests", requests.to_arrow())
-            con.execute("INSERT INTO fetch_log BY NAME SELECT * FROM batch_requests")
-            record_run(
-                con,
-                run_id,
-                RunKind.OFFICIAL,
-                started_at=started_at,
-                finished_at=None,
-                rows_in=rows,
-                rows_loaded=rows,
-                rows_quarantined=0,
-            )
+        load_transaction(con, write)
     finally:
         con.unregister("batch_official")
         con.unregister("batch_requests")
@@ -98,29 +101,33 @@ def replace_facts(
     the run's `load_runs` row, kind facts): the facts are derived whole from the articles each
     time. Returns the rows per table."""
     loaded = sum(frames[name].height for name in FACT_TABLES)
+
+    def write() -> None:
+        for name in FACT_TABLES:
+            con.execute(f"DELETE FROM {name}")
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_{name}")
+        con.execute(
+            "DELETE FROM quarantine WHERE table_name IN ("
+            + ", ".join(f"'{name}'" for name in FACT_TABLES)
+            + ")"
+        )
+        con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_held")
+        record_run(
+            con,
+            run_id,
+            RunKind.FACTS,
+            started_at=started_at,
+            finished_at=None,
+            rows_in=loaded + held.height,
+            rows_loaded=loaded,
+            rows_quarantined=held.height,
+        )
+
+    for name in FACT_TABLES:
+        con.register(f"batch_{name}", frames[name].to_arrow())
+    con.register("batch_held", held.to_arrow())
     try:
-        with transaction(con):
-            for name in FACT_TABLES:
-                con.register(f"batch_{name}", frames[name].to_arrow())
-                con.execute(f"DELETE FROM {name}")
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_{name}")
-            con.register("batch_held", held.to_arrow())
-            con.execute(
-                "DELETE FROM quarantine WHERE table_name IN ("
-                + ", ".join(f"'{name}'" for name in FACT_TABLES)
-                + ")"
-            )
-            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_held")
-            record_run(
-                con,
-                run_id,
-                RunKind.FACTS,
-                started_at=started_at,
-                finished_at=None,
-                rows_in=loaded + held.height,
-                rows_loaded=loaded,
-                rows_quarantined=held.height,
-            )
+        load_transaction(con, write)
     finally:
         for name in (*FACT_TABLES, "held"):
             con.unregister(f"batch_{name}")

@@ -1,4 +1,5 @@
-"""Loading one run's frames: upserts in a single transaction, idempotent, all or nothing."""
+"""Loading one run's frames: upserts (MERGE INTO, the lake has no keys) in a single transaction,
+idempotent, all or nothing, retried whole when another writer committed first."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import polars as pl
 
 from transforms.schemas import KEYS, TABLES
 from warehouse.runs import RunKind, record_run
-from warehouse.transaction import transaction
+from warehouse.transaction import load_transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,8 @@ class LoadResult:
     rows_in: int
     rows_loaded: int
     rows_quarantined: int
+    retries: int = 0
+    """How many times the load's transaction ran again after a commit conflict."""
 
 
 def _keep_revisions(con: duckdb.DuckDBPyConnection) -> None:
@@ -30,17 +33,20 @@ def _keep_revisions(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO article_revisions "
         "SELECT a.url, a.content_hash, a.title, a.lead, a.body_text, a.modified_at, a.fetched_at "
         "FROM articles AS a JOIN batch_articles AS b USING (url) "
-        "WHERE a.content_hash <> b.content_hash ON CONFLICT DO NOTHING"
+        "WHERE a.content_hash <> b.content_hash "
+        "AND (a.url, a.fetched_at) NOT IN (SELECT (url, fetched_at) FROM article_revisions)"
     )
 
 
 def _upsert_articles(con: duckdb.DuckDBPyConnection) -> None:
     # A new fetch replaces the row; first_seen_at stays the earliest ever recorded.
     columns = [c for c in TABLES["articles"].names() if c not in ("url", "first_seen_at")]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    updates = ", ".join(f"{c} = b.{c}" for c in columns)
     con.execute(
-        f"INSERT INTO articles SELECT * FROM batch_articles ON CONFLICT (url) DO UPDATE SET {updates}, "
-        "first_seen_at = least(articles.first_seen_at, excluded.first_seen_at)"
+        "MERGE INTO articles USING batch_articles AS b ON articles.url = b.url "
+        f"WHEN MATCHED THEN UPDATE SET {updates}, "
+        "first_seen_at = least(articles.first_seen_at, b.first_seen_at) "
+        "WHEN NOT MATCHED THEN INSERT BY NAME"
     )
 
 
@@ -51,14 +57,17 @@ def _replace_children(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _upsert_feed_items(con: duckdb.DuckDBPyConnection) -> None:
+    newer = "b.last_seen_at >= f.last_seen_at"
     con.execute(
-        "INSERT INTO feed_items SELECT * FROM batch_feed_items ON CONFLICT (url) DO UPDATE SET "
-        "title = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.title ELSE feed_items.title END, "
-        "subtitle = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.subtitle ELSE feed_items.subtitle END, "
-        "badge = CASE WHEN excluded.last_seen_at >= feed_items.last_seen_at THEN excluded.badge ELSE feed_items.badge END, "
-        "published_at = coalesce(excluded.published_at, feed_items.published_at), "
-        "first_seen_at = least(feed_items.first_seen_at, excluded.first_seen_at), "
-        "last_seen_at = greatest(feed_items.last_seen_at, excluded.last_seen_at)"
+        "MERGE INTO feed_items AS f USING batch_feed_items AS b ON f.url = b.url "
+        "WHEN MATCHED THEN UPDATE SET "
+        f"title = CASE WHEN {newer} THEN b.title ELSE f.title END, "
+        f"subtitle = CASE WHEN {newer} THEN b.subtitle ELSE f.subtitle END, "
+        f"badge = CASE WHEN {newer} THEN b.badge ELSE f.badge END, "
+        "published_at = coalesce(b.published_at, f.published_at), "
+        "first_seen_at = least(f.first_seen_at, b.first_seen_at), "
+        "last_seen_at = greatest(f.last_seen_at, b.last_seen_at) "
+        "WHEN NOT MATCHED THEN INSERT BY NAME"
     )
 
 
@@ -108,37 +117,40 @@ def load_batch(
         + rows_quarantined
     )
     rows_loaded = sum(df.height for name, df in batch.items() if name != "quarantine")
+
+    def write() -> None:
+        _keep_revisions(con)
+        _upsert_articles(con)
+        _replace_children(con, "article_tags")
+        _replace_children(con, "article_related")
+        _upsert_feed_items(con)
+        _insert_new_observations(con)
+        # A re-read headline may have lost its attribution: replace the rows of every URL read.
+        con.execute(
+            "DELETE FROM headline_sources WHERE url IN "
+            "(SELECT url FROM batch_articles UNION SELECT url FROM batch_feed_items)"
+        )
+        con.execute("INSERT INTO headline_sources SELECT * FROM batch_headline_sources")
+        con.execute("INSERT INTO fetch_log SELECT * FROM batch_fetch_log")
+        con.execute("INSERT INTO quarantine SELECT * FROM batch_quarantine")
+        record_run(
+            con,
+            run_id,
+            kind,
+            started_at=started_at,
+            finished_at=finished_at,
+            rows_in=rows_in,
+            rows_loaded=rows_loaded,
+            rows_quarantined=rows_quarantined,
+        )
+        if also is not None:
+            also(con)
+
+    for name, df in batch.items():
+        con.register(f"batch_{name}", df.to_arrow())
     try:
-        with transaction(con):
-            for name, df in batch.items():
-                con.register(f"batch_{name}", df.to_arrow())
-            _keep_revisions(con)
-            _upsert_articles(con)
-            _replace_children(con, "article_tags")
-            _replace_children(con, "article_related")
-            _upsert_feed_items(con)
-            _insert_new_observations(con)
-            # A re-read headline may have lost its attribution: replace the rows of every URL read.
-            con.execute(
-                "DELETE FROM headline_sources WHERE url IN "
-                "(SELECT url FROM batch_articles UNION SELECT url FROM batch_feed_items)"
-            )
-            con.execute("INSERT INTO headline_sources SELECT * FROM batch_headline_sources")
-            con.execute("INSERT INTO fetch_log SELECT * FROM batch_fetch_log")
-            con.execute("INSERT INTO quarantine SELECT * FROM batch_quarantine")
-            record_run(
-                con,
-                run_id,
-                kind,
-                started_at=started_at,
-                finished_at=finished_at,
-                rows_in=rows_in,
-                rows_loaded=rows_loaded,
-                rows_quarantined=rows_quarantined,
-            )
-            if also is not None:
-                also(con)
+        retries = load_transaction(con, write)
     finally:
         for name in batch:
             con.unregister(f"batch_{name}")
-    return LoadResult(run_id, rows_in, rows_loaded, rows_quarantined)
+    return LoadResult(run_id, rows_in, rows_loaded, rows_quarantined, retries)

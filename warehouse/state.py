@@ -94,14 +94,18 @@ def save_backfill_state(
     """A writer (for `load_batch(also=…)`) that saves progress, queues `add` and clears `done`."""
 
     def write(con: duckdb.DuckDBPyConnection) -> None:
+        window = [state.since, state.until]
+        con.execute("DELETE FROM backfill_progress WHERE since = ? AND until = ?", window)
         con.execute(
-            "INSERT OR REPLACE INTO backfill_progress VALUES (?, ?, ?, ?, ?, now())",
-            [state.since, state.until, state.next_page, state.feed_done, state.sitemap_done],
+            "INSERT INTO backfill_progress VALUES (?, ?, ?, ?, ?, now())",
+            [*window, state.next_page, state.feed_done, state.sitemap_done],
         )
-        for url in add:
+        if add:
+            # The lake holds no key: a URL already queued for the window is skipped here.
             con.execute(
-                "INSERT OR IGNORE INTO backfill_queue VALUES (?, ?, ?)",
-                [state.since, state.until, url],
+                "INSERT INTO backfill_queue SELECT DISTINCT ?, ?, url FROM unnest(?) AS u(url) "
+                "WHERE url NOT IN (SELECT url FROM backfill_queue WHERE since = ? AND until = ?)",
+                [*window, add, *window],
             )
         if done:
             con.execute(

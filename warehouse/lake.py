@@ -1,0 +1,173 @@
+"""The warehouse as a DuckLake: a catalog (a SQLite file by default) plus a folder of Parquet files,
+attached to any DuckDB connection by the same few statements.
+
+The DuckLake, SQLite and PostgreSQL extensions come from their PyPI packages
+(`duckdb-extension-ducklake`, `-sqlite`, `-postgres`, built for our duckdb) and are installed once
+from those files into a private extension directory: nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+import duckdb
+
+LAKE = "newsflow"
+"""The name the lake is attached under (and `USE`d, so unqualified SQL finds its tables)."""
+
+# Package name → the extension name DuckDB installs it under (sqlite and postgres are aliases).
+EXTENSIONS = {"ducklake": "ducklake", "sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
+_NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_DUCKDB_MAGIC = b"DUCK"  # at offset 8 of a DuckDB database file
+
+
+def extension_file(name: str) -> Path:
+    """The extension file the package `duckdb-extension-<name>` ships for the installed duckdb."""
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"the warehouse needs the package duckdb-extension-{name} (pyproject)")
+    path = (
+        Path(spec.submodule_search_locations[0])
+        / "extensions"
+        / f"v{duckdb.__version__}"
+        / f"{name}.duckdb_extension"
+    )
+    if not path.is_file():
+        raise RuntimeError(
+            f"no {name} extension for duckdb {duckdb.__version__} at {path}; pin matching versions"
+        )
+    return path
+
+
+def extension_directory() -> Path:
+    """Where the extensions are installed: inside the environment, beside the packages that ship
+    them, so every warehouse and the `duckdb` CLI of this environment share one install."""
+    return Path(sys.prefix) / "duckdb_extensions"
+
+
+def install_extensions() -> Path:
+    """Install the lake's extensions from their package files into `extension_directory()` once
+    (owner-only, under a lock so processes starting together install once); return the folder."""
+    folder = extension_directory()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(folder / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        con = duckdb.connect(config={**_NO_DOWNLOADS, "extension_directory": str(folder)})
+        try:
+            installed = {
+                name
+                for (name,) in con.execute(
+                    "SELECT extension_name FROM duckdb_extensions() WHERE installed"
+                ).fetchall()
+            }
+            for package, name in EXTENSIONS.items():
+                if name not in installed:
+                    con.execute(f"INSTALL '{_quoted(str(extension_file(package)))}'")
+        finally:
+            con.close()
+    return folder
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def data_path(catalog: Path) -> Path:
+    """The lake's Parquet folder: beside its catalog file, named after it."""
+    return catalog.with_name(f"{catalog.name}.files")
+
+
+def catalog_url(catalog: Path) -> str:
+    """What DuckDB attaches: the SQLite catalog file, absolute (the catalog stores its data path
+    absolute too). A PostgreSQL catalog would be `ducklake:postgres:dbname=… host=…`."""
+    return f"ducklake:sqlite:{catalog.absolute()}"
+
+
+def file_kind(path: Path) -> str:
+    """'sqlite', 'duckdb', 'empty' (absent or zero bytes) or 'other': what the file at `path` is."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except FileNotFoundError:
+        return "empty"
+    if not head:
+        return "empty"
+    if head == _SQLITE_MAGIC:
+        return "sqlite"
+    if head[8:12] == _DUCKDB_MAGIC:
+        return "duckdb"
+    return "other"
+
+
+def create_catalog(catalog: Path) -> None:
+    """A new, empty SQLite catalog file, owner-only, in WAL mode: with WAL a reader's open
+    transaction never blocks a writer's commit (with SQLite's default journal it does)."""
+    catalog.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(catalog, os.O_WRONLY | os.O_CREAT, 0o600))
+    with sqlite3.connect(catalog) as con:
+        con.execute("PRAGMA journal_mode = WAL")
+    con.close()
+
+
+def attach_statements(catalog: Path, *, read_only: bool) -> list[str]:
+    """The statements that attach the lake to a connection whose extension directory is
+    `install_extensions()`'s, and make it the default database. The data folder is always the one
+    beside the catalog (the catalog also records where it was created): a lake copied or moved
+    as its two parts keeps working, and never reads or writes the original's files."""
+    folder = _quoted(f"{data_path(catalog).absolute()}/")
+    options = f"DATA_PATH '{folder}', OVERRIDE_DATA_PATH true" + (", READ_ONLY" * read_only)
+    return [
+        "LOAD ducklake",
+        "LOAD sqlite",
+        f"ATTACH '{_quoted(catalog_url(catalog))}' AS {LAKE} ({options})",
+        f"USE {LAKE}",
+    ]
+
+
+def copy_lake(source: Path, target: Path) -> None:
+    """Copy a lake (catalog and data folder) to `target`, owner-only; the source may be in use
+    (SQLite's backup copies a consistent catalog; files the catalog names are never rewritten)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    create_catalog(target)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    if data_path(source).exists():
+        shutil.copytree(data_path(source), data_path(target))
+
+
+def attach_sql(catalog: Path | str, *, read_only: bool = True) -> str:
+    """The SQL that opens the warehouse in any DuckDB client of this environment (the `duckdb`
+    CLI, a notebook, `duckdb.connect().execute(attach_sql(path))`): no download, the lake attached
+    read-only by default and used, so its tables and views answer unqualified."""
+    folder = install_extensions()
+    statements = [
+        "SET autoinstall_known_extensions = false",
+        "SET autoload_known_extensions = false",
+        f"SET extension_directory = '{_quoted(str(folder))}'",
+        *attach_statements(Path(catalog), read_only=read_only),
+    ]
+    return "".join(f"{statement};\n" for statement in statements)
+
+
+def connection_config() -> dict[str, str | bool]:
+    """The config of a connection that attaches the lake: extensions only from our directory."""
+    return {**_NO_DOWNLOADS, "extension_directory": str(install_extensions())}
+
+
+def catalog_of(con: duckdb.DuckDBPyConnection) -> Path:
+    """The catalog file of the lake attached to `con` (as `LAKE`)."""
+    found = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = ?", [LAKE]
+    ).fetchone()
+    if not found or not str(found[0]).startswith("sqlite:"):
+        raise RuntimeError(f"this connection has no lake attached as {LAKE!r}")
+    return Path(str(found[0]).removeprefix("sqlite:"))
