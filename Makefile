@@ -20,7 +20,7 @@ $(SYNCED): pyproject.toml uv.lock | $(UV)
 
 setup: $(SYNCED) ## create .venv with the locked dependencies
 
-demo: setup ## serve the bundled snapshot and ingest it into warehouse/newsflow.duckdb
+demo: setup ## serve the bundled snapshot and ingest it into warehouse/newsflow.ducklake
 	$(VENV)/bin/newsflow demo
 
 server: setup ## a local Prefect server and UI on http://127.0.0.1:4200 (state in .prefect/)

@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import duckdb
+from warehouse.connection import connect
 
 
 def rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
-    """The rows of a query on a warehouse file, opened read-only, instants in UTC."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        con.execute("SET TimeZone = 'UTC'")
+    """The rows of a query on a warehouse, opened read-only, instants in UTC."""
+    with connect(warehouse, read_only=True) as con:
         return con.execute(sql).fetchall()
 
 

@@ -24,6 +24,7 @@ from warehouse.lake import (
     create_catalog,
     data_path,
     file_kind,
+    search_statements,
 )
 from warehouse.migrate import migrate_lake
 
@@ -195,7 +196,7 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         }
     )
     try:
-        for statement in attach_statements(file, read_only=read_only):
+        for statement in [*attach_statements(file, read_only=read_only), *search_statements(file)]:
             con.execute(statement)
     except duckdb.Error as error:
         con.close()

@@ -80,12 +80,17 @@ class Exported:
         return f"{self.folder}/{PARTITION_COLUMN}=YYYY-MM-DD/*.parquet"
 
 
+# The lake's own bookkeeping, no data: the row every load bumps to take its turn.
+NOT_EXPORTED = ("load_turn",)
+
+
 def warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every base table of the warehouse's own schema, by name."""
+    """Every base table of the warehouse's own schema, by name (but `NOT_EXPORTED`)."""
     rows = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND NOT internal "
-        "AND database_name = current_database() ORDER BY table_name",
-        [EXPORTED_SCHEMA],
+        "AND database_name = current_database() AND table_name NOT IN (SELECT unnest(?)) "
+        "ORDER BY table_name",
+        [EXPORTED_SCHEMA, list(NOT_EXPORTED)],
     ).fetchall()
     return [str(name) for (name,) in rows]
 

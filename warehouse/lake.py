@@ -84,6 +84,28 @@ def data_path(catalog: Path) -> Path:
     return catalog.with_name(f"{catalog.name}.files")
 
 
+SEARCH = "newsflow_search"
+"""The name the search index (a DuckDB file beside the lake) is attached under, read-only."""
+
+
+def search_index_path(catalog: Path) -> Path:
+    """The full-text index of the lake's articles: a DuckDB file beside the catalog (DuckLake
+    tables cannot hold an FTS index), replaced whole after loads (`warehouse.search`)."""
+    return catalog.with_name(f"{catalog.name}.search.duckdb")
+
+
+def search_statements(catalog: Path) -> list[str]:
+    """Attach the search index read-only and put it on the search path after the lake, so
+    `search_articles(q)` and the index schema it reads answer unqualified ([] without an index)."""
+    index = search_index_path(catalog)
+    if not index.exists():
+        return []
+    return [
+        f"ATTACH '{_quoted(str(index.absolute()))}' AS {SEARCH} (READ_ONLY)",
+        f"SET search_path = '{LAKE}.main,{SEARCH}.main,{SEARCH}.fts_main_articles'",
+    ]
+
+
 def catalog_url(catalog: Path) -> str:
     """What DuckDB attaches: the SQLite catalog file, absolute (the catalog stores its data path
     absolute too). A PostgreSQL catalog would be `ducklake:postgres:dbname=… host=…`."""
@@ -154,6 +176,7 @@ def attach_sql(catalog: Path | str, *, read_only: bool = True) -> str:
         "SET autoload_known_extensions = false",
         f"SET extension_directory = '{_quoted(str(folder))}'",
         *attach_statements(Path(catalog), read_only=read_only),
+        *search_statements(Path(catalog)),
     ]
     return "".join(f"{statement};\n" for statement in statements)
 

@@ -1,18 +1,25 @@
 """Full-text search over articles: DuckDB's FTS extension (BM25 over title, lead and body).
 
 The extension is never downloaded: the PyPI package `duckdb-extension-fts` ships the build for our
-duckdb version, loaded by path. The index is rebuilt after each load that touched `articles`.
+duckdb version, loaded by path. A DuckLake table cannot hold an FTS index, so the index is a DuckDB
+file beside the lake (`warehouse.lake.search_index_path`): the searched columns copied from the
+lake, indexed, built into a new file after each load that touched `articles` and renamed over the
+old one, so a search never waits or sees half an index. Every connection to the warehouse has it
+attached read-only (`warehouse.lake.search_statements`), so `search_articles(q)` answers there.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+
+from warehouse.lake import LAKE, SEARCH, catalog_of, search_index_path, search_statements
 
 SEARCH_MACRO = """
 CREATE OR REPLACE MACRO search_articles(q) AS TABLE
@@ -66,30 +73,65 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
 INDEX_MEMORY_LIMIT = "192MB"
 
 
+def _index_columns() -> str:
+    # What the search reads, from the lake: `articles` (indexed) and `v_articles` (the macro's).
+    return (
+        f"CREATE TABLE {{index}}.articles AS SELECT url, title, lead, body_text, badge FROM {LAKE}.articles;\n"
+        f"CREATE TABLE {{index}}.v_articles AS SELECT url, title, badge, published_at, kyiv_date, "
+        f"kyiv_time, lead FROM {LAKE}.v_articles;\n"
+    )
+
+
 def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the BM25 index over articles and the `search_articles(q)` table macro."""
-    load_fts(con)
-    # The index build holds the whole corpus' terms; capped tighter, it spills to disk at the same
-    # speed (100,000 articles: 600 MB uncapped), so its memory stays the same as the archive grows.
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
-    con.execute(f"SET memory_limit = '{INDEX_MEMORY_LIMIT}'")
+    """(Re)build the BM25 index over the lake's articles (attached to `con`) and the
+    `search_articles(q)` table macro, in a new file swapped in by one rename."""
+    final = search_index_path(catalog_of(con))
+    building = final.with_name(f"{final.name}.new")
+    building.unlink(missing_ok=True)
+    quoted = str(building).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS search_build")
     try:
-        con.execute(
+        con.execute(_index_columns().format(index="search_build"))
+    finally:
+        con.execute("DETACH search_build")
+    with duckdb.connect(
+        str(building),
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    ) as index:
+        load_fts(index)
+        # The index build holds the whole corpus' terms; capped tighter, it spills to disk at
+        # the same speed (100,000 articles: 600 MB uncapped), so its memory stays the same as
+        # the archive grows.
+        index.execute(f"SET memory_limit = '{INDEX_MEMORY_LIMIT}'")
+        index.execute(
             "PRAGMA create_fts_index('articles', 'url', 'title', 'lead', 'body_text', "
             "stemmer = 'english', stopwords = 'english', overwrite = 1)"
         )
-    finally:
-        if limit:
-            con.execute(f"SET memory_limit = '{limit[0]}'")
-    con.execute(SEARCH_MACRO)
+        index.execute(SEARCH_MACRO)
+        index.execute("CHECKPOINT")
+    building.chmod(0o600)
+    os.replace(building, final)
+    attach_index(con, again=True)
+
+
+def attach_index(con: duckdb.DuckDBPyConnection, *, again: bool = False) -> None:
+    """Attach the lake's search index to `con` when it is not (`again`: the newest one, in place
+    of the one attached), so `search_articles(q)` answers. A connection to an index file itself
+    (no lake attached) is left as it is."""
+    attached = {
+        name for (name,) in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()
+    }
+    if LAKE not in attached or (SEARCH in attached and not again):
+        return
+    if SEARCH in attached:
+        con.execute(f"DETACH {SEARCH}")
+    for statement in search_statements(catalog_of(con)):
+        con.execute(statement)
 
 
 def ensure_search_index(con: duckdb.DuckDBPyConnection, articles_changed: bool) -> bool:
     """Rebuild the index when articles changed or it does not exist yet; True when rebuilt."""
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_articles'"
-    ).fetchone()
-    if articles_changed or not (exists and exists[0]):
+    if articles_changed or not search_index_path(catalog_of(con)).exists():
         rebuild_search_index(con)
         return True
     return False
@@ -134,6 +176,7 @@ def search(
     """Articles ranked by BM25 for `query`, newest first among equal scores; `since` is a Kyiv
     date, `badge` any case of a badge."""
     load_fts(con)
+    attach_index(con)
     rows = con.execute(
         "SELECT s.score, s.url, s.title, s.badge, s.published_at, s.kyiv_date, s.kyiv_time, "
         "coalesce(s.lead, '') || ' ' || a.body_text "
@@ -175,6 +218,7 @@ def no_hits_reason(
 ) -> str:
     """Why `search` found nothing: no article matches the query, or which filter left none."""
     load_fts(con)
+    attach_index(con)
     total = _matches(con, query, None, None)
     if not total:
         return f"No article matches {query!r}."

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from tests.integration.test_analyst_warehouse import MINERALS
+from warehouse.lake import search_index_path
 from warehouse.location import DEFAULT_WAREHOUSE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,16 +24,20 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 def _readme_search() -> tuple[list[str], str]:
     """The README's CLI search: the shell command's arguments (after the binary) and the SQL."""
     found = re.search(
-        r"```sh\n(\.venv/bin/duckdb "
-        + re.escape(str(DEFAULT_WAREHOUSE))
+        r"```sh\n(\.venv/bin/duckdb -readonly "
+        + re.escape(str(search_index_path(DEFAULT_WAREHOUSE)))
         + r" \\\n\s+-cmd \"LOAD [^\n]+)\n```\n\n"
         r"```sql\n(SELECT [^\n]+search_articles[^\n]+)\n```",
         README,
     )
     assert found, "the README shows the CLI's FTS LOAD and a search_articles query"
     command = shlex.split(found.group(1).replace("\\\n", " "))
-    assert command[:2] == [".venv/bin/duckdb", str(DEFAULT_WAREHOUSE)]
-    return command[2:], found.group(2)
+    assert command[:3] == [
+        ".venv/bin/duckdb",
+        "-readonly",
+        str(search_index_path(DEFAULT_WAREHOUSE)),
+    ]
+    return command[3:], found.group(2)
 
 
 def _cli(*args: str, sql: str) -> subprocess.CompletedProcess[str]:
@@ -54,7 +59,8 @@ def test_the_readme_cli_search_loads_fts_and_finds_the_known_hit(
     args, sql = _readme_search()
     assert sql == "SELECT title, url FROM search_articles('minerals deal') LIMIT 3;"
     # The README's command on this warehouse, its output as CSV to read it exactly.
-    done = _cli(str(warehouse), *args, "-csv", sql=sql)
+    index = str(search_index_path(warehouse))
+    done = _cli("-readonly", index, *args, "-csv", sql=sql)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     rows = list(csv.reader(io.StringIO(done.stdout)))
@@ -65,7 +71,8 @@ def test_the_readme_cli_search_loads_fts_and_finds_the_known_hit(
     ]
     assert len(rows) == 4
     loaded = _cli(
-        str(warehouse),
+        "-readonly",
+        index,
         *args,
         "-noheader",
         "-list",

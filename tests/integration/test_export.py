@@ -5,18 +5,18 @@ files read back to the warehouse's rows, and only the owner can read them."""
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
 from flows.news_facts import facts, official_losses
 from tests.snapshot import rows
+from warehouse.connection import connect
+from warehouse.lake import copy_lake
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.realdata
@@ -35,7 +35,7 @@ def warehouse(
 ) -> Path:
     """A copy of the snapshot's warehouse with the official series and the facts loaded."""
     path = tmp_path_factory.mktemp("export") / "newsflow.duckdb"
-    shutil.copy(snapshot_run[1], path)
+    copy_lake(snapshot_run[1], path)
     assert official_losses(warehouse=str(path), offline=True).rows == 22248
     assert facts(warehouse=str(path)) == {
         "loss_reports": 0,
@@ -101,7 +101,7 @@ def test_every_table_is_exported_and_reads_back_whole(warehouse: Path, tmp_path:
     for table in TABLES:
         frame = pl.read_parquet(out / table / "**" / "*.parquet", hive_partitioning=True)
         assert frame.height == counts[table], table
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         for table in TABLES:
             exported = f"read_parquet('{out}/{table}/**/*.parquet', hive_partitioning = true)"
             columns = ", ".join(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.ingest import ingest
 from sources.snapshot_expected import ARTICLES
 from sources.snapshot_server import SnapshotServer
 from tests.snapshot import rows
+from warehouse.connection import connect
+from warehouse.lake import copy_lake
 
 ENTITY_TABLES = ("articles", "article_tags", "article_related", "feed_items")
 
@@ -23,7 +24,7 @@ def _run(base_url: str, warehouse: Path) -> None:
 
 
 def _table(warehouse: Path, table: str, drop: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall() if c[0] not in drop]
     return rows(warehouse, f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL")
 
@@ -168,7 +169,7 @@ def test_tags_related_and_feed_values(first_run: tuple[str, Path]) -> None:
 def test_second_run_changes_nothing(first_run: tuple[str, Path], tmp_path: Path) -> None:
     base, warehouse = first_run
     copy = tmp_path / "again.duckdb"
-    copy.write_bytes(warehouse.read_bytes())
+    copy_lake(warehouse, copy)
     before = {t: _table(copy, t) for t in ENTITY_TABLES}
     with SnapshotServer(port=int(base.rsplit(":", 1)[1])) as server:
         _run(server.base_url, copy)

@@ -9,8 +9,9 @@ from flows.settings import Settings
 from warehouse.location import DEFAULT_WAREHOUSE
 
 REPO = Path(__file__).resolve().parents[3]
-# A path to a warehouse file as the prose writes it (README commands, the Makefile's help).
-WAREHOUSE_PATH = re.compile(r"\bwarehouse/[\w.-]+\.duckdb\b")
+# A path to a warehouse as the prose writes it (README commands, the Makefile's help), in the lake's
+# format or the DuckDB file's before it; not the lake's data folder or search index beside it.
+WAREHOUSE_PATH = re.compile(r"\bwarehouse/[\w-]+\.(?:duckdb|ducklake)\b(?![.\w])")
 
 
 def test_the_settings_default_is_the_constant() -> None:
