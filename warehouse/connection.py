@@ -130,12 +130,15 @@ def _owner_only_lake(catalog: Path) -> None:
 
 
 @contextmanager
-def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path | str, *, read_only: bool = False, lock_held: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection with the warehouse's lake attached and `USE`d (see `warehouse.lake`), in UTC,
     never downloading an extension, using at most `MEMORY_LIMIT`; read-write ones migrate it.
 
     A read-write connection holds the warehouse's lock while open (see `writer_lock`); a
     read-only one takes no lock: it reads the last committed snapshot while a writer loads.
+    `lock_held`: the caller holds that lock already (a rebuild swapping its lake in).
     `:memory:` is a lake in a temporary folder, gone when the connection closes.
     """
     if str(path) == ":memory:":
@@ -146,7 +149,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
             yield con
         return
     file = Path(path)
-    with writer_lock(path) if not read_only else nullcontext():
+    with writer_lock(path) if not (read_only or lock_held) else nullcontext():
         con = _open(file, read_only=read_only)
         try:
             con.execute("SET TimeZone = 'UTC'")

@@ -143,14 +143,19 @@ def attach_statements(catalog: Path, *, read_only: bool) -> list[str]:
     `install_extensions()`'s, and make it the default database. The data folder is always the one
     beside the catalog (the catalog also records where it was created): a lake copied or moved
     as its two parts keeps working, and never reads or writes the original's files."""
-    folder = _quoted(f"{data_path(catalog).absolute()}/")
-    options = f"DATA_PATH '{folder}', OVERRIDE_DATA_PATH true" + (", READ_ONLY" * read_only)
     return [
         "LOAD ducklake",
         "LOAD sqlite",
-        f"ATTACH '{_quoted(catalog_url(catalog))}' AS {LAKE} ({options})",
+        attach_clause(catalog, LAKE, read_only=read_only),
         f"USE {LAKE}",
     ]
+
+
+def attach_clause(catalog: Path, alias: str, *, read_only: bool) -> str:
+    """The ATTACH of the lake whose catalog is `catalog`, as `alias` (extensions loaded)."""
+    folder = _quoted(f"{data_path(catalog).absolute()}/")
+    options = f"DATA_PATH '{folder}', OVERRIDE_DATA_PATH true" + (", READ_ONLY" * read_only)
+    return f"ATTACH '{_quoted(catalog_url(catalog))}' AS {alias} ({options})"
 
 
 def copy_lake(source: Path, target: Path) -> None:

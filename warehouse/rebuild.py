@@ -1,15 +1,23 @@
-"""Rebuilding a warehouse beside the one in use, then swapping it in atomically: the old file stays
-until the new one is complete and checked (`reparse` builds from the raw archive this way)."""
+"""Rebuilding a warehouse beside the one in use, then swapping it in atomically: a temporary lake
+is built and checked, then every table of the live lake is replaced from it in one transaction, so
+readers see the old rows or the new, never half, and time travel keeps the old state (`reparse`
+builds from the raw archive this way). A failed rebuild leaves the live lake as it was."""
 
 from __future__ import annotations
 
-import os
+import re
+import shutil
 from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import connect
+from warehouse.connection import connect, lake_files
+from warehouse.export import warehouse_tables
 from warehouse.integrity import integrity_problems
+from warehouse.lake import attach_clause, data_path, file_kind, search_index_path
+from warehouse.migrate import migrations
+from warehouse.search import ensure_search_index
+from warehouse.transaction import load_transaction
 
 # What the raw archive cannot give back: the official series (replaced whole by its own flow), a
 # backfill's progress, and the `load_runs` rows of loads that made no request (the official series
@@ -31,14 +39,21 @@ def scratch_path(target: Path) -> Path:
     return target.with_name(f"{target.name}.rebuild")
 
 
-def _companions(path: Path) -> list[Path]:
-    return [path, Path(f"{path}.wal"), Path(f"{path}.lock")]
+def _legacy_kind_macro() -> str:
+    # Migration 7's macro, as a temporary one: a DuckDB-file target at migration 6 has none.
+    sql = dict(migrations())[7]
+    found = re.search(r"CREATE MACRO legacy_run_kind.*?END;", sql, re.DOTALL)
+    assert found, "migration 7 defines legacy_run_kind"
+    return found.group(0).replace("CREATE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)
 
 
 def discard(path: Path) -> None:
-    """Remove a scratch warehouse and its WAL and lock files (what a stopped rebuild left)."""
-    for file in _companions(path):
+    """Remove a scratch lake: its catalog, data folder, lock, spill folder and search index
+    (what a stopped rebuild left)."""
+    for file in (*lake_files(path), Path(f"{path}.lock"), search_index_path(path)):
         file.unlink(missing_ok=True)
+    for folder in (data_path(path), Path(f"{path}.tmp")):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def carry_over(scratch: Path, target: Path) -> dict[str, int]:
@@ -47,7 +62,8 @@ def carry_over(scratch: Path, target: Path) -> dict[str, int]:
     rebuild leaves it byte for byte): a table it does not have yet is left empty, and columns are
     matched by name."""
     copied: dict[str, int] = {}
-    if not target.exists():
+    kind = file_kind(target)
+    if kind == "empty":
         return copied
     with connect(scratch) as con:
         # DuckDB names a database after its file's stem: the target's name must differ from it.
@@ -56,8 +72,12 @@ def carry_over(scratch: Path, target: Path) -> dict[str, int]:
             if con.execute("SELECT current_database()").fetchone() != ("replaced",)
             else "replaced_target"
         )
-        quoted = str(target).replace("'", "''")
-        con.execute(f"ATTACH '{quoted}' AS {alias} (READ_ONLY)")
+        if kind == "duckdb":  # a warehouse from before the lake, at any migration level
+            quoted = str(target).replace("'", "''")
+            con.execute(f"ATTACH '{quoted}' AS {alias} (READ_ONLY)")
+            con.execute(_legacy_kind_macro())
+        else:
+            con.execute(attach_clause(target, alias, read_only=True))
         try:
             present = {
                 row[0]
@@ -71,7 +91,8 @@ def carry_over(scratch: Path, target: Path) -> dict[str, int]:
                 found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
                 copied[table] = int(found[0]) if found else 0
             con.execute(_LOADS_WITHOUT_REQUESTS.format(alias=alias))
-            con.execute(_KINDS_OF_OLD_LOADS)
+            if kind == "duckdb":
+                con.execute(_KINDS_OF_OLD_LOADS)
         finally:
             con.execute(f"DETACH {alias}")
     return copied
@@ -87,12 +108,25 @@ def rebuild_problems(scratch: Path) -> list[str]:
 
 
 def swap_in(scratch: Path, target: Path) -> None:
-    """Replace the target by the scratch warehouse in one rename. The caller holds the target's
-    lock, so no connection is open on it. The scratch file is checkpointed first (all of it in the
-    file, no WAL), and a WAL the old file left behind goes before the rename: replayed onto the
-    new file it would corrupt it."""
-    with connect(scratch) as con:
-        con.execute("CHECKPOINT")
-    Path(f"{target}.wal").unlink(missing_ok=True)
-    os.replace(scratch, target)
+    """Replace every table of the target lake by the scratch lake's, in one transaction (the
+    caller holds the target's lock); then rebuild the target's search index and remove the
+    scratch lake. A target that is a DuckDB file from before the lake is refused, unchanged."""
+    if file_kind(target) == "duckdb":
+        raise ValueError(f"{target} is a DuckDB-file warehouse: migrate-warehouse it first")
+    with connect(target, lock_held=True) as con:
+        con.execute(attach_clause(scratch, "rebuilt", read_only=True))
+        tables = warehouse_tables(con)
+
+        def replace_all() -> None:
+            for table in tables:
+                if table == "schema_migrations":
+                    continue
+                con.execute(f'DELETE FROM "{table}"')
+                con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM rebuilt."{table}"')
+
+        try:
+            load_transaction(con, replace_all)
+        finally:
+            con.execute("DETACH rebuilt")
+        ensure_search_index(con, articles_changed=True)
     discard(scratch)

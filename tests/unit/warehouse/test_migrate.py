@@ -11,6 +11,7 @@ import pytest
 
 from transforms.schemas import TABLES
 from warehouse.connection import connect
+from warehouse.convert import migrate_warehouse
 from warehouse.integrity import integrity_problems
 from warehouse.migrate import migrate, migrations
 
@@ -101,7 +102,9 @@ def test_a_warehouse_at_migration_6_moves_forward_with_the_kind_of_each_load(
     path = warehouse_at_6
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(6,)]
-    with connect(path) as con:
+    lake = path.with_name("moved.ducklake")
+    migrate_warehouse(path, lake)
+    with connect(lake) as con:
         assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(7,)]
         assert con.execute("SELECT run_id, kind FROM load_runs ORDER BY run_id").fetchall() == [
             ("20251027T090000-ab12", "crawl"),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from warehouse.connection import connect
+from warehouse.convert import migrate_warehouse
 from warehouse.rebuild import carry_over, rebuild_problems, scratch_path
 
 LOADS_WITHOUT_REQUESTS = [
@@ -42,10 +43,12 @@ def test_loads_of_a_target_at_migration_6_are_carried_over_with_their_kind(
 def test_loads_of_a_current_target_keep_their_recorded_kind(
     warehouse_at_6: Path, tmp_path: Path
 ) -> None:
-    with connect(warehouse_at_6) as con:  # migrated to 7
+    target = tmp_path / "current.ducklake"
+    migrate_warehouse(warehouse_at_6, target)  # a lake, at the last migration
+    with connect(target) as con:
         con.execute("UPDATE load_runs SET kind = 'official' WHERE run_id = 'bench-fill'")
-    scratch = tmp_path / "scratch.duckdb"
-    carry_over(scratch, warehouse_at_6)
+    scratch = tmp_path / "scratch.ducklake"
+    carry_over(scratch, target)
     with connect(scratch, read_only=True) as con:
         assert con.execute("SELECT run_id, kind FROM load_runs ORDER BY run_id").fetchall() == [
             ("20251027T094000-cd34", "crawl"),
