@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import duckdb
@@ -43,8 +44,8 @@ def test_demo_with_relative_warehouse(
 def test_every_command_is_wired() -> None:
     from flows.cli import _parser, _settings
 
-    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert sorted(commands) == [
+    (commands,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert sorted(commands.choices) == [
         "backfill",
         "demo",
         "export",

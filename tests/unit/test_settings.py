@@ -3,6 +3,7 @@ flow parameter; the README's table is the class's; a bad value is one clear mess
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -55,16 +56,15 @@ def test_the_demo_profile_sits_between_defaults_and_environment(
 
 
 def test_every_option_has_help() -> None:
-    parser = _parser()
-    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    (commands,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
     missing = [
         f"{name} {action.option_strings or action.dest}"
-        for name, sub in commands.items()
+        for name, sub in commands.choices.items()
         for action in sub._actions
         if not action.help and action.dest != "help"
     ]
     assert missing == []
-    assert all(action.help for action in parser._subparsers._group_actions[0]._choices_actions)  # type: ignore[union-attr]
+    assert all(action.help for action in commands._choices_actions)
 
 
 @pytest.mark.parametrize(
