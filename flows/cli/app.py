@@ -15,7 +15,6 @@ import typer
 
 from flows.cli import read_commands, run_commands, server_commands
 from flows.cli.errors import exit_code, usage_line, user_message
-from flows.process import Stopped, private_files, stop_on_sigterm
 
 PROG = "newsflow"
 # Prefect's server phones home by default; offline that ends in error tracebacks at exit
@@ -76,6 +75,8 @@ def newsflow(
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
 ) -> None:
     """Before any command: files private, SIGTERM ends the command, Prefect stays offline."""
+    from flows.process import private_files, stop_on_sigterm
+
     invocation = ctx.ensure_object(Invocation)
     invocation.command, invocation.debug = ctx.invoked_subcommand, debug
     private_files()
@@ -98,14 +99,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except typer.TyperException as refused:  # the command line itself: unknown option, bad value
         print(usage_line(invocation.where, refused.format_message()), file=sys.stderr)
         return refused.exit_code
-    except (Stopped, KeyboardInterrupt) as stop:
-        signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
-        print(
-            f"{invocation.where}: stopped by {signal.Signals(signum).name}; the warehouse "
-            "holds whole runs only, so the next run picks up what this one did not load",
-            file=sys.stderr,
-        )
-        return 128 + signum
     except Exception as error:
         if invocation.debug:
             raise
@@ -114,7 +107,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{invocation.where}: {message}", file=sys.stderr)
         return exit_code(error)
+    except BaseException as stop:  # a signal or Ctrl-C ends the command; SystemExit goes on
+        signum = _stop_signal(stop)
+        if signum is None:
+            raise
+        print(
+            f"{invocation.where}: stopped by {signal.Signals(signum).name}; the warehouse "
+            "holds whole runs only, so the next run picks up what this one did not load",
+            file=sys.stderr,
+        )
+        return 128 + signum
     return 0
+
+
+def _stop_signal(stop: BaseException) -> int | None:
+    """The signal that stopped the command (SIGINT for Ctrl-C), or None for another ending."""
+    from flows.process import Stopped  # imported when needed: `--help` stays quick
+
+    if isinstance(stop, Stopped):
+        return stop.signum
+    return signal.SIGINT if isinstance(stop, KeyboardInterrupt) else None
 
 
 if __name__ == "__main__":

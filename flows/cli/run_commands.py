@@ -5,7 +5,6 @@ prints what it did. They show in a running Prefect server's UI when one is up.""
 from __future__ import annotations
 
 import os
-import urllib.request
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -33,7 +32,6 @@ from flows.cli.options import (
     settings_of,
 )
 from flows.cli.summary import print_summary
-from flows.process import start_temporary_server
 from flows.settings import Settings
 
 if TYPE_CHECKING:
@@ -188,8 +186,8 @@ def official_losses(
     offline: Annotated[
         bool, typer.Option("--offline", help="The bundled copy only, no network.")
     ] = False,
-    url: OfficialUrl = None,
-    bundled: OfficialBundled = None,
+    official_url: OfficialUrl = None,
+    official_bundled: OfficialBundled = None,
     warehouse: Warehouse = None,
 ) -> None:
     """Load the General Staff's daily loss series (public data set, else the bundled copy)."""
@@ -209,6 +207,8 @@ def started(params: Mapping[str, Any], profile: Mapping[str, Any] | None = None)
         return settings
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
+    from flows.process import start_temporary_server
+
     if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         start_temporary_server()
     return settings
@@ -219,6 +219,8 @@ def use_running_server(server: str) -> str | None:
     set), so runs started here show in its UI; the API address, or None (ephemeral mode)."""
     if os.environ.get("PREFECT_API_URL") or not server:
         return os.environ.get("PREFECT_API_URL")
+    import urllib.request
+
     api = f"{server.rstrip('/')}/api"
     try:
         with urllib.request.urlopen(f"{api}/health", timeout=0.5) as answer:
