@@ -169,32 +169,33 @@ def test_server_starts_prefect_and_its_ui(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(
+    with subprocess.Popen(
         [BIN / "newsflow", "server", "--port", str(port)],
         cwd=tmp_path,
         env={k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-    )
-    try:
-        assert server.stdout is not None
-        assert server.stdout.readline() == (
-            f"Prefect UI: http://127.0.0.1:{port}  (state in {tmp_path / '.prefect'}; stop with "
-            "Ctrl-C)\n"
-        )
-        deadline, healthy = time.monotonic() + 180, False
-        while not healthy and time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
-                    healthy = r.read().strip() == b"true"
-            except OSError:
-                time.sleep(1)
-        assert healthy
-        assert (tmp_path / ".prefect" / "prefect.db").is_file()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+    ) as server:
+        try:
+            assert server.stdout is not None
+            assert server.stdout.readline() == (
+                f"Prefect UI: http://127.0.0.1:{port}  (state in {tmp_path / '.prefect'}; stop "
+                "with Ctrl-C)\n"
+            )
+            deadline, healthy = time.monotonic() + 180, False
+            while not healthy and time.monotonic() < deadline:
+                try:
+                    health = f"http://127.0.0.1:{port}/api/health"
+                    with urllib.request.urlopen(health, timeout=2) as answer:
+                        healthy = answer.read().strip() == b"true"
+                except OSError:
+                    time.sleep(1)
+            assert healthy
+            assert (tmp_path / ".prefect" / "prefect.db").is_file()
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.communicate(timeout=60)
 
 
 @pytest.mark.parametrize(
