@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from flows.cli.options import Warehouse, kyiv_date, settings_of
+from warehouse.location import DEFAULT_WAREHOUSE
 
 if TYPE_CHECKING:
     import duckdb
@@ -107,7 +108,7 @@ def report(
     since: Since = None,
     out: Annotated[
         Path, typer.Option(metavar="PATH", help="The HTML file to write.", show_default=True)
-    ] = Path("warehouse/report.html"),
+    ] = DEFAULT_WAREHOUSE.parent / "report.html",
     warehouse: Warehouse = None,
 ) -> None:
     """Write a self-contained HTML report with charts."""
