@@ -1,10 +1,11 @@
 """Settings from one place, in one order: the defaults here < `NEWSFLOW_*` environment variables <
 an explicit CLI option or flow parameter. A flow parameter or CLI option left empty means "from the
-settings"; the CLI's help texts and the README's table of settings are made from (or tested against)
-the fields below."""
+settings"; the CLI's options (flag, help, shown default) and the README's table of settings are made
+from the fields below."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,12 @@ OFFICIAL_PUBLIC_URL = (
 # ../shared).
 OFFICIAL_BUNDLED_DIR = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "general-staff"
 ENV_PREFIX = "NEWSFLOW_"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _option(flag: str) -> dict[str, Any]:
+    """A field's `json_schema_extra`: the command-line option that sets it."""
+    return {"option": flag}
 
 
 class Settings(BaseSettings):
@@ -38,16 +45,39 @@ class Settings(BaseSettings):
         env_prefix=ENV_PREFIX, extra="forbid", hide_input_in_errors=True
     )
 
-    base_url: str = Field(DEFAULT_SITE, description="Site to crawl (scheme and host).")
-    warehouse: Path = Field(DEFAULT_WAREHOUSE, description="DuckDB warehouse file.")
+    base_url: str = Field(
+        DEFAULT_SITE,
+        description="Site to crawl (scheme and host).",
+        json_schema_extra=_option("--base-url"),
+    )
+    warehouse: Path = Field(
+        DEFAULT_WAREHOUSE,
+        description="DuckDB warehouse file.",
+        json_schema_extra=_option("--warehouse"),
+    )
     contact_url: str = Field(
         "https://github.com/newsflow/newsflow", description="Where a site operator can reach us."
     )
-    pages: int = Field(3, ge=1, description="Feed pages to read at most per run.")
-    lookback_days: int = Field(2, ge=0, description="Sitemap entries modified this many days back.")
+    pages: int = Field(
+        3,
+        ge=1,
+        description="Feed pages to read at most per run.",
+        json_schema_extra=_option("--pages"),
+    )
+    lookback_days: int = Field(
+        2,
+        ge=0,
+        description="Sitemap entries modified this many days back.",
+        json_schema_extra=_option("--lookback-days"),
+    )
     timeout_s: float = Field(20.0, gt=0, description="Per-request timeout in seconds.")
     max_concurrency: int = Field(2, ge=1, description="Requests in flight at once.")
-    min_interval_s: float = Field(1.0, ge=0, description="Seconds between request starts.")
+    min_interval_s: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds between request starts.",
+        json_schema_extra=_option("--min-interval"),
+    )
     max_bytes: int = Field(
         5_000_000, gt=0, description="Response bodies are cut off past this size."
     )
@@ -59,22 +89,41 @@ class Settings(BaseSettings):
         1.0, ge=0, description="First retry delay; doubles, with jitter, to 60 s."
     )
     batch_size: int = Field(
-        50, ge=1, description="Backfill: articles fetched and loaded per batch."
+        50,
+        ge=1,
+        description="Backfill: articles fetched and loaded per batch.",
+        json_schema_extra=_option("--batch-size"),
     )
-    pages_per_batch: int = Field(20, ge=1, description="Backfill: feed pages walked per batch.")
+    pages_per_batch: int = Field(
+        20,
+        ge=1,
+        description="Backfill: feed pages walked per batch.",
+        json_schema_extra=_option("--pages-per-batch"),
+    )
     days_back: int = Field(
         2, ge=0, description="Backfill without a start date: days back from today."
     )
     batch_pages: int = Field(
-        1000, ge=1, description="Reparse: article pages parsed, checked and loaded together."
+        1000,
+        ge=1,
+        description="Reparse: article pages parsed, checked and loaded together.",
+        json_schema_extra=_option("--batch-pages"),
     )
-    workers: int = Field(1, ge=1, description="Reparse: processes that parse and shape.")
+    workers: int = Field(
+        1,
+        ge=1,
+        description="Reparse: processes that parse and shape.",
+        json_schema_extra=_option("--workers"),
+    )
     official_url: str = Field(
         OFFICIAL_PUBLIC_URL,
         description="The General Staff data set's folder address; empty: the bundled copy only.",
+        json_schema_extra=_option("--url"),
     )
     official_bundled: Path = Field(
-        OFFICIAL_BUNDLED_DIR, description="The bundled copy of the General Staff data set."
+        OFFICIAL_BUNDLED_DIR,
+        description="The bundled copy of the General Staff data set.",
+        json_schema_extra=_option("--bundled"),
     )
     data_docs_keep_runs: int = Field(
         KEEP_RUNS, ge=1, description="Data Docs keep the validation pages of this many newest runs."
@@ -129,6 +178,13 @@ class Settings(BaseSettings):
         """The environment variable of a setting: `pages` → `NEWSFLOW_PAGES`."""
         return f"{ENV_PREFIX}{field.upper()}"
 
+    @classmethod
+    def option(cls, field: str) -> str | None:
+        """The command-line option of a setting (`pages` → `--pages`); None: environment only."""
+        extra = cls.model_fields[field].json_schema_extra
+        flag = extra.get("option") if isinstance(extra, dict) else None
+        return str(flag) if flag else None
+
     @property
     def user_agent(self) -> str:
         """A User-Agent that says who we are and where to reach us."""
@@ -144,6 +200,21 @@ class Settings(BaseSettings):
     def raw_dir(self) -> Path:
         """The WARC archive of every answer, beside the warehouse."""
         return self.warehouse.parent / "raw"
+
+
+def settings_table() -> str:
+    """The README's table of settings, made from `Settings` (a test keeps the README equal to it)."""
+    lines = ["| variable | option | default | what |", "|---|---|---|---|"]
+    for field, info in Settings.model_fields.items():
+        default = info.default
+        if isinstance(default, Path) and default.is_absolute():
+            default = os.path.relpath(default, REPO)  # the repo's own path is not the reader's
+        flag = Settings.option(field)
+        option = f"`{flag}`" if flag else ""
+        lines.append(
+            f"| `{Settings.env_name(field)}` | {option} | `{default}` | {info.description} |"
+        )
+    return "\n".join(lines)
 
 
 def site_address(value: str) -> str:

@@ -134,35 +134,13 @@ class RawArchive:
     def start_run(self, run_id: str, started_at: datetime, site_url: str) -> WarcLocation:
         """A `warcinfo` record opening a run."""
         writer, name = self._target(started_at)
-        record = writer.create_warcinfo_record(
-            name,
-            {
-                "software": "newsflow",
-                "Newsflow-Run-Id": run_id,
-                "Newsflow-Started-At": started_at.isoformat(),
-                "Newsflow-Site": site_url,
-            },
-        )
+        record = writer.create_warcinfo_record(name, warcinfo_fields(run_id, started_at, site_url))
         return WarcLocation(name, self._append(writer, record))
 
     def write(self, fetched: Fetched, *, run_id: str, kind: str) -> WarcLocation:
         """One request's record; returns where it is."""
         writer, name = self._target(fetched.requested_at)
-        fields = {
-            "WARC-Date": fetched.requested_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "Newsflow-Run-Id": run_id,
-            "Newsflow-Kind": kind,
-            "Newsflow-Requested-At": fetched.requested_at.isoformat(),
-            "Newsflow-Elapsed-Ms": str(fetched.elapsed_ms),
-            "Newsflow-Attempts": str(fetched.attempts),
-            "Newsflow-Final-Url": fetched.final_url,
-        }
-        if fetched.error:
-            fields["Newsflow-Error"] = fetched.error
-        if fetched.failure:
-            fields["Newsflow-Failure"] = fetched.failure.value
-        if fetched.encoding:
-            fields["Newsflow-Encoding"] = fetched.encoding
+        fields = record_fields(fetched, run_id, kind)
         if fetched.status is None:
             payload = json.dumps(
                 {"error": fetched.error, "request_headers": fetched.request_headers}
@@ -176,27 +154,59 @@ class RawArchive:
                 warc_headers_dict=fields,
             )
         else:
-            reason = (
-                HTTPStatus(fetched.status).phrase
-                if fetched.status in HTTPStatus._value2member_map_
-                else ""
-            )
-            headers = [
-                (k, v) for k, v in fetched.headers if k.lower() not in WIRE_HEADERS | SECRET_HEADERS
-            ]
-            headers.append(("Content-Length", str(len(fetched.body))))
-            http = StatusAndHeaders(
-                f"{fetched.status} {reason}".strip(), headers, protocol="HTTP/1.1"
-            )
             record = writer.create_warc_record(
                 fetched.url,
                 "response",
                 payload=io.BytesIO(fetched.body),
                 length=len(fetched.body),
-                http_headers=http,
+                http_headers=http_headers(fetched),
                 warc_headers_dict=fields,
             )
         return WarcLocation(name, self._append(writer, record))
+
+
+def warc_date(instant: datetime) -> str:
+    """A WARC-Date as the archive writes it (UTC, microseconds)."""
+    return instant.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def warcinfo_fields(run_id: str, started_at: datetime, site_url: str) -> dict[str, str]:
+    """The fields of the `warcinfo` record that opens a run."""
+    return {
+        "software": "newsflow",
+        "Newsflow-Run-Id": run_id,
+        "Newsflow-Started-At": started_at.isoformat(),
+        "Newsflow-Site": site_url,
+    }
+
+
+def record_fields(fetched: Fetched, run_id: str, kind: str) -> dict[str, str]:
+    """The WARC header fields of one request's record: newsflow's `Newsflow-*` on top of the date."""
+    fields = {
+        "WARC-Date": warc_date(fetched.requested_at),
+        "Newsflow-Run-Id": run_id,
+        "Newsflow-Kind": kind,
+        "Newsflow-Requested-At": fetched.requested_at.isoformat(),
+        "Newsflow-Elapsed-Ms": str(fetched.elapsed_ms),
+        "Newsflow-Attempts": str(fetched.attempts),
+        "Newsflow-Final-Url": fetched.final_url,
+    }
+    if fetched.error:
+        fields["Newsflow-Error"] = fetched.error
+    if fetched.failure:
+        fields["Newsflow-Failure"] = fetched.failure.value
+    if fetched.encoding:
+        fields["Newsflow-Encoding"] = fetched.encoding
+    return fields
+
+
+def http_headers(fetched: Fetched) -> StatusAndHeaders:
+    """An answer's status line and headers as archived: never the wire's framing or a secret."""
+    status = fetched.status or 0
+    reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+    headers = [(k, v) for k, v in fetched.headers if k.lower() not in WIRE_HEADERS | SECRET_HEADERS]
+    headers.append(("Content-Length", str(len(fetched.body))))
+    return StatusAndHeaders(f"{status} {reason}".strip(), headers, protocol="HTTP/1.1")
 
 
 def archived(archive: RawArchive, run_id: str, logged: Sequence[LoggedFetch]) -> list[LoggedFetch]:

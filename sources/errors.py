@@ -52,8 +52,9 @@ def failure_name(kind: FailureKind, status: int | None) -> str:
     return f"HTTP {status}" if kind is FailureKind.HTTP_STATUS else kind.value
 
 
-# How a stored error text begins → its kind, in this order (after `HTTP <status>`). `v_failures`
-# in warehouse/views.sql names the kinds the same way (a test keeps the two equal).
+# How a stored error text begins → its kind, in this order (after `HTTP <status>`). Migration 008
+# gives fetch_log rows logged before kinds were stored their kind the same way (a test keeps the two
+# equal).
 _TEXT_KINDS = (
     ("timeout", FailureKind.TIMEOUT),
     ("refused", FailureKind.REFUSED),
@@ -68,7 +69,7 @@ _HTTP_STATUS = re.compile(r"HTTP \d+")
 
 def stored_failure(error: str, status: int | None) -> FailureKind:
     """The kind of an error as `fetch_log` stores it, read from its text: for records that carry
-    no kind (archives written before kinds were recorded), and what `v_failures` does in SQL."""
+    no kind (archives written before kinds were recorded), as migration 008 does in SQL."""
     if _HTTP_STATUS.match(error):
         return FailureKind.HTTP_STATUS
     for prefix, kind in _TEXT_KINDS:

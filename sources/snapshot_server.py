@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -93,7 +93,7 @@ class SnapshotServer:
         self,
         root: Path = SNAPSHOT_DIR,
         port: int = 0,
-        overrides: dict[str, Response | Sequence[Response]] | None = None,
+        overrides: Mapping[str, Response | Sequence[Response]] | None = None,
     ) -> None:
         self.root = root
         self.overrides: dict[str, Response | Sequence[Response]] = dict(overrides or {})

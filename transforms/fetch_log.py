@@ -1,5 +1,6 @@
 """`fetch_log`: one row per HTTP request a run made (or refused), with its outcome; the ETag and
-Last-Modified only when they are valid header values (as they will be sent back)."""
+Last-Modified only when they are valid header values (as they will be sent back), and the kind of
+its failure as the run summary counts it."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def fetch_log(run_id: str, requests: Sequence[LoggedFetch]) -> pl.DataFrame:
             "bytes": len(r.fetched.body), "elapsed_ms": r.fetched.elapsed_ms, "error": r.error,
             "attempts": r.fetched.attempts, "final_url": r.fetched.final_url,
             "etag": r.fetched.validators.etag, "last_modified": r.fetched.validators.last_modified,
-            "warc_file": r.warc_file, "warc_offset": r.warc_offset,
+            "warc_file": r.warc_file, "warc_offset": r.warc_offset, "failure": r.failure,
         }
         for r in requests
     ]  # fmt: skip

@@ -44,7 +44,7 @@ FETCH_LOG = _schema(
         "run_id": pl.String, "url": pl.String, "kind": pl.String, "requested_at": UTC_TS,
         "status": pl.Int32, "bytes": pl.Int64, "elapsed_ms": pl.Int32, "error": pl.String,
         "attempts": pl.Int32, "final_url": pl.String, "etag": pl.String, "last_modified": pl.String,
-        "warc_file": pl.String, "warc_offset": pl.Int64,
+        "warc_file": pl.String, "warc_offset": pl.Int64, "failure": pl.String,
     }
 )  # fmt: skip
 HEADLINE_SOURCES = _schema(

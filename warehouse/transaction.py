@@ -38,7 +38,7 @@ MAX_ATTEMPTS = 8
 
 def load_transaction(
     con: duckdb.DuckDBPyConnection,
-    write: Callable[[], None],
+    write: Callable[[], object],
     *,
     attempts: int = MAX_ATTEMPTS,
     pause_s: float = 0.05,

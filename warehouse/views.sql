@@ -151,19 +151,7 @@ SELECT
     requested_at,
     url,
     kind,
-    CASE
-        -- The same names, in the same order, as sources/outcome.py's error_kind.
-        WHEN regexp_matches(error, '^HTTP \d+') THEN regexp_extract(error, '^HTTP \d+')
-        WHEN starts_with(error, 'timeout') THEN 'timeout'
-        WHEN starts_with(error, 'refused') OR starts_with(error, 'disallowed') THEN 'refused'
-        WHEN starts_with(error, 'body larger') THEN 'too large'
-        WHEN starts_with(error, 'blocked') THEN 'blocked'
-        WHEN starts_with(error, 'bad header') THEN 'bad header'
-        WHEN starts_with(error, 'capped') THEN 'capped'
-        WHEN status IS NULL THEN 'connection'
-        WHEN status = 200 AND NOT starts_with(error, 'empty body') THEN 'parse problem'
-        ELSE 'other'
-    END AS failure,
+    failure,
     status,
     error,
     attempts,

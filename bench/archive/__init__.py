@@ -9,7 +9,7 @@ demand, never committed.
 - `words`: the tag pool, places and sentences generated text is made of.
 - `pages`: page i, one of the templates (round-robin) with a unique slug, a numbered headline, its
   own date and time, "News" plus up to five tags, generated body sentences; the rest of the page
-  (about 50 KB with the "News" tape) stays byte for byte the template. Every generated value comes
+  (about 50 KB with the "News" feed) stays byte for byte the template. Every generated value comes
   from a `random.Random` seeded per page, so any page can be rebuilt alone.
 - `runs`: runs of `pages_per_run` pages, started an increasing time apart.
 - `warc`: one run into one WARC file, with warcio's writer, at a chosen gzip level.

@@ -1,6 +1,6 @@
 """The bundled snapshot's article pages, cut once at the points a generated page differs: its own
 URL (the slug), headline, date line, clock, JSON-LD dates, tag cloud and first paragraph. Only the
-part before the "News" tape is cut: the tape stays the site's, as on a real page."""
+part before the "News" feed is cut: the feed stays the site's, as on a real page."""
 
 from __future__ import annotations
 
@@ -42,9 +42,9 @@ class Template:
 
 def _splice_points(text: str, name: str) -> tuple[str, str, list[tuple[int, int, int]]]:
     """The template's slug and headline, and the (start, end, kind) spans to fill per page. Only
-    the part before the "News" tape is touched: the tape stays the site's, as on a real page."""
-    tape = text.index('id="js-newsTapeContent"')
-    head = text[:tape]
+    the part before the "News" feed is touched: the feed stays the site's, as on a real page."""
+    feed = text.index('id="js-newsTapeContent"')
+    head = text[:feed]
     canonical = re.search(r'<link rel="canonical" href="([^"]+)"', head)
     h1 = re.search(r'<h1 class="text-title">(.*?)</h1>', head, re.DOTALL)
     if canonical is None or h1 is None:

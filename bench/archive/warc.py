@@ -17,22 +17,16 @@ import uuid
 import zlib
 from collections.abc import Callable
 from datetime import datetime
-from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from sources.archive import http_headers, record_fields, warc_date, warcinfo_fields
 from sources.records import Fetched
 
 WARCIO_LEVEL = 9  # what `RawArchive` (warcio) writes
-
-
-def warc_date(instant: datetime) -> str:
-    """A WARC-Date as `RawArchive` writes it (UTC, microseconds)."""
-    return instant.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def record_id(*parts: str) -> str:
@@ -61,12 +55,7 @@ class RunFile:
         )
         info = "".join(
             f"{name}: {value}\r\n"
-            for name, value in (
-                ("software", "newsflow"),
-                ("Newsflow-Run-Id", run_id),
-                ("Newsflow-Started-At", started_at.isoformat()),
-                ("Newsflow-Site", site_url),
-            )
+            for name, value in warcinfo_fields(run_id, started_at, site_url).items()
         ).encode()
         self._write(
             lambda writer: writer.create_warc_record(
@@ -103,23 +92,13 @@ class RunFile:
 
     def write(self, fetched: Fetched, kind: str) -> None:
         """One answered request's `response` record, with the fields `RawArchive.write` gives it."""
-        fields = {
-            "WARC-Record-ID": record_id(self.run_id, fetched.url, fetched.requested_at.isoformat()),
-            "WARC-Date": warc_date(fetched.requested_at),
-            "Newsflow-Run-Id": self.run_id,
-            "Newsflow-Kind": kind,
-            "Newsflow-Requested-At": fetched.requested_at.isoformat(),
-            "Newsflow-Elapsed-Ms": str(fetched.elapsed_ms),
-            "Newsflow-Attempts": str(fetched.attempts),
-            "Newsflow-Final-Url": fetched.final_url,
-        }
-        if fetched.encoding:
-            fields["Newsflow-Encoding"] = fetched.encoding
         if fetched.status is None:
             raise ValueError("the bench writes answered requests only")
-        status = f"{fetched.status} {HTTPStatus(fetched.status).phrase}"
-        headers = [*fetched.headers, ("Content-Length", str(len(fetched.body)))]
-        http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+        fields = {
+            "WARC-Record-ID": record_id(self.run_id, fetched.url, fetched.requested_at.isoformat()),
+            **record_fields(fetched, self.run_id, kind),
+        }
+        http = http_headers(fetched)
         self._write(
             lambda writer: writer.create_warc_record(
                 fetched.url,

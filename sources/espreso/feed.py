@@ -56,10 +56,10 @@ def _feed_row(
     link = parts.get("link")
     href = link.attributes.get("href") if link is not None else None
     if not href:
-        return None, f"tape row {position}: no link (a.news-tape-item_link)"
+        return None, f"feed row {position}: no link (a.news-tape-item_link)"
     headline = parts.get("ttx")
     if headline is None:
-        return None, f"tape row {position}: no headline (div.ttx)"
+        return None, f"feed row {position}: no headline (div.ttx)"
     # A sub-headline is any element nested in (or following) the headline block; the
     # headline itself is only the block's own text.
     own_text = clean_text(
@@ -78,7 +78,7 @@ def _feed_row(
     clock = parse_clock(node_text(parts.get("main_time")))
     problem = None
     if day is None or clock is None:
-        problem = f"tape row {position}: no {'day header' if day is None else 'time'}"
+        problem = f"feed row {position}: no {'day header' if day is None else 'time'}"
     return (
         FeedRow(
             position=position,
@@ -104,14 +104,14 @@ def read_feed(tree: LexborHTMLParser, page_url: str, problems: list[str]) -> Fee
     """The feed of a page's tree; `problems` so far (decoding) come first in its problems."""
     feed = tree.css_first("#js-newsTapeContent")
     if feed is None:
-        return FeedParse(page_url, (), None, (*problems, "no feed tape (#js-newsTapeContent)"))
+        return FeedParse(page_url, (), None, (*problems, "no News feed (#js-newsTapeContent)"))
     rows: list[FeedRow] = []
     day: date | None = None
     for block in _feed_blocks(feed):
         if block.is_row:
             if len(rows) == MAX_FEED_ROWS:
                 problems.append(
-                    f"tape has more than {MAX_FEED_ROWS} rows; kept the first {MAX_FEED_ROWS}"
+                    f"feed has more than {MAX_FEED_ROWS} rows; kept the first {MAX_FEED_ROWS}"
                 )
                 break
             row, problem = _feed_row(block.parts, len(rows), day, page_url)

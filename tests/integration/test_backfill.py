@@ -4,6 +4,7 @@ half-way, the next call goes on from where it stopped instead of starting over."
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from flows.backfill import BackfillResult, backfill
@@ -16,7 +17,8 @@ def test_backfill_resumes_where_it_stopped(prefect_harness: None, tmp_path: Path
     warehouse = tmp_path / "newsflow.duckdb"
     window = [a["slug"] for a in ARTICLES if "2025-10-25" <= a["kyiv_date"] <= "2025-10-26"]
     assert len(window) == 14
-    options = dict(
+    resumable = partial(
+        backfill,
         since=date(2025, 10, 25),
         until=date(2025, 10, 26),
         warehouse=str(warehouse),
@@ -26,10 +28,10 @@ def test_backfill_resumes_where_it_stopped(prefect_harness: None, tmp_path: Path
     )
     with SnapshotServer() as server:
         # Stopped after four loads: the sitemaps and feed page 1; page 2; page 3 (404: the feed ends); five articles.
-        first = backfill(base_url=server.base_url, max_batches=4, **options)
+        first = resumable(base_url=server.base_url, max_batches=4)
         first_requests = list(server.requests)
         server.seen.clear()
-        second = backfill(base_url=server.base_url, **options)
+        second = resumable(base_url=server.base_url)
         second_requests = list(server.requests)
     assert first == BackfillResult(batches=4, articles_loaded=5, queued_left=9, feed_done=True)
     # robots.txt is read once (a cached task, an hour across batches and calls).

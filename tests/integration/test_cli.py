@@ -1,25 +1,87 @@
-"""`newsflow demo` as a person runs it: relative default paths, a summary, queries to try."""
+"""Every `newsflow` command as a person runs it, as a process: what it prints and what it leaves;
+a command line it cannot read is one line and exit 2. A registry names, for every command of the
+app, the test that runs it, so a new command without one fails here."""
 
 from __future__ import annotations
 
+import ast
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
+import typer
+from typer.core import TyperGroup
 
-from flows.cli import main
+from flows.cli import app
+from sources.snapshot_server import SnapshotServer
+from tests.snapshot import rows
 from warehouse.location import DEFAULT_WAREHOUSE
 
+BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.realdata  # the demo loads the bundled General Staff series
 
-def test_demo_with_relative_warehouse(
-    prefect_harness: None,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert main(["demo", "--warehouse", str(DEFAULT_WAREHOUSE), "--port", "0"]) == 0
-    out = capsys.readouterr().out
+# Each command, and the test (or the fixture or helper it uses) that starts it as a process and
+# checks what it printed or left: file::function.
+CALLED_BY = {
+    "run": "test_run_outcome.py::test_some_pages_failing_is_a_warning_with_counts",
+    "demo": "test_cli.py::demo",
+    "backfill": "test_cli.py::test_backfill_stops_after_max_batches",
+    "facts": "test_cli.py::test_facts_and_official_losses",
+    "official-losses": "test_cli.py::test_facts_and_official_losses",
+    "server": "test_cli.py::test_server_starts_prefect_and_its_ui",
+    "serve": "test_prefect_server.py::served",
+    "reparse": "test_cli.py::test_reparse_rebuilds_from_the_archive",
+    "search": "test_cli.py::test_search_quarantine_and_report",
+    "quarantine": "test_cli.py::test_search_quarantine_and_report",
+    "export": "test_export.py::_export",
+    "report": "test_cli.py::test_search_quarantine_and_report",
+}
+
+
+def _newsflow(argv: list[str | Path], cwd: Path, timeout: float = 600) -> tuple[str, str]:
+    """Run a command to its end: (stdout, stderr); it must succeed."""
+    done = subprocess.run(
+        argv,
+        cwd=cwd,
+        env={**os.environ, "PREFECT_HOME": str(cwd / "prefect")},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout, done.stderr
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """`newsflow demo` with a relative warehouse: (its folder, the snapshot's address, stdout)."""
+    cwd = tmp_path_factory.mktemp("demo")
+    out, _ = _newsflow(
+        [BIN / "newsflow", "demo", "--warehouse", str(DEFAULT_WAREHOUSE), "--port", "0"], cwd
+    )
+    site = re.search(r"^Serving the bundled snapshot of Espreso Global at (\S+)$", out, re.M)
+    assert site, out
+    return cwd, site.group(1), out
+
+
+def test_demo_with_relative_warehouse(demo: tuple[Path, str, str]) -> None:
+    cwd, _, out = demo
+    assert "official_losses: 22248 rows from " in out
+    assert (
+        "Facts from the news: loss_reports 0, strike_events 2, combat_reports 2, "
+        "prisoner_exchanges 0, places 21, quarantined 0\n" in out
+    )
+    assert f"\nWarehouse {DEFAULT_WAREHOUSE}\n" in out
     assert "  articles:        21\n" in out
     assert "  feed items:      18\n" in out
     assert "  published:       2025-03-29 18:20 … 2025-10-27 11:40 Kyiv time\n" in out
@@ -35,33 +97,167 @@ def test_demo_with_relative_warehouse(
     )
     assert f"Try it: .venv/bin/duckdb {DEFAULT_WAREHOUSE}" in out
     assert out.count("\n-- ") == 3
-    assert (tmp_path / "warehouse" / "data_docs" / "index.html").is_file()
-    with duckdb.connect(str(tmp_path / DEFAULT_WAREHOUSE), read_only=True) as con:
+    assert (cwd / "warehouse" / "data_docs" / "index.html").is_file()
+    with duckdb.connect(str(cwd / DEFAULT_WAREHOUSE), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (21,)
 
 
-def test_every_command_is_wired() -> None:
-    from flows.cli import _parser, _settings
-
-    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert sorted(commands) == [
-        "backfill",
-        "demo",
-        "export",
-        "facts",
-        "official-losses",
-        "quarantine",
-        "reparse",
-        "report",
-        "run",
-        "search",
-        "serve",
-        "server",
-    ]
-    args = _parser().parse_args(["backfill", "--since", "2025-10-25", "--max-batches", "2"])
-    assert (args.since.isoformat(), args.until, args.max_batches, _settings(args).batch_size) == (
-        "2025-10-25",
-        None,
-        2,
-        50,
+def test_search_quarantine_and_report(demo: tuple[Path, str, str]) -> None:
+    cwd, site, _ = demo
+    warehouse = str(DEFAULT_WAREHOUSE)
+    out, _ = _newsflow(
+        [BIN / "newsflow", "search", "Pokrovsk", "--limit", "1", "--warehouse", warehouse], cwd
     )
+    assert out.splitlines()[:2] == [
+        " 1. Week at the front: Russian offensive near Pokrovsk stalls, Kupiansk holds",
+        f"    2025-10-26 22:40 Kyiv · Review · {site}/russia-ukraine-war-week-at-the-front-russian-offensive-near-pokrovsk-stalls-kupiansk-holds",
+    ]
+    assert len(out.splitlines()) == 3
+    out, _ = _newsflow([BIN / "newsflow", "quarantine", "--warehouse", warehouse], cwd)
+    assert out == "Nothing is quarantined.\n"
+    out, _ = _newsflow(
+        [BIN / "newsflow", "report", "--out", "r.html", "--warehouse", warehouse], cwd
+    )
+    assert out == "Report of 21 articles with 5 charts: r.html\n"
+    assert "<h1>newsflow — Espreso Global report</h1>" in (cwd / "r.html").read_text("utf-8")
+
+
+def test_facts_and_official_losses(demo: tuple[Path, str, str], tmp_path: Path) -> None:
+    shutil.copy(demo[0] / DEFAULT_WAREHOUSE, tmp_path / "w.duckdb")
+    out, _ = _newsflow([BIN / "newsflow", "facts", "--warehouse", "w.duckdb"], tmp_path)
+    assert out == (
+        "Facts from the news: loss_reports 0, strike_events 2, combat_reports 2, "
+        "prisoner_exchanges 0, places 21, quarantined 0\n"
+    )
+    bundled = REPO.parent / "shared" / "realdata" / "general-staff"
+    out, _ = _newsflow(
+        [BIN / "newsflow", "official-losses", "--offline", "--bundled", bundled, "--warehouse", "w.duckdb"],
+        tmp_path,
+    )  # fmt: skip
+    assert out == f"official_losses: 22248 rows from {bundled}\n"
+    assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM official_losses") == [(22248,)]
+
+
+def test_reparse_rebuilds_from_the_archive(demo: tuple[Path, str, str], tmp_path: Path) -> None:
+    raw = demo[0] / "warehouse" / "raw"
+    out, _ = _newsflow(
+        [BIN / "newsflow", "reparse", "--raw", raw, "--warehouse", "again.duckdb"], tmp_path
+    )
+    assert out.startswith(
+        f"Rebuilt again.duckdb from 1 batches of {raw}\n\nWarehouse again.duckdb\n"
+    )
+    assert "  articles:        21\n" in out
+    assert rows(tmp_path / "again.duckdb", "SELECT count(*) FROM articles") == [(21,)]
+
+
+def test_backfill_stops_after_max_batches(tmp_path: Path) -> None:
+    with SnapshotServer() as server:
+        out, _ = _newsflow(
+            [BIN / "newsflow", "backfill", "--since", "2025-10-25", "--until", "2025-10-26",
+             "--max-batches", "4", "--batch-size", "5", "--pages-per-batch", "1",
+             "--min-interval", "0", "--base-url", server.base_url, "--warehouse", "w.duckdb"],
+            tmp_path,
+        )  # fmt: skip
+    assert out == (
+        "Backfill: 4 batches, 5 articles loaded; 9 articles still queued: run it again to go on\n"
+    )
+    assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM backfill_queue") == [(9,)]
+
+
+@pytest.mark.server
+def test_server_starts_prefect_and_its_ui(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with subprocess.Popen(
+        [BIN / "newsflow", "server", "--port", str(port)],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as server:
+        try:
+            assert server.stdout is not None
+            assert server.stdout.readline() == (
+                f"Prefect UI: http://127.0.0.1:{port}  (state in {tmp_path / '.prefect'}; stop "
+                "with Ctrl-C)\n"
+            )
+            deadline, healthy = time.monotonic() + 180, False
+            while not healthy and time.monotonic() < deadline:
+                try:
+                    health = f"http://127.0.0.1:{port}/api/health"
+                    with urllib.request.urlopen(health, timeout=2) as answer:
+                        healthy = answer.read().strip() == b"true"
+                except OSError:
+                    time.sleep(1)
+            assert healthy
+            assert (tmp_path / ".prefect" / "prefect.db").is_file()
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.communicate(timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run", "--bogus"], "newsflow run: No such option: --bogus (see `newsflow run --help`)"),
+        (["bogus"], "newsflow: No such command 'bogus'. (see `newsflow --help`)"),
+        ([], "newsflow: Missing command. (see `newsflow --help`)"),
+        (["backfill"], "newsflow backfill: Missing option '--since'. (see `newsflow backfill --help`)"),
+        (
+            ["backfill", "--since", "2025-1"],
+            "newsflow backfill: Invalid value for '--since': '2025-1' is not a date: write "
+            "YYYY-MM-DD (see `newsflow backfill --help`)",
+        ),
+        (["search"], "newsflow search: Missing argument 'QUERY'. (see `newsflow search --help`)"),
+        (
+            ["search", "x", "--limit", "0"],
+            "newsflow search: Invalid value for '--limit': Input should be greater than or equal "
+            "to 1 (see `newsflow search --help`)",
+        ),
+        (
+            ["run", "--pages", "abc"],
+            "newsflow run: Invalid value for '--pages': Input should be a valid integer, unable "
+            "to parse string as an integer (see `newsflow run --help`)",
+        ),
+    ],
+)  # fmt: skip
+def test_a_command_line_it_cannot_read_is_one_line_and_exit_2(
+    argv: list[str], expected: str, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [BIN / "newsflow", *argv], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", expected + "\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_command_has_help() -> None:
+    done = subprocess.run([BIN / "newsflow", "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    listed = re.findall(r"^  ([a-z-]+)  ", done.stdout.split("Commands:\n")[1], re.M)
+    assert listed == list(CALLED_BY)
+    for command in listed:
+        done = subprocess.run(
+            [BIN / "newsflow", command, "--help"], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, command
+        assert done.stdout.startswith(f"Usage: newsflow {command} [OPTIONS]"), command
+
+
+def test_every_command_is_called_as_a_process() -> None:
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    assert sorted(CALLED_BY) == sorted(group.commands)
+    for command, where in CALLED_BY.items():
+        file, name = where.split("::")
+        source = (Path(__file__).parent / file).read_text(encoding="utf-8")
+        (function,) = [
+            node
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.FunctionDef) and node.name == name
+        ]
+        body = ast.get_source_segment(source, function) or ""
+        call = re.compile(rf'BIN / "newsflow",\s*"{re.escape(command)}"')
+        assert call.search(body), f"{where} does not start `newsflow {command}`"

@@ -28,7 +28,7 @@ def test_runs_at_once_take_turns(
             # Each process its own Prefect home: two temporary servers must not share one SQLite file.
             env = {**os.environ, "PREFECT_HOME": str(tmp_path / f"prefect-{n}")}
             command = [
-                BIN / "newsflow",
+                str(BIN / "newsflow"),
                 "run",
                 "--base-url",
                 server.base_url,

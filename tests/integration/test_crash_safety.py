@@ -50,7 +50,7 @@ FINISHED = re.compile(r"Task run '(\w+)-\w+' - Finished in state")
 
 def _run(base_url: str, warehouse: Path, home: Path) -> subprocess.Popen[bytes]:
     command = [
-        BIN / "newsflow",
+        str(BIN / "newsflow"),
         "run",
         "--base-url",
         base_url,

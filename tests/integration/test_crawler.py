@@ -111,6 +111,7 @@ def test_reparse_rebuilds_the_same_warehouse(
     _, warehouse, _ = three_runs
     rebuilt = tmp_path / "rebuilt.duckdb"
     results = reparse(warehouse=str(rebuilt), raw_dir=str(warehouse.parent / "raw"))
+    assert isinstance(results, list)
     assert len(results) == 3
     for table in TABLES:
         original = rows(warehouse, f"SELECT * FROM {table} ORDER BY ALL")
@@ -140,6 +141,7 @@ def test_reparse_in_batches_across_processes_gives_the_same_tables(
     results = reparse(
         warehouse=str(rebuilt), raw_dir=str(warehouse.parent / "raw"), batch_pages=5, workers=2
     )
+    assert isinstance(results, list)
     first_run = rows(warehouse, "SELECT run_id FROM load_runs ORDER BY started_at LIMIT 1")[0][0]
     # The first run fetched 21 articles: 5 batches of at most 5; the other two runs fit in one.
     assert [r.run_id for r in results][:5] == [

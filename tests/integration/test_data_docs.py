@@ -14,8 +14,9 @@ import pytest
 from expectations.data_docs import LEDGER, index_row, offline_page
 from expectations.gate import SUITES, Gate, GateReport, gate_parameters, shared_gate
 from sources.records import FetchedArticle
+from sources.snapshot_expected import LIVE
 from tests.conftest import CHROMIUM_ARGS
-from tests.unit.expectations.test_gate import GOOD, LIVE, NOW, _frames, _item, _row
+from tests.unit.expectations.test_gate import GOOD, NOW, _frames, _item, _row
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows.news_facts import facts, official_losses
+from flows.news_facts import OfficialResult, facts, official_losses
 from tests.snapshot import rows
 from warehouse.connection import connect
 from warehouse.lake import copy_lake
@@ -36,7 +36,9 @@ def warehouse(
     """A copy of the snapshot's warehouse with the official series and the facts loaded."""
     path = tmp_path_factory.mktemp("export") / "newsflow.duckdb"
     copy_lake(snapshot_run[1], path)
-    assert official_losses(warehouse=str(path), offline=True).rows == 22248
+    loaded = official_losses(warehouse=str(path), offline=True)
+    assert isinstance(loaded, OfficialResult)
+    assert loaded.rows == 22248
     assert facts(warehouse=str(path)) == {
         "loss_reports": 0,
         "strike_events": 2,

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from flows.cli import main
-from flows.news_facts import facts, official_losses
+from flows.news_facts import OfficialResult, facts, official_losses
 from flows.settings import OFFICIAL_BUNDLED_DIR as BUNDLED_DIR
 from sources.espreso.dates import kyiv_to_utc
 from sources.general_staff import EQUIPMENT, PERSONNEL
@@ -91,6 +91,7 @@ def warehouse(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     load(path, "run-2", [updated], kyiv(date(2025, 6, 17), "14:40"))
     assert realdata / "general-staff" == BUNDLED_DIR
     result = official_losses(warehouse=str(path), offline=True)
+    assert isinstance(result, OfficialResult)
     assert (result.source, result.rows, result.fallback_reason) == (str(BUNDLED_DIR), 22248, None)
     assert facts(warehouse=str(path)) == {
         "loss_reports": 10,
@@ -264,6 +265,7 @@ def test_official_series_from_the_public_address_over_http(realdata: Path, tmp_p
     path = tmp_path / "newsflow.duckdb"
     with SnapshotServer(overrides=files) as server:
         result = official_losses(warehouse=str(path), url=f"{server.base_url}/data")
+        assert isinstance(result, OfficialResult)
         assert sorted(server.requests) == [
             "/data/" + EQUIPMENT,
             "/data/" + PERSONNEL,
@@ -294,6 +296,7 @@ def test_official_series_falls_back_to_the_bundled_copy(realdata: Path, tmp_path
     path = tmp_path / "newsflow.duckdb"
     with SnapshotServer(overrides=broken) as server:
         result = official_losses(warehouse=str(path), url=f"{server.base_url}/data")
+    assert isinstance(result, OfficialResult)
     assert (result.source, result.rows) == (str(BUNDLED_DIR), 22248)
     assert (
         result.fallback_reason == f"{server.base_url}/data/{EQUIPMENT}: HTTP 500 (after 2 attempts)"

@@ -168,7 +168,7 @@ def test_a_page_that_drips_is_cut_at_the_deadline_and_the_run_loads_the_rest(
     warehouse = tmp_path / "w.duckdb"
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "NEWSFLOW_REQUEST_DEADLINE_S": "2",
            "NEWSFLOW_ATTEMPTS": "1"}  # fmt: skip
-    command = [BIN / "newsflow", "run", "--warehouse", str(warehouse), "--lookback-days", "3650", "--min-interval", "0"]  # fmt: skip
+    command = [str(BIN / "newsflow"), "run", "--warehouse", str(warehouse), "--lookback-days", "3650", "--min-interval", "0"]  # fmt: skip
     drip = {f"/{slow}": Response(200, page_bytes(slow), drip_s=0.5)}
     with SnapshotServer(overrides=drip) as server:
         done = subprocess.run([*command, "--base-url", server.base_url], env=env, capture_output=True, text=True, timeout=300)  # fmt: skip

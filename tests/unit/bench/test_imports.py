@@ -10,7 +10,7 @@ BENCH = Path(__file__).resolve().parents[3] / "bench"
 
 def imported_modules(path: Path) -> set[str]:
     """The modules a file imports, by their full names."""
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)

@@ -198,7 +198,7 @@ def test_the_gate_keeps_no_results_in_memory_between_batches(gate: Gate) -> None
     assert gate.docs_dir is not None
     pages = Path(gate.docs_dir) / "validations" / "articles"
     before = set(pages.rglob("*.html"))
-    seen = []
+    seen: list[Path] = []
     for _ in range(2):
         report = gate.run(frames, gate_parameters(LIVE, NOW, 1))
         assert gate.context.validation_results_store.list_keys() == []

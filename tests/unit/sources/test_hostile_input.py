@@ -66,7 +66,7 @@ def test_a_feed_of_ten_thousand_rows_is_cut() -> None:
     feed = parse_feed(flooded, f"{SITE}/news")
     assert len(feed.rows) == MAX_FEED_ROWS
     assert feed.problems == (
-        f"tape has more than {MAX_FEED_ROWS} rows; kept the first {MAX_FEED_ROWS}",
+        f"feed has more than {MAX_FEED_ROWS} rows; kept the first {MAX_FEED_ROWS}",
     )
 
 

@@ -4,14 +4,18 @@ the same way."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from sources import errors
 from sources.errors import FailureKind
 from sources.outcome import error_kind, failure_kind
 from sources.records import Fetched, LoggedFetch
+from transforms.fetch_log import fetch_log
 from warehouse.connection import connect
+from warehouse.migrate import migrations
 
 T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 # (error as fetch_log records it, status) → kind
@@ -43,8 +47,22 @@ def test_each_error_has_its_kind(error: str, status: int | None, kind: str) -> N
     assert error_kind(error, status) == kind
 
 
-def test_the_view_names_every_kind_as_the_summary_does() -> None:
-    with connect(":memory:") as con:
+def test_rows_logged_before_kinds_were_stored_get_the_kind_the_summary_gives(
+    tmp_path: Path,
+) -> None:
+    # A warehouse at migration 7 (fetch_log without `failure`), then migrated: the kind each
+    # error's text gives, once, in the migration; v_failures reads the column.
+    path = tmp_path / "w7.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        for version, sql in migrations():
+            if version > 7:
+                break
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
         for n, (error, status, _) in enumerate(ERRORS):
             con.execute(
                 "INSERT INTO fetch_log VALUES ('run-1', ?, 'article', ?, ?, 0, 0, ?, 1, ?, NULL, NULL, NULL, NULL)",
@@ -54,10 +72,24 @@ def test_the_view_names_every_kind_as_the_summary_does() -> None:
             "INSERT INTO fetch_log VALUES ('run-1', 'http://x/ok', 'article', ?, 200, 9, 0, NULL, 1, 'http://x/ok', NULL, NULL, NULL, NULL)",
             [T],
         )
+    with connect(path) as con:
         view = con.execute("SELECT url, failure, error FROM v_failures ORDER BY url").fetchall()
+        unfailed = con.execute("SELECT failure FROM fetch_log WHERE error IS NULL").fetchall()
     assert sorted(view) == sorted(
         (f"http://x/{n}", kind, e) for n, (e, _, kind) in enumerate(ERRORS)
     )
+    assert unfailed == [(None,)]
+
+
+def test_a_request_stores_the_kind_it_was_counted_under() -> None:
+    # What fetch_log (and so v_failures) holds is the kind the record carries, not its text read
+    # back: an HTTP error whose text names no status is still that status.
+    answer = Fetched(
+        "http://x/a", T, 502, b"", None, 3, "upstream answered badly", "http://x/a",
+        failure=FailureKind.HTTP_STATUS,
+    )  # fmt: skip
+    frame = fetch_log("run-1", [LoggedFetch(answer, "article")])
+    assert frame.select("error", "failure").rows() == [("upstream answered badly", "HTTP 502")]
 
 
 def test_a_page_that_loads_with_a_bad_header_counts_as_bad_header() -> None:

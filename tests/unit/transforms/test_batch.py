@@ -7,8 +7,15 @@ from datetime import UTC, datetime
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from sources.espreso.crawl import Discovery, Parsed
-from sources.records import ArticleParse, FeedParse, FeedRow, Fetched, LoggedFetch
+from sources.records import (
+    ArticleParse,
+    Discovery,
+    FeedParse,
+    FeedRow,
+    Fetched,
+    LoggedFetch,
+    Parsed,
+)
 from transforms.batch import batch_frames
 from transforms.headline_sources import headline_sources
 from transforms.schemas import ARTICLE_PAGES, TABLES

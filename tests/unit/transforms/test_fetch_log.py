@@ -53,6 +53,7 @@ def test_one_row_per_request_with_its_error_and_valid_validators_only() -> None:
             "last_modified": ["Sat, 25 Oct 2025 21:00:00 GMT", None, None],
             "warc_file": ["run.warc.gz", None, None],
             "warc_offset": [512, None, None],
+            "failure": ["parse problem", "bad header", "HTTP 404"],
         },
         schema=FETCH_LOG,
     )

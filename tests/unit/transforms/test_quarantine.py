@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import polars as pl
 from polars.testing import assert_frame_equal
@@ -15,7 +17,7 @@ KYIV_WINTER = timezone(timedelta(hours=2))
 
 def test_records_become_sorted_json_and_the_time_utc() -> None:
     at = datetime(2025, 10, 26, 4, 30, tzinfo=KYIV_WINTER)  # after the change: 02:30 UTC
-    records = [
+    records: list[tuple[str, Mapping[str, Any], Iterable[str]]] = [
         ("articles", {"url": "https://global.espreso.tv/a", "problems": ["no headline"]}, ["parse: no headline"]),
         ("feed_items", {"title": "Поділитися", "at": datetime(2025, 3, 30, 1, 0, tzinfo=UTC)}, iter(())),
     ]  # fmt: skip

@@ -5,16 +5,34 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from pydantic import ValidationError
+from typer.core import TyperGroup
 
-from flows.cli import SNAPSHOT_PROFILE, _parser, _settings, settings_table
-from flows.settings import Settings
+from flows.cli import app
+from flows.cli.options import SNAPSHOT_PROFILE, settings_of
+from flows.settings import Settings, settings_table
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
+
+
+def _commands() -> dict[str, Any]:
+    """The app's commands by name, as the command line sees them."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    return dict(group.commands)
+
+
+def _settings(argv: list[str], profile: dict[str, Any] | None = None) -> Settings:
+    """The settings a command line gives, parsed by the app's own command, nothing run."""
+    name, *rest = argv
+    return settings_of(_commands()[name].make_context(name, rest).params, profile)
 
 
 def test_the_readme_table_is_the_settings_class() -> None:
@@ -24,17 +42,17 @@ def test_the_readme_table_is_the_settings_class() -> None:
 
 
 def test_defaults_then_environment_then_options(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _settings(_parser().parse_args(["run"])).pages == 3
+    assert _settings(["run"]).pages == 3
     monkeypatch.setenv("NEWSFLOW_PAGES", "7")
     monkeypatch.setenv("NEWSFLOW_MIN_INTERVAL_S", "5")
     monkeypatch.setenv("NEWSFLOW_WAREHOUSE", "/data/w.duckdb")
-    from_env = _settings(_parser().parse_args(["run"]))
+    from_env = _settings(["run"])
     assert (from_env.pages, from_env.min_interval_s, from_env.warehouse) == (
         7,
         5.0,
         Path("/data/w.duckdb"),
     )
-    given = _settings(_parser().parse_args(["run", "--pages", "2", "--warehouse", "x.duckdb"]))
+    given = _settings(["run", "--pages", "2", "--warehouse", "x.duckdb"])
     assert (given.pages, given.min_interval_s, given.warehouse) == (2, 5.0, Path("x.duckdb"))
     # A flow parameter is an override like an option; None means "from the settings".
     assert Settings.build({"pages": None, "min_interval_s": 0.5}).model_dump(
@@ -45,26 +63,60 @@ def test_defaults_then_environment_then_options(monkeypatch: pytest.MonkeyPatch)
 def test_the_demo_profile_sits_between_defaults_and_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    demo = _settings(_parser().parse_args(["demo"]), SNAPSHOT_PROFILE)
+    demo = _settings(["demo"], SNAPSHOT_PROFILE)
     assert (demo.lookback_days, demo.min_interval_s) == (3650, 0.0)
     monkeypatch.setenv("NEWSFLOW_LOOKBACK_DAYS", "5")
-    demo = _settings(_parser().parse_args(["demo"]), SNAPSHOT_PROFILE)
+    demo = _settings(["demo"], SNAPSHOT_PROFILE)
     assert (demo.lookback_days, demo.min_interval_s) == (5, 0.0)
-    demo = _settings(_parser().parse_args(["demo", "--lookback-days", "1"]), SNAPSHOT_PROFILE)
+    demo = _settings(["demo", "--lookback-days", "1"], SNAPSHOT_PROFILE)
     assert demo.lookback_days == 1
 
 
 def test_every_option_has_help() -> None:
-    parser = _parser()
-    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    commands = _commands()
     missing = [
-        f"{name} {action.option_strings or action.dest}"
-        for name, sub in commands.items()
-        for action in sub._actions
-        if not action.help and action.dest != "help"
+        f"{name} {param.opts}"
+        for name, command in commands.items()
+        for param in command.params
+        if not getattr(param, "help", None)
     ]
     assert missing == []
-    assert all(action.help for action in parser._subparsers._group_actions[0]._choices_actions)  # type: ignore[union-attr]
+    assert all(command.help for command in commands.values())
+
+
+def test_every_setting_option_is_its_field() -> None:
+    """A command's parameter named after a setting is that setting's option: its flag and help
+    from the field, its type the field's (or None: "from the settings")."""
+    seen = set()
+    for name, command in _commands().items():
+        assert command.callback is not None
+        hints = typing.get_type_hints(command.callback, include_extras=True)
+        for param in command.params:
+            if param.name not in Settings.model_fields:
+                continue
+            info = Settings.model_fields[param.name]
+            seen.add(param.name)
+            assert param.opts == [Settings.option(param.name)], (name, param.name)
+            assert getattr(param, "help", "").startswith(info.description or "?"), (
+                name,
+                param.name,
+            )
+            assert param.default is None, (name, param.name)
+            kind = typing.get_args(hints[param.name])[0]
+            assert info.annotation is not None
+            assert kind == info.annotation | None, (name, param.name, kind)
+    assert seen == {f for f in Settings.model_fields if Settings.option(f)}
+
+
+def test_a_setting_option_shows_its_default_and_variable() -> None:
+    (pages,) = [p for p in _commands()["run"].params if p.name == "pages"]
+    assert getattr(pages, "help", None) == (
+        "Feed pages to read at most per run. Default 3, or $NEWSFLOW_PAGES."
+    )
+    (lookback,) = [p for p in _commands()["demo"].params if p.name == "lookback_days"]
+    assert getattr(lookback, "help", None) == (
+        "Sitemap entries modified this many days back. Default 3650, or $NEWSFLOW_LOOKBACK_DAYS."
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import yaml
 
 from flows.deployments import DEPLOYMENTS, KYIV_TZ, to_deployments
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _yaml_deployments() -> list[dict[str, Any]]:

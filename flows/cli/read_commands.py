@@ -1,0 +1,139 @@
+"""The commands that read an existing warehouse (`search`, `quarantine`, `export`, `report`): no
+flow, no Prefect; a missing warehouse is one line and exit 1."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+from flows.cli.options import Warehouse, kyiv_date, settings_of
+from warehouse.location import DEFAULT_WAREHOUSE
+
+if TYPE_CHECKING:
+    import duckdb
+
+Since = Annotated[
+    date | None,
+    typer.Option(
+        parser=kyiv_date,
+        metavar="DATE",
+        help="Only articles published on or after this Kyiv date.",
+    ),
+]
+
+
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help='Words to look for, e.g. "Pokrovsk offensive".')
+    ],
+    since: Since = None,
+    badge: Annotated[
+        str | None,
+        typer.Option(metavar="BADGE", help="Only this badge, in any case, e.g. exclusive."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Hits to show at most.", show_default=True)
+    ] = 10,
+    warehouse: Warehouse = None,
+) -> None:
+    """Full-text search (BM25 over title, lead and body)."""
+    from warehouse.search import no_hits_reason
+    from warehouse.search import search as bm25
+
+    with _opened(ctx.params) as con:
+        hits = bm25(con, query, since=since, badge=badge, limit=limit)
+        for n, hit in enumerate(hits, 1):
+            print(
+                f"{n:>2}. {hit.title}\n    {hit.kyiv_date} {hit.kyiv_time} Kyiv · {hit.badge or '-'} · {hit.url}\n    {hit.snippet}"
+            )
+        if not hits:
+            print(no_hits_reason(con, query, since=since, badge=badge))
+
+
+def quarantine(
+    ctx: typer.Context,
+    limit: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Rows to show at most.", show_default=True)
+    ] = 50,
+    warehouse: Warehouse = None,
+) -> None:
+    """List what the quality gate kept out, and why."""
+    from warehouse.summary import quarantined
+
+    with _opened(ctx.params) as con:
+        rows = quarantined(con, limit)
+    if not rows:
+        print("Nothing is quarantined.")
+    for when, table, url, reasons in rows:
+        print(f"{when}  {table:<16} {url}\n    {reasons}")
+
+
+def export(
+    ctx: typer.Context,
+    folder: Annotated[
+        Path, typer.Argument(metavar="FOLDER", help="Folder to write into (created when missing).")
+    ],
+    file_format: Annotated[
+        Literal["parquet"],
+        typer.Option("--format", metavar="FORMAT", help="File format.", show_default=True),
+    ] = "parquet",
+    warehouse: Warehouse = None,
+) -> None:
+    """Write every table as Parquet (by Kyiv date where its rows have an instant, else one file);
+    leaves out the full-text index, rebuilt from articles."""
+    from warehouse.export import LEFT_OUT, export_parquet
+
+    with _opened(ctx.params) as con:
+        written = export_parquet(con, folder)
+    for e in written:
+        how = (
+            f"{e.partitions} Kyiv date{'s' * (e.partitions != 1)} of {e.dated_by}"
+            if e.dated_by
+            else f"one file: {e.why_one_file}"
+        )
+        print(f"{e.table:<18} {e.rows:>7} rows → {e.layout} ({how})")
+    total = sum(e.rows for e in written)
+    print(f"{len(written)} tables, {total} rows, in {folder}; left out: {LEFT_OUT}")
+
+
+def report(
+    ctx: typer.Context,
+    since: Since = None,
+    out: Annotated[
+        Path, typer.Option(metavar="PATH", help="The HTML file to write.", show_default=True)
+    ] = DEFAULT_WAREHOUSE.parent / "report.html",
+    warehouse: Warehouse = None,
+) -> None:
+    """Write a self-contained HTML report with charts."""
+    from warehouse.report import build_report
+
+    with _opened(ctx.params) as con:
+        summary = build_report(con, out, since=since, generated_at=datetime.now(UTC))
+    print(
+        f"Report of {summary.articles} articles with {len(summary.charts)} charts: {summary.path}"
+    )
+
+
+@contextmanager
+def _opened(params: Mapping[str, Any]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The command's warehouse, open read-write (an older file gets new views first); a missing
+    one is one line and exit 1."""
+    from warehouse.connection import check_usable, connect
+
+    warehouse = settings_of(params).warehouse
+    if not warehouse.exists():
+        print(
+            f"newsflow: no warehouse at {warehouse}; run `newsflow demo` or `newsflow run` first",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
+    check_usable(warehouse)
+    with connect(warehouse) as con:
+        yield con
