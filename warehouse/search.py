@@ -124,6 +124,8 @@ def attach_index(con: duckdb.DuckDBPyConnection, *, again: bool = False) -> None
     if LAKE not in attached or (SEARCH in attached and not again):
         return
     if SEARCH in attached:
+        # The search path names the index: off it first, or every later name fails to bind.
+        con.execute(f"SET search_path = '{LAKE}.main'")
         con.execute(f"DETACH {SEARCH}")
     for statement in search_statements(catalog_of(con)):
         con.execute(statement)
