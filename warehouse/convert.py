@@ -24,6 +24,8 @@ def migrate_warehouse(old: Path, lake: Path) -> dict[str, int]:
     """Copy every table of the DuckDB file `old` into the new lake `lake` in one transaction (its
     migration history is the lake's own); return the rows copied per table. Refused, with nothing
     written, when `old` is not a DuckDB file or `lake` already exists."""
+    if not old.is_file():
+        raise WarehouseError(f"there is no file at {old}: give the DuckDB-file warehouse to copy")
     if file_kind(old) != "duckdb":
         raise WarehouseError(f"{old} is not a DuckDB-file warehouse: there is nothing to migrate")
     if file_kind(lake) != "empty":

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import read_commands, run_commands, server_commands
+from flows.cli import lake_commands, read_commands, run_commands, server_commands
 from flows.cli.errors import exit_code, usage_line, user_message
 
 PROG = "newsflow"
@@ -67,6 +67,9 @@ for command in (
     # serve's help lists the deployments: made from them, not written in its docstring.
     text = server_commands.SERVE_HELP if command is server_commands.serve else None
     app.command(command.__name__.replace("_", "-"), help=text)(command)
+# `sql` hands the arguments after its options to the DuckDB shell.
+app.command("sql", context_settings=lake_commands.SQL_CONTEXT)(lake_commands.sql)
+app.command("migrate-warehouse")(lake_commands.migrate_warehouse)
 
 
 @app.callback()

@@ -123,8 +123,8 @@ def report(
 
 @contextmanager
 def _opened(params: Mapping[str, Any]) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The command's warehouse, open read-write (an older file gets new views first); a missing
-    one is one line and exit 1."""
+    """The command's warehouse, open read-only (no writer lock: it reads the last finished load
+    while runs go on); a missing one is one line and exit 1."""
     from warehouse.connection import check_usable, connect
 
     warehouse = settings_of(params).warehouse
@@ -135,5 +135,5 @@ def _opened(params: Mapping[str, Any]) -> Iterator[duckdb.DuckDBPyConnection]:
         )
         raise typer.Exit(1)
     check_usable(warehouse)
-    with connect(warehouse) as con:
+    with connect(warehouse, read_only=True) as con:
         yield con

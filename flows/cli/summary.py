@@ -36,6 +36,6 @@ def print_summary(warehouse: Path, as_of: datetime | None = None) -> None:
             f"{duration(s.freshness.longest_minutes)}, from publication to {to}"
         )
     print(f"  quality checks:  {warehouse.parent / 'data_docs' / 'index.html'}")
-    print(f"\nTry it: .venv/bin/duckdb {warehouse}")
+    print(f"\nTry it: .venv/bin/newsflow sql --warehouse {warehouse}")
     for title, sql in EXAMPLE_QUERIES:
         print(f"\n-- {title}\n{sql}")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,7 +23,10 @@ from typer.core import TyperGroup
 from flows.cli import app
 from sources.snapshot_server import SnapshotServer
 from tests.snapshot import rows
+from warehouse.connection import writer_lock
+from warehouse.lake import copy_lake, extension_directory
 from warehouse.location import DEFAULT_WAREHOUSE
+from warehouse.migrate import migrate
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[2]
@@ -45,6 +47,8 @@ CALLED_BY = {
     "quarantine": "test_cli.py::test_search_quarantine_and_report",
     "export": "test_export.py::_export",
     "report": "test_cli.py::test_search_quarantine_and_report",
+    "sql": "test_cli.py::test_sql_reads_the_lake_beside_a_writer",
+    "migrate-warehouse": "test_cli.py::test_migrate_warehouse_copies_a_duckdb_file_into_a_lake",
 }
 
 
@@ -95,11 +99,10 @@ def test_demo_with_relative_warehouse(demo: tuple[Path, str, str]) -> None:
         "  freshness:       median 35 h 50 min, longest 212 days, from publication to first sight "
         "(the bundled snapshot: its capture, 2025-10-27 12:00 Kyiv time)\n" in out
     )
-    assert f"Try it: .venv/bin/duckdb {DEFAULT_WAREHOUSE}" in out
+    assert f"Try it: .venv/bin/newsflow sql --warehouse {DEFAULT_WAREHOUSE}" in out
     assert out.count("\n-- ") == 3
     assert (cwd / "warehouse" / "data_docs" / "index.html").is_file()
-    with duckdb.connect(str(cwd / DEFAULT_WAREHOUSE), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchone() == (21,)
+    assert rows(cwd / DEFAULT_WAREHOUSE, "SELECT count(*) FROM articles") == [(21,)]
 
 
 def test_search_quarantine_and_report(demo: tuple[Path, str, str]) -> None:
@@ -123,7 +126,7 @@ def test_search_quarantine_and_report(demo: tuple[Path, str, str]) -> None:
 
 
 def test_facts_and_official_losses(demo: tuple[Path, str, str], tmp_path: Path) -> None:
-    shutil.copy(demo[0] / DEFAULT_WAREHOUSE, tmp_path / "w.duckdb")
+    copy_lake(demo[0] / DEFAULT_WAREHOUSE, tmp_path / "w.duckdb")
     out, _ = _newsflow([BIN / "newsflow", "facts", "--warehouse", "w.duckdb"], tmp_path)
     assert out == (
         "Facts from the news: loss_reports 0, strike_events 2, combat_reports 2, "
@@ -148,6 +151,94 @@ def test_reparse_rebuilds_from_the_archive(demo: tuple[Path, str, str], tmp_path
     )
     assert "  articles:        21\n" in out
     assert rows(tmp_path / "again.duckdb", "SELECT count(*) FROM articles") == [(21,)]
+
+
+def test_sql_reads_the_lake_beside_a_writer(demo: tuple[Path, str, str]) -> None:
+    cwd, _, _ = demo
+    lake = (cwd / DEFAULT_WAREHOUSE).absolute()
+    out, _ = _newsflow(
+        [BIN / "newsflow", "sql", "--attach-sql", "--warehouse", str(DEFAULT_WAREHOUSE)], cwd
+    )
+    assert out.splitlines() == [
+        "SET autoinstall_known_extensions = false;",
+        "SET autoload_known_extensions = false;",
+        f"SET extension_directory = '{extension_directory()}';",
+        "LOAD ducklake;",
+        "LOAD sqlite;",
+        f"ATTACH 'ducklake:sqlite:{lake}' AS newsflow (DATA_PATH '{lake}.files/', "
+        "OVERRIDE_DATA_PATH true, READ_ONLY);",
+        "USE newsflow;",
+        f"ATTACH '{lake}.search.duckdb' AS newsflow_search (READ_ONLY);",
+        "SET search_path = 'newsflow.main,newsflow_search.main,newsflow_search.fts_main_articles';",
+    ]
+    # Read-only: it takes no writer lock, so it answers while a run holds it; views included.
+    with writer_lock(lake):
+        out, _ = _newsflow(
+            [BIN / "newsflow", "sql", "--warehouse", str(DEFAULT_WAREHOUSE), "-csv", "-c",
+             "SELECT count(*) AS articles, (SELECT count(*) FROM v_articles) AS viewed FROM articles"],
+            cwd,
+            timeout=60,
+        )  # fmt: skip
+    assert out == "articles,viewed\n21,21\n"
+    done = subprocess.run(
+        [BIN / "newsflow", "sql", "--warehouse", str(DEFAULT_WAREHOUSE), "-c",
+         "UPDATE load_turn SET n = 0"],
+        cwd=cwd, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith(
+        'Invalid Input Error: Cannot execute statement of type "UPDATE" on database "newsflow" '
+        "which is attached in read-only mode!"
+    ), done.stderr
+    assert rows(lake, "SELECT count(*), min(n) > 0 FROM load_turn") == [(1, True)]
+    done = subprocess.run(
+        [BIN / "newsflow", "sql", "--warehouse", "missing.ducklake", "-c", "SELECT 1"],
+        cwd=cwd, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        "newsflow sql: there is no warehouse at missing.ducklake yet: a run creates it "
+        "(`newsflow run`), or choose another with --warehouse PATH or $NEWSFLOW_WAREHOUSE.\n",
+    )
+
+
+def test_migrate_warehouse_copies_a_duckdb_file_into_a_lake(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        migrate(con)
+        con.execute(
+            "INSERT INTO load_runs VALUES ('20251027T090000-ab12', TIMESTAMPTZ '2025-10-27 09:00:00+00', "
+            "TIMESTAMPTZ '2025-10-27 09:01:00+00', 0, 0, 0, 'loaded', 'crawl')"
+        )
+    out, _ = _newsflow(
+        [BIN / "newsflow", "migrate-warehouse", "old.duckdb", "--warehouse", "new.ducklake"],
+        tmp_path,
+    )
+    tables = [
+        "article_related", "article_revisions", "article_tags", "articles", "backfill_progress",
+        "backfill_queue", "combat_reports", "feed_items", "feed_observations", "fetch_log",
+        "headline_sources", "load_runs", "loss_reports", "official_losses", "places",
+        "prisoner_exchanges", "quarantine", "strike_events",
+    ]  # fmt: skip
+    assert out.splitlines() == [
+        *(f"{t:<18} {int(t == 'load_runs'):>7} rows" for t in tables),
+        "Copied 18 tables, 1 rows, from old.duckdb into new.ducklake",
+    ]
+    assert rows(tmp_path / "new.ducklake", "SELECT run_id, state, kind FROM load_runs") == [
+        ("20251027T090000-ab12", "loaded", "crawl")
+    ]
+    for argv, said in [
+        (["nowhere.duckdb"], "there is no file at nowhere.duckdb: give the DuckDB-file warehouse to copy"),
+        (["old.duckdb"], "new.ducklake exists already: migrate-warehouse only fills a new lake"),
+    ]:  # fmt: skip
+        done = subprocess.run(
+            [BIN / "newsflow", "migrate-warehouse", *argv, "--warehouse", "new.ducklake"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert (done.returncode, done.stdout, done.stderr) == (
+            2, "", f"newsflow migrate-warehouse: {said}\n"
+        )  # fmt: skip
 
 
 def test_backfill_stops_after_max_batches(tmp_path: Path) -> None:
