@@ -162,14 +162,10 @@ def check_facts(
     return report.passed, held
 
 
-@flow(name="facts", flow_run_name=kyiv_run_name("facts"), log_prints=True)
-def facts(warehouse: str | None = None) -> dict[str, int]:
-    """Draw the facts from every article in the warehouse, check them, and replace the facts tables.
-
-    Args:
-        warehouse: The DuckDB file; empty means the setting (`NEWSFLOW_WAREHOUSE`).
-    """
-    settings = Settings.build(dict(warehouse=warehouse))
+def draw_facts(settings: Settings) -> dict[str, int]:
+    """Draw the facts from every article of `settings.warehouse`, check them and replace the
+    facts tables; rows per table, and rows quarantined (the `facts` flow's work, also a step of
+    `reparse` on the lake it builds)."""
     now = datetime.now(UTC)
     run_id = f"facts-{now:%Y%m%dT%H%M%S%f}"
     frames = shape_facts(settings.warehouse)
@@ -177,6 +173,17 @@ def facts(warehouse: str | None = None) -> dict[str, int]:
     with connect(settings.warehouse) as con:
         counts = replace_facts(con, run_id, passed, held, now)
     counts["quarantined"] = held.height
+    return counts
+
+
+@flow(name="facts", flow_run_name=kyiv_run_name("facts"), log_prints=True)
+def facts(warehouse: str | None = None) -> dict[str, int]:
+    """Draw the facts from every article in the warehouse, check them, and replace the facts tables.
+
+    Args:
+        warehouse: The DuckDB file; empty means the setting (`NEWSFLOW_WAREHOUSE`).
+    """
+    counts = draw_facts(Settings.build(dict(warehouse=warehouse)))
     create_table_artifact(
         key="facts-counts",
         table=[{"table": k, "rows": v} for k, v in counts.items()],

@@ -26,7 +26,7 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
 from expectations.gate import GateBlocked
-from flows.news_facts import facts
+from flows.news_facts import draw_facts
 from flows.replay import Spilled, replay_to, unspilled
 from flows.runs import failed
 from flows.settings import Settings
@@ -153,7 +153,7 @@ def reparse(
                     f"Reparse loaded nothing: the checks refused all {refused} batches; the warehouse is unchanged."
                 )
             carry_over(scratch, target)
-            facts(warehouse=str(scratch))
+            draw_facts(build)
             refresh_search(scratch)
             if problems := rebuild_problems(scratch):
                 return failed(

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from expectations.data_docs import KEEP_RUNS
 from sources.limits import FETCH_BUDGET_S, MAX_CRAWL_DELAY_S, MAX_NEW_URLS, REQUEST_DEADLINE_S
+from warehouse.catalog import CatalogError, check_postgres, link_shared_catalog
 from warehouse.location import DEFAULT_WAREHOUSE
 
 DEFAULT_SITE = "https://global.espreso.tv"
@@ -52,8 +53,20 @@ class Settings(BaseSettings):
     )
     warehouse: Path = Field(
         DEFAULT_WAREHOUSE,
-        description="DuckDB warehouse file.",
+        description="The warehouse: a DuckLake whose catalog is this SQLite file (its Parquet "
+        "files beside it), or with a shared catalog the link to it.",
         json_schema_extra=_option("--warehouse"),
+    )
+    catalog: str | None = Field(
+        None,
+        description="A PostgreSQL catalog shared by several machines, as "
+        "`postgres:dbname=… host=… user=…` (a password in ~/.pgpass): the warehouse path "
+        "becomes a link to it. Unset: the warehouse is its own SQLite catalog.",
+    )
+    lake_data: Path | None = Field(
+        None,
+        description="With a shared catalog: the folder (or mount) all machines share for the "
+        "lake's Parquet files.",
     )
     contact_url: str = Field(
         "https://github.com/newsflow/newsflow", description="Where a site operator can reach us."
@@ -172,6 +185,38 @@ class Settings(BaseSettings):
     @classmethod
     def _site_address(cls, value: str) -> str:
         return site_address(value)
+
+    @field_validator("catalog")
+    @classmethod
+    def _shared_catalog(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            return check_postgres(value)
+        except CatalogError as error:
+            raise PydanticCustomError("shared_catalog", str(error)) from None
+
+    @model_validator(mode="after")
+    def _linked(self) -> Settings:
+        """With a shared catalog, the warehouse path is made (or kept) a link to it."""
+        if self.catalog is None:
+            return self
+        if self.lake_data is None:
+            raise PydanticCustomError(
+                "lake_data",
+                "a shared catalog needs the shared folder of its files: set $NEWSFLOW_LAKE_DATA",
+            )
+        try:
+            link_shared_catalog(self.warehouse, self.catalog, self.lake_data)
+        except CatalogError as error:
+            raise PydanticCustomError("shared_catalog", str(error)) from None
+        except OSError as error:
+            raise PydanticCustomError(
+                "shared_catalog",
+                f"cannot write the warehouse's link at {self.warehouse} ({error.strerror}): "
+                "choose a writable --warehouse PATH",
+            ) from None
+        return self
 
     @staticmethod
     def env_name(field: str) -> str:

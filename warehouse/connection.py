@@ -18,12 +18,11 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.catalog import CatalogError, data_path, file_kind
 from warehouse.lake import (
     attach_statements,
     connection_config,
     create_catalog,
-    data_path,
-    file_kind,
     search_statements,
 )
 from warehouse.migrate import migrate_lake
@@ -123,6 +122,8 @@ def lake_files(catalog: Path) -> list[Path]:
 
 def _owner_only_lake(catalog: Path) -> None:
     owner_only(*lake_files(catalog))
+    if file_kind(catalog) == "link":
+        return  # a shared folder's files are made 0600 as they are written (`flows.process`)
     folder = data_path(catalog)
     if folder.exists() and folder.stat().st_uid == os.getuid():
         for sub in (folder, *folder.rglob("*")):
@@ -191,19 +192,44 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
             f"there is no warehouse at {file} yet: a run creates it (`newsflow run`), or choose "
             "another with --warehouse PATH or $NEWSFLOW_WAREHOUSE."
         )
-    con = duckdb.connect(
-        config={
-            **connection_config(),
-            "memory_limit": MEMORY_LIMIT,
-            "temp_directory": f"{file}.tmp",
-        }
-    )
     try:
-        for statement in [*attach_statements(file, read_only=read_only), *search_statements(file)]:
-            con.execute(statement)
-    except duckdb.Error as error:
-        con.close()
-        if "Permission denied" in str(error):
-            raise
-        raise unreadable(file, error) from error
-    return con
+        statements = [*attach_statements(file, read_only=read_only), *search_statements(file)]
+    except CatalogError as error:
+        raise WarehouseError(str(error)) from error
+    for attempt in range(_ATTACH_ATTEMPTS):
+        con = duckdb.connect(
+            config={
+                **connection_config(),
+                "memory_limit": MEMORY_LIMIT,
+                "temp_directory": f"{file}.tmp",
+            }
+        )
+        try:
+            for statement in statements:
+                con.execute(statement)
+            return con
+        except duckdb.Error as error:
+            con.close()
+            if "Permission denied" in str(error):
+                raise
+            if kind != "link":
+                raise unreadable(file, error) from error
+            # Several machines attaching a new shared catalog at once: one creates its tables,
+            # the others fail to, and find them on the next try.
+            if "Failed to initialize DuckLake" not in str(error) or attempt + 1 == _ATTACH_ATTEMPTS:
+                raise unreachable(file, error) from error
+            time.sleep(0.1 * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_ATTACH_ATTEMPTS = 5
+
+
+def unreachable(path: Path, error: duckdb.Error) -> WarehouseError:
+    """The shared catalog the warehouse's link names cannot be attached (no server, refused)."""
+    reason = str(error).splitlines()[0][:300]
+    return WarehouseError(
+        f"the shared catalog of the warehouse {path} cannot be attached ({reason}): check that "
+        "its PostgreSQL server is running and reachable, and that --catalog (or "
+        "$NEWSFLOW_CATALOG) names it; a password belongs in ~/.pgpass or $PGPASSWORD."
+    )

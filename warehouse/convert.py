@@ -10,9 +10,9 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.catalog import file_kind
 from warehouse.connection import WarehouseError, connect
 from warehouse.export import warehouse_tables
-from warehouse.lake import file_kind
 from warehouse.migrate import migrate
 from warehouse.search import ensure_search_index
 from warehouse.transaction import load_transaction

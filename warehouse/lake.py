@@ -18,14 +18,15 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.catalog import catalog_at, data_path
+
 LAKE = "newsflow"
 """The name the lake is attached under (and `USE`d, so unqualified SQL finds its tables)."""
+_WAREHOUSE_VARIABLE = "newsflow_warehouse"  # the attached lake's warehouse path
 
 # Package name → the extension name DuckDB installs it under (sqlite and postgres are aliases).
 EXTENSIONS = {"ducklake": "ducklake", "sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
 _NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_DUCKDB_MAGIC = b"DUCK"  # at offset 8 of a DuckDB database file
 
 
 def extension_file(name: str) -> Path:
@@ -79,11 +80,6 @@ def _quoted(text: str) -> str:
     return text.replace("'", "''")
 
 
-def data_path(catalog: Path) -> Path:
-    """The lake's Parquet folder: beside its catalog file, named after it."""
-    return catalog.with_name(f"{catalog.name}.files")
-
-
 SEARCH = "newsflow_search"
 """The name the search index (a DuckDB file beside the lake) is attached under, read-only."""
 
@@ -106,28 +102,6 @@ def search_statements(catalog: Path) -> list[str]:
     ]
 
 
-def catalog_url(catalog: Path) -> str:
-    """What DuckDB attaches: the SQLite catalog file, absolute (the catalog stores its data path
-    absolute too). A PostgreSQL catalog would be `ducklake:postgres:dbname=… host=…`."""
-    return f"ducklake:sqlite:{catalog.absolute()}"
-
-
-def file_kind(path: Path) -> str:
-    """'sqlite', 'duckdb', 'empty' (absent or zero bytes) or 'other': what the file at `path` is."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-    except FileNotFoundError:
-        return "empty"
-    if not head:
-        return "empty"
-    if head == _SQLITE_MAGIC:
-        return "sqlite"
-    if head[8:12] == _DUCKDB_MAGIC:
-        return "duckdb"
-    return "other"
-
-
 def create_catalog(catalog: Path) -> None:
     """A new, empty SQLite catalog file, owner-only, in WAL mode: with WAL a reader's open
     transaction never blocks a writer's commit (with SQLite's default journal it does)."""
@@ -139,23 +113,34 @@ def create_catalog(catalog: Path) -> None:
 
 
 def attach_statements(catalog: Path, *, read_only: bool) -> list[str]:
-    """The statements that attach the lake to a connection whose extension directory is
-    `install_extensions()`'s, and make it the default database. The data folder is always the one
-    beside the catalog (the catalog also records where it was created): a lake copied or moved
-    as its two parts keeps working, and never reads or writes the original's files."""
+    """The statements that attach the lake of the warehouse at `catalog` to a connection whose
+    extension directory is `install_extensions()`'s, and make it the default database. A local
+    lake's data folder is always the one beside its catalog (the catalog also records where it was
+    created): a lake copied or moved as its two parts keeps working, and never reads or writes
+    the original's files. A shared one's is the folder its link names."""
     return [
         "LOAD ducklake",
-        "LOAD sqlite",
+        f"LOAD {catalog_at(catalog).extension}",
         attach_clause(catalog, LAKE, read_only=read_only),
         f"USE {LAKE}",
+        f"SET VARIABLE {_WAREHOUSE_VARIABLE} = '{_quoted(str(catalog.absolute()))}'",
     ]
 
 
+def attach_lake(
+    con: duckdb.DuckDBPyConnection, catalog: Path, alias: str, *, read_only: bool
+) -> None:
+    """Attach the lake of the warehouse at `catalog` to `con` (a lake connection) as `alias`."""
+    con.execute(f"LOAD {catalog_at(catalog).extension}")
+    con.execute(attach_clause(catalog, alias, read_only=read_only))
+
+
 def attach_clause(catalog: Path, alias: str, *, read_only: bool) -> str:
-    """The ATTACH of the lake whose catalog is `catalog`, as `alias` (extensions loaded)."""
-    folder = _quoted(f"{data_path(catalog).absolute()}/")
+    """The ATTACH of the lake of the warehouse at `catalog`, as `alias` (extensions loaded)."""
+    found = catalog_at(catalog)
+    folder = _quoted(f"{found.data.absolute()}/")
     options = f"DATA_PATH '{folder}', OVERRIDE_DATA_PATH true" + (", READ_ONLY" * read_only)
-    return f"ATTACH '{_quoted(catalog_url(catalog))}' AS {alias} ({options})"
+    return f"ATTACH '{_quoted(found.url)}' AS {alias} ({options})"
 
 
 def copy_lake(source: Path, target: Path) -> None:
@@ -192,10 +177,11 @@ def connection_config() -> dict[str, str | bool]:
 
 
 def catalog_of(con: duckdb.DuckDBPyConnection) -> Path:
-    """The catalog file of the lake attached to `con` (as `LAKE`)."""
-    found = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = ?", [LAKE]
-    ).fetchone()
-    if not found or not str(found[0]).startswith("sqlite:"):
+    """The warehouse path of the lake attached to `con` (by `attach_statements`, as `LAKE`)."""
+    try:
+        found = con.execute(f"SELECT getvariable('{_WAREHOUSE_VARIABLE}')").fetchone()
+    except duckdb.Error:
+        found = None
+    if not found or not found[0]:
         raise RuntimeError(f"this connection has no lake attached as {LAKE!r}")
-    return Path(str(found[0]).removeprefix("sqlite:"))
+    return Path(str(found[0]))

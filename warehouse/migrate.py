@@ -5,11 +5,12 @@ derived from them, without keys (`migrate_lake`)."""
 
 from __future__ import annotations
 
+import time
 from importlib import resources
 
 import duckdb
 
-from warehouse.transaction import transaction
+from warehouse.transaction import MAX_ATTEMPTS, CommitConflict, transaction
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -96,7 +97,20 @@ def lake_baseline_sql() -> str:
 
 def migrate_lake(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the lake attached to `con` to the last migration (the baseline in one transaction
-    on a new lake, then each later file in its own), recreate the views; return the version."""
+    on a new lake, then each later file in its own), recreate the views; return the version.
+    Machines sharing a catalog may migrate it at once: the one whose commit loses starts over
+    and finds the work done."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return _migrate_lake_once(con)
+        except (CommitConflict, duckdb.TransactionException):
+            if attempt + 1 == MAX_ATTEMPTS:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _migrate_lake_once(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
@@ -140,4 +154,7 @@ def _refresh_views(con: duckdb.DuckDBPyConnection) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT" if changed else "ROLLBACK")
+    try:
+        con.execute("COMMIT" if changed else "ROLLBACK")
+    except duckdb.TransactionException as error:
+        raise CommitConflict(str(error)) from error

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.catalog import data_path, file_kind
 from warehouse.connection import connect, lake_files
 from warehouse.export import warehouse_tables
 from warehouse.integrity import integrity_problems
-from warehouse.lake import attach_clause, data_path, file_kind, search_index_path
+from warehouse.lake import attach_lake, search_index_path
 from warehouse.migrate import migrations
 from warehouse.search import ensure_search_index
 from warehouse.transaction import load_transaction
@@ -77,7 +78,7 @@ def carry_over(scratch: Path, target: Path) -> dict[str, int]:
             con.execute(f"ATTACH '{quoted}' AS {alias} (READ_ONLY)")
             con.execute(_legacy_kind_macro())
         else:
-            con.execute(attach_clause(target, alias, read_only=True))
+            attach_lake(con, target, alias, read_only=True)
         try:
             present = {
                 row[0]
@@ -114,7 +115,7 @@ def swap_in(scratch: Path, target: Path) -> None:
     if file_kind(target) == "duckdb":
         raise ValueError(f"{target} is a DuckDB-file warehouse: migrate-warehouse it first")
     with connect(target, lock_held=True) as con:
-        con.execute(attach_clause(scratch, "rebuilt", read_only=True))
+        attach_lake(con, scratch, "rebuilt", read_only=True)
         tables = warehouse_tables(con)
 
         def replace_all() -> None:

@@ -11,11 +11,12 @@ import duckdb
 import polars as pl
 
 from tests.unit.warehouse.test_load import T0, T1, _frames
+from warehouse.catalog import data_path
 from warehouse.connection import connect
 from warehouse.convert import migrate_warehouse
 from warehouse.export import warehouse_tables
 from warehouse.history import counts_as_of
-from warehouse.lake import attach_sql, data_path
+from warehouse.lake import attach_sql
 from warehouse.load import load_batch
 from warehouse.migrate import migrate
 from warehouse.runs import RunKind
