@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup browser demo server serve test test-slow lint bench clean
+.PHONY: setup browser postgres demo server serve test test-slow lint bench clean
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
@@ -32,10 +32,13 @@ serve: setup ## serve the deployments to that server (ingest every 10 min, night
 browser: ## Debian's chromium for the report's browser test (installed once, as root)
 	bin/install-browser
 
-test: setup browser lint ## lint and types, then the whole test suite
+postgres: ## Debian's PostgreSQL server for the shared-catalog tests (installed once, as root; never started)
+	bin/install-postgres
+
+test: setup browser postgres lint ## lint and types, then the whole test suite
 	$(VENV)/bin/pytest
 
-test-slow: setup browser lint ## the suite with the slow parts in full (5,000 fuzz cases, 20 kills)
+test-slow: setup browser postgres lint ## the suite with the slow parts in full (5,000 fuzz cases, 20 kills)
 	NEWSFLOW_FUZZ_EXAMPLES=5000 NEWSFLOW_CRASH_KILLS=20 $(VENV)/bin/pytest
 
 bench: setup ## measured figures (printed, and written under bench/results/)

@@ -71,7 +71,7 @@ def link_text(postgres: str, data: Path) -> str:
     """The link file's content: the header, then the catalog and the data folder as TOML."""
     data_folder = str(data.absolute()).replace("\\", "\\\\").replace('"', '\\"')
     return (
-        f"{_LINK_HEADER} (written from --catalog / $NEWSFLOW_CATALOG; edit those, not this)\n"
+        f"{_LINK_HEADER} (written from $NEWSFLOW_CATALOG and $NEWSFLOW_LAKE_DATA; set those, not this)\n"
         f'catalog = "{check_postgres(postgres)}"\n'
         f'data = "{data_folder}/"\n'
     )
@@ -86,7 +86,7 @@ def link_shared_catalog(path: Path, postgres: str, data: Path) -> None:
     if kind not in ("empty", "link"):
         raise CatalogError(
             f"{path} holds a warehouse of its own ({kind}); a shared catalog needs a warehouse "
-            "path of its own: choose a new --warehouse PATH for the link"
+            "path of its own: choose a new --warehouse PATH (or $NEWSFLOW_WAREHOUSE) for the link"
         )
     if kind == "link" and path.read_text(encoding="utf-8") == text:
         return
@@ -117,8 +117,8 @@ def catalog_at(path: Path) -> Catalog:
         postgres, data = str(fields["catalog"]), Path(str(fields["data"]))
     except (ValueError, KeyError, UnicodeDecodeError) as error:
         raise CatalogError(
-            f"the link file {path} is damaged ({error}): set --catalog and --lake-data again "
-            "(or $NEWSFLOW_CATALOG and $NEWSFLOW_LAKE_DATA) and it is written anew"
+            f"the link file {path} is damaged ({error}): set $NEWSFLOW_CATALOG and "
+            "$NEWSFLOW_LAKE_DATA again and it is written anew"
         ) from error
     return Catalog(
         url=f"ducklake:{check_postgres(postgres)}", data=data, extension="postgres", shared=True

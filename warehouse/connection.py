@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.catalog import CatalogError, data_path, file_kind
+from warehouse.catalog import CatalogError, catalog_at, file_kind
 from warehouse.lake import (
     attach_statements,
     connection_config,
@@ -121,13 +122,18 @@ def lake_files(catalog: Path) -> list[Path]:
 
 
 def _owner_only_lake(catalog: Path) -> None:
+    """The lake's catalog and the data files this user wrote: owner-only (a shared folder's
+    files written by other machines' users are theirs to keep)."""
     owner_only(*lake_files(catalog))
-    if file_kind(catalog) == "link":
-        return  # a shared folder's files are made 0600 as they are written (`flows.process`)
-    folder = data_path(catalog)
-    if folder.exists() and folder.stat().st_uid == os.getuid():
-        for sub in (folder, *folder.rglob("*")):
-            sub.chmod(0o700 if sub.is_dir() else 0o600)
+    folder = catalog_at(catalog).data
+    if not folder.exists():
+        return
+    me = os.getuid()
+    for sub in (folder, *folder.rglob("*")):
+        status = sub.stat()
+        wanted = 0o700 if sub.is_dir() else 0o600
+        if status.st_uid == me and stat.S_IMODE(status.st_mode) != wanted:
+            sub.chmod(wanted)
 
 
 @contextmanager
@@ -188,10 +194,7 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
             create_catalog(file)
         _owner_only_lake(file)
     elif kind == "empty":
-        raise WarehouseError(
-            f"there is no warehouse at {file} yet: a run creates it (`newsflow run`), or choose "
-            "another with --warehouse PATH or $NEWSFLOW_WAREHOUSE."
-        )
+        raise no_warehouse_yet(file)
     try:
         statements = [*attach_statements(file, read_only=read_only), *search_statements(file)]
     except CatalogError as error:
@@ -214,6 +217,8 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
                 raise
             if kind != "link":
                 raise unreadable(file, error) from error
+            if "creating a new DuckLake is explicitly disabled" in str(error):
+                raise no_warehouse_yet(file) from error
             # Several machines attaching a new shared catalog at once: one creates its tables,
             # the others fail to, and find them on the next try.
             if "Failed to initialize DuckLake" not in str(error) or attempt + 1 == _ATTACH_ATTEMPTS:
@@ -225,11 +230,19 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
 _ATTACH_ATTEMPTS = 5
 
 
+def no_warehouse_yet(path: Path) -> WarehouseError:
+    """Nothing to read at `path` (or in the shared catalog it links to): no run made it yet."""
+    return WarehouseError(
+        f"there is no warehouse at {path} yet: a run creates it (`newsflow run`), or choose "
+        "another with --warehouse PATH or $NEWSFLOW_WAREHOUSE."
+    )
+
+
 def unreachable(path: Path, error: duckdb.Error) -> WarehouseError:
     """The shared catalog the warehouse's link names cannot be attached (no server, refused)."""
     reason = str(error).splitlines()[0][:300]
     return WarehouseError(
         f"the shared catalog of the warehouse {path} cannot be attached ({reason}): check that "
-        "its PostgreSQL server is running and reachable, and that --catalog (or "
-        "$NEWSFLOW_CATALOG) names it; a password belongs in ~/.pgpass or $PGPASSWORD."
+        "its PostgreSQL server is running and reachable, and that $NEWSFLOW_CATALOG names "
+        "it; a password belongs in ~/.pgpass or $PGPASSWORD."
     )

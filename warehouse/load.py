@@ -118,7 +118,11 @@ def load_batch(
     )
     rows_loaded = sum(df.height for name, df in batch.items() if name != "quarantine")
 
+    attempts = 0
+
     def write() -> None:
+        nonlocal attempts
+        attempts += 1
         _keep_revisions(con)
         _upsert_articles(con)
         _replace_children(con, "article_tags")
@@ -142,6 +146,7 @@ def load_batch(
             rows_in=rows_in,
             rows_loaded=rows_loaded,
             rows_quarantined=rows_quarantined,
+            commit_retries=attempts - 1,
         )
         if also is not None:
             also(con)

@@ -103,8 +103,12 @@ def migrate_lake(con: duckdb.DuckDBPyConnection) -> int:
     for attempt in range(MAX_ATTEMPTS):
         try:
             return _migrate_lake_once(con)
-        except (CommitConflict, duckdb.TransactionException):
-            if attempt + 1 == MAX_ATTEMPTS:
+        except (CommitConflict, duckdb.TransactionException, duckdb.CatalogException) as error:
+            # Another machine's migration committed between our look and our write.
+            lost_race = not isinstance(error, duckdb.CatalogException) or "already exists" in str(
+                error
+            )
+            if not lost_race or attempt + 1 == MAX_ATTEMPTS:
                 raise
             time.sleep(0.05 * 2**attempt)
     raise AssertionError("unreachable")  # pragma: no cover

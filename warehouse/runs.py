@@ -31,12 +31,23 @@ def record_run(
     rows_in: int,
     rows_loaded: int,
     rows_quarantined: int,
+    commit_retries: int = 0,
 ) -> None:
     """Add the run's `load_runs` row (state 'loaded'), inside the caller's transaction;
-    `finished_at` None is the transaction's own time."""
+    `finished_at` None is the transaction's own time; `commit_retries`: how many times this
+    transaction ran before (another writer committed first)."""
     con.execute(
         "INSERT INTO load_runs (run_id, started_at, finished_at, rows_in, rows_loaded, "
-        "rows_quarantined, state, kind) "
-        "VALUES (?, ?, coalesce(CAST(? AS TIMESTAMPTZ), now()), ?, ?, ?, 'loaded', ?)",
-        [run_id, started_at, finished_at, rows_in, rows_loaded, rows_quarantined, kind.value],
+        "rows_quarantined, state, kind, commit_retries) "
+        "VALUES (?, ?, coalesce(CAST(? AS TIMESTAMPTZ), now()), ?, ?, ?, 'loaded', ?, ?)",
+        [
+            run_id,
+            started_at,
+            finished_at,
+            rows_in,
+            rows_loaded,
+            rows_quarantined,
+            kind.value,
+            commit_retries,
+        ],
     )
