@@ -25,7 +25,7 @@ from sources.records import Discovery, LoggedFetch, Parsed, Validators
 from sources.robots import robots_unreachable
 from transforms.batch import batch_frames
 from transforms.quarantine import quarantine
-from warehouse.connection import connect
+from warehouse.connection import NoWarehouse, connect
 from warehouse.load import LoadResult, load_batch
 from warehouse.runs import RunKind
 from warehouse.search import ensure_search_index
@@ -118,23 +118,27 @@ def warn_long_crawl_delay(settings: Settings, robots: str) -> None:
 @task(cache_policy=NO_CACHE)
 def read_known(warehouse: Path) -> Known:
     """Feed rows and article URLs already in the warehouse, and article URLs whose fetch failed."""
-    if not warehouse.exists():
+    # Read-only: a run the gate blocks must leave the lake exactly as it was.
+    try:
+        with connect(warehouse, read_only=True) as con:
+            states = {
+                url: (s.title, s.badge, s.published_at) for url, s in feed_row_states(con).items()
+            }
+            return Known(states, article_urls(con), urls_to_retry(con))
+    except NoWarehouse:
         return Known({}, set(), [])
-    # Read-only: a run the gate blocks must leave the file exactly as it was.
-    with connect(warehouse, read_only=True) as con:
-        states = {
-            url: (s.title, s.badge, s.published_at) for url, s in feed_row_states(con).items()
-        }
-        return Known(states, article_urls(con), urls_to_retry(con))
 
 
 @task(cache_policy=NO_CACHE)
 def read_validators(warehouse: Path, urls: list[str]) -> dict[str, Validators]:
     """ETag / Last-Modified of the URLs' last complete answers, for conditional requests."""
-    if not warehouse.exists() or not urls:
+    if not urls:
         return {}
-    with connect(warehouse, read_only=True) as con:
-        stored = last_validators(con, urls)
+    try:
+        with connect(warehouse, read_only=True) as con:
+            stored = last_validators(con, urls)
+    except NoWarehouse:
+        return {}
     logger = get_run_logger()
     validators = {}
     for url, (etag, modified) in stored.items():

@@ -43,6 +43,10 @@ class WarehouseError(Exception):
     """A warehouse this process cannot use: what is wrong and what to do, in one paragraph."""
 
 
+class NoWarehouse(WarehouseError):
+    """Nothing to read yet: no file at the path, or a shared catalog no run has created."""
+
+
 def unwritable(folder: Path, error: OSError) -> WarehouseError:
     """The warehouse's folder cannot be created or written (no permission, a read-only disk)."""
     return WarehouseError(
@@ -75,8 +79,11 @@ def check_usable(path: Path) -> None:
     except OSError as error:
         raise unwritable(folder, error) from error
     if file_kind(path) != "empty":
-        with connect(path, read_only=True):
-            pass
+        try:
+            with connect(path, read_only=True):
+                pass
+        except NoWarehouse:
+            pass  # a shared catalog no run has created yet: this run creates it
 
 
 @contextmanager
@@ -230,9 +237,9 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
 _ATTACH_ATTEMPTS = 5
 
 
-def no_warehouse_yet(path: Path) -> WarehouseError:
+def no_warehouse_yet(path: Path) -> NoWarehouse:
     """Nothing to read at `path` (or in the shared catalog it links to): no run made it yet."""
-    return WarehouseError(
+    return NoWarehouse(
         f"there is no warehouse at {path} yet: a run creates it (`newsflow run`), or choose "
         "another with --warehouse PATH or $NEWSFLOW_WAREHOUSE."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -125,15 +125,17 @@ def report(
 def _opened(params: Mapping[str, Any]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The command's warehouse, open read-only (no writer lock: it reads the last finished load
     while runs go on); a missing one is one line and exit 1."""
-    from warehouse.connection import check_usable, connect
+    from warehouse.connection import NoWarehouse, check_usable, connect
 
     warehouse = settings_of(params).warehouse
-    if not warehouse.exists():
-        print(
-            f"newsflow: no warehouse at {warehouse}; run `newsflow demo` or `newsflow run` first",
-            file=sys.stderr,
-        )
-        raise typer.Exit(1)
-    check_usable(warehouse)
-    with connect(warehouse, read_only=True) as con:
+    with ExitStack() as stack:
+        try:
+            check_usable(warehouse)
+            con = stack.enter_context(connect(warehouse, read_only=True))
+        except NoWarehouse:
+            print(
+                f"newsflow: no warehouse at {warehouse}; run `newsflow demo` or `newsflow run` first",
+                file=sys.stderr,
+            )
+            raise typer.Exit(1) from None
         yield con
