@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     )
     warehouse: Path = Field(
         DEFAULT_WAREHOUSE,
-        description="DuckDB warehouse file.",
+        description="The warehouse: its DuckLake catalog file (the Parquet data beside it).",
         json_schema_extra=_option("--warehouse"),
     )
     contact_url: str = Field(
