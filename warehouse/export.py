@@ -86,8 +86,8 @@ def left_out(index: Path) -> str:
     """What `export` leaves out, and how it comes back: the search index, the DuckDB file `index`
     beside the lake (not a table of it)."""
     return (
-        f"the search index {index}, a file beside the lake that loads rebuild from articles "
-        "(a load that adds articles, and any load when it is missing)"
+        f"the search index {index}, a file beside the lake that the runs loading articles "
+        "(run, backfill, reparse) rebuild: after adding articles, and whenever it is missing"
     )
 
 

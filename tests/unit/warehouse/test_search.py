@@ -37,7 +37,7 @@ def test_a_connection_with_an_index_attached_rebuilds_it_and_searches_the_new_on
         assert [hit.title for hit in search(reader, "corridor")] == ["Grain corridor reopens"]
 
 
-def test_a_missing_index_is_rebuilt_by_a_load_that_adds_no_article(tmp_path: Path) -> None:
+def test_a_missing_index_is_rebuilt_though_no_article_changed(tmp_path: Path) -> None:
     path = tmp_path / "w.ducklake"
     with connect(path) as con:
         _article(con, "drones", "Drones over Kharkiv")
