@@ -123,7 +123,7 @@ def incremental(sizes: tuple[int, ...] = (1_000, 10_000)) -> list[dict[str, Any]
     figures = []
     for size in sizes:
         folder = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
-        warehouse = folder / "newsflow.duckdb"
+        warehouse = folder / "newsflow.ducklake"
         with SnapshotServer() as server:
             ingest(
                 base_url=server.base_url,

@@ -79,7 +79,7 @@ def run(tiny: bool = False) -> dict[str, Any]:
             wide["articles"].height,
         ),
     ):
-        warehouse = folder / f"{table.split()[0]}.duckdb"
+        warehouse = folder / f"{table.split()[0]}.ducklake"
         first = timed_load(warehouse, "first", frame_set)
         again = timed_load(warehouse, "again", frame_set)
         figures.append(

@@ -90,7 +90,7 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
 
     empty = Path(tempfile.mkdtemp(prefix="newsflow-bench-empty-"))
     # An empty archive: the run ends Failed (nothing to rebuild) once Prefect is up.
-    reparse(warehouse=str(empty / "warm.duckdb"), raw_dir=str(empty), return_state=True)
+    reparse(warehouse=str(empty / "warm.ducklake"), raw_dir=str(empty), return_state=True)
     shared_gate(None)  # Great Expectations' set-up, once per process (the gate bench times it)
     with PeakMemory() as memory:
         started = time.perf_counter()
@@ -98,9 +98,9 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
             warehouse=str(warehouse), raw_dir=str(raw), batch_pages=batch_pages, workers=workers
         )
         seconds = time.perf_counter() - started
-    import duckdb
+    from warehouse.connection import connect
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         loaded = con.execute("SELECT count(*) FROM articles").fetchone()
     return {
         "seconds": round(seconds, 2),
@@ -115,7 +115,7 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
 
 def reparse_once(raw: Path, pages: int, workers: int, batch_pages: int) -> dict[str, Any]:
     """One reparse of `raw` in a fresh process; its figures."""
-    warehouse = Path(tempfile.mkdtemp(prefix="newsflow-bench-wh-")) / "rebuilt.duckdb"
+    warehouse = Path(tempfile.mkdtemp(prefix="newsflow-bench-wh-")) / "rebuilt.ducklake"
     out = subprocess.run(
         [
             *(sys.executable, "-m", "bench.reparse", "--child", str(raw), str(warehouse)),
@@ -173,7 +173,7 @@ def orchestration(repeats: int = 3) -> dict[str, Any]:
 
     folder = Path(tempfile.mkdtemp(prefix="newsflow-bench-snap-"))
     with SnapshotServer() as server:
-        ingest_snapshot(server.base_url, folder / "original.duckdb")
+        ingest_snapshot(server.base_url, folder / "original.ducklake")
     raw = folder / "raw"
 
     def direct(warehouse: Path) -> None:
@@ -195,7 +195,7 @@ def orchestration(repeats: int = 3) -> dict[str, Any]:
     timings: dict[str, list[float]] = {"prefect": [], "direct": []}
     for n in range(repeats + 1):
         for name in ("prefect", "direct"):
-            warehouse = folder / f"{name}-{n}.duckdb"
+            warehouse = folder / f"{name}-{n}.ducklake"
             started = time.perf_counter()
             if name == "prefect":
                 reparse(warehouse=str(warehouse), raw_dir=str(raw))

@@ -135,7 +135,7 @@ def backfill(
         until: Last Kyiv date of the window; empty means today.
         days_back: With no `since`: how many days back the window starts (the nightly run's 2).
         base_url: The site to crawl: scheme and host.
-        warehouse: The DuckDB file to load into.
+        warehouse: The warehouse to load into, its lake catalog.
         batch_size: Articles fetched and loaded per batch.
         pages_per_batch: Feed pages walked per batch.
         max_batches: Stop after this many batches (the next call goes on); empty means finish.

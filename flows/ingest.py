@@ -108,12 +108,12 @@ def ingest(
     lookback_days: int | None = None,
     min_interval_s: float | None = None,
 ) -> LoadResult | State:
-    """One incremental run against a site of the Espreso template, into a DuckDB warehouse.
+    """One incremental run against a site of the Espreso template, into the warehouse (a lake).
     Every parameter left empty comes from the settings (`NEWSFLOW_*`, then the defaults).
 
     Args:
         base_url: The site to crawl: scheme and host, e.g. https://global.espreso.tv.
-        warehouse: The DuckDB file to load into (created when missing).
+        warehouse: The warehouse to load into, its lake catalog (created when missing).
         pages: Feed pages to read at most ("More news"); stops early at a page with nothing new.
         lookback_days: Sitemap entries modified this many days back are fetched too.
         min_interval_s: Seconds between two requests to the site (politeness).

@@ -100,7 +100,7 @@ def official_losses(
     parameter left empty comes from the settings (`NEWSFLOW_*`, then the defaults).
 
     Args:
-        warehouse: The DuckDB file.
+        warehouse: The warehouse (its lake catalog).
         url: The data set's folder address; empty means the setting (its public address).
         offline: Use only the bundled copy, never the network.
         bundled_dir: The bundled copy's folder; empty means ../shared/realdata/general-staff.
@@ -181,7 +181,8 @@ def facts(warehouse: str | None = None) -> dict[str, int]:
     """Draw the facts from every article in the warehouse, check them, and replace the facts tables.
 
     Args:
-        warehouse: The DuckDB file; empty means the setting (`NEWSFLOW_WAREHOUSE`).
+        warehouse: The warehouse (its lake catalog, or its link); empty means the setting
+            (`NEWSFLOW_WAREHOUSE`).
     """
     counts = draw_facts(Settings.build(dict(warehouse=warehouse)))
     create_table_artifact(

@@ -123,7 +123,7 @@ def reparse(
     empty comes from the settings (`NEWSFLOW_*`, then the defaults).
 
     Args:
-        warehouse: The DuckDB file to rebuild (created when missing).
+        warehouse: The warehouse to rebuild, its lake catalog (created when missing).
         raw_dir: The WARC archive folder; empty means `raw/` beside the warehouse.
         since: Only runs started on or after this date (the rebuilt warehouse holds only those);
             empty means all.

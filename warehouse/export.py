@@ -18,8 +18,6 @@ import duckdb
 from warehouse.connection import owner_only
 
 EXPORTED_SCHEMA = "main"
-# Left out, and why: what `export` prints and its help says.
-LEFT_OUT = "the full-text index (schema fts_main_articles): it is rebuilt from articles"
 PARTITION_COLUMN = "kyiv_date"
 UNPARTITIONED_FILE = "data_0.parquet"
 
@@ -82,6 +80,15 @@ class Exported:
 
 # The lake's own bookkeeping, no data: the row every load bumps to take its turn.
 NOT_EXPORTED = ("load_turn",)
+
+
+def left_out(index: Path) -> str:
+    """What `export` leaves out, and how it comes back: the search index, the DuckDB file `index`
+    beside the lake (not a table of it)."""
+    return (
+        f"the search index {index}, a file beside the lake that the runs loading articles "
+        "(run, backfill, reparse) rebuild: after adding articles, and whenever it is missing"
+    )
 
 
 def warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -87,11 +87,13 @@ def export(
     warehouse: Warehouse = None,
 ) -> None:
     """Write every table as Parquet (by Kyiv date where its rows have an instant, else one file);
-    leaves out the full-text index, rebuilt from articles."""
-    from warehouse.export import LEFT_OUT, export_parquet
+    leaves out the search index, a file beside the lake that loads rebuild."""
+    from warehouse.export import export_parquet, left_out
+    from warehouse.lake import catalog_of, search_index_path
 
     with _opened(ctx.params) as con:
         written = export_parquet(con, folder)
+        index = search_index_path(catalog_of(con))
     for e in written:
         how = (
             f"{e.partitions} Kyiv date{'s' * (e.partitions != 1)} of {e.dated_by}"
@@ -100,7 +102,7 @@ def export(
         )
         print(f"{e.table:<18} {e.rows:>7} rows → {e.layout} ({how})")
     total = sum(e.rows for e in written)
-    print(f"{len(written)} tables, {total} rows, in {folder}; left out: {LEFT_OUT}")
+    print(f"{len(written)} tables, {total} rows, in {folder}; left out: {left_out(index)}")
 
 
 def report(

@@ -92,14 +92,14 @@ def _newsflow(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("command", [["run"], ["search", "Pokrovsk"], ["reparse"]])
 def test_a_damaged_warehouse_is_one_paragraph(command: list[str], tmp_path: Path) -> None:
-    (tmp_path / "w.duckdb").write_bytes(b"not a database\n" * 100)
-    done = _newsflow(*command, "--warehouse", "w.duckdb", cwd=tmp_path)
+    (tmp_path / "w.ducklake").write_bytes(b"not a database\n" * 100)
+    done = _newsflow(*command, "--warehouse", "w.ducklake", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        f"newsflow {command[0]}: the warehouse w.duckdb cannot be opened: the file exists, but it "
-        "is not a valid DuckDB database file. The raw archive beside it keeps every answer the "
-        "site gave: move the damaged file aside (mv w.duckdb w.duckdb.damaged) and run "
-        "`newsflow reparse --warehouse w.duckdb` to rebuild the tables from it (then "
+        f"newsflow {command[0]}: the warehouse w.ducklake cannot be opened: the file exists, but "
+        "it is not a DuckLake catalog. The raw archive beside it keeps every answer the site "
+        "gave: move the damaged file aside (mv w.ducklake w.ducklake.damaged) and run "
+        "`newsflow reparse --warehouse w.ducklake` to rebuild the tables from it (then "
         "`newsflow official-losses` for the General Staff series).\n"
     )
     assert not (tmp_path / "prefect" / "prefect.db").exists()  # refused before Prefect started

@@ -99,8 +99,9 @@ def test_every_table_is_exported_and_reads_back_whole(warehouse: Path, tmp_path:
     )
     assert [line.split()[0] for line in lines[:-1]] == TABLES
     assert lines[-1] == (
-        f"19 tables, {sum(counts.values())} rows, in {out}; left out: the full-text index "
-        "(schema fts_main_articles): it is rebuilt from articles"
+        f"19 tables, {sum(counts.values())} rows, in {out}; left out: the search index "
+        f"{warehouse}.search.duckdb, a file beside the lake that the runs loading articles "
+        "(run, backfill, reparse) rebuild: after adding articles, and whenever it is missing"
     )
     for table in TABLES:
         frame = pl.read_parquet(out / table / "**" / "*.parquet", hive_partitioning=True)

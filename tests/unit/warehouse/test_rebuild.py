@@ -1,5 +1,6 @@
 """Rebuilding beside the warehouse in use: what the archive cannot give back is carried over,
-with the kind of each load, from a target that is only read."""
+with the kind of each load, from a target that is only read; the rebuilt lake swapped in by one
+commit, the old rows kept for time travel, the search index rebuilt."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.connection import connect
+from tests.unit.warehouse.test_search import _article
+from warehouse.catalog import data_path, file_kind
+from warehouse.connection import connect, writer_lock
 from warehouse.convert import migrate_warehouse
-from warehouse.rebuild import carry_over, rebuild_problems, scratch_path
+from warehouse.lake import search_index_path
+from warehouse.rebuild import carry_over, rebuild_problems, scratch_path, swap_in
+from warehouse.search import ensure_search_index, search
 
 LOADS_WITHOUT_REQUESTS = [
     ("20251027T094000-cd34", "crawl"),
@@ -72,3 +77,32 @@ def test_a_target_named_like_the_attached_alias_is_carried_over(
             con.execute("SELECT run_id, kind FROM load_runs ORDER BY run_id").fetchall()
             == LOADS_WITHOUT_REQUESTS
         )
+
+
+def test_a_swap_replaces_every_table_in_one_commit_and_time_travel_keeps_the_old_rows(
+    tmp_path: Path,
+) -> None:
+    target, scratch = tmp_path / "w.ducklake", scratch_path(tmp_path / "w.ducklake")
+    with connect(target) as con:
+        _article(con, "drones", "Drones over Kharkiv")
+        ensure_search_index(con, articles_changed=True)
+        before = con.execute("SELECT max(snapshot_id) FROM newsflow.snapshots()").fetchall()[0][0]
+    with connect(scratch) as con:
+        _article(con, "grain", "Grain corridor reopens")
+    with writer_lock(target):
+        swap_in(scratch, target)
+    with connect(target, read_only=True) as con:
+        assert con.execute("SELECT url FROM articles").fetchall() == [
+            ("https://global.espreso.tv/grain",)
+        ]
+        # One commit: a session read the old rows or the new ones, and the old ones are still there.
+        assert con.execute(
+            "SELECT snapshot_id FROM newsflow.snapshots() WHERE snapshot_id > ?", [before]
+        ).fetchall() == [(before + 1,)]
+        assert con.execute(f"SELECT url FROM articles AT (VERSION => {before})").fetchall() == [
+            ("https://global.espreso.tv/drones",)
+        ]
+        assert [hit.url for hit in search(con, "corridor")] == ["https://global.espreso.tv/grain"]
+        assert search(con, "drones") == []
+    assert file_kind(scratch) == "empty" and not data_path(scratch).exists()
+    assert not search_index_path(scratch).exists()

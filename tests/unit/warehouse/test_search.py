@@ -35,3 +35,16 @@ def test_a_connection_with_an_index_attached_rebuilds_it_and_searches_the_new_on
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(2,)]
     with connect(path, read_only=True) as reader:
         assert [hit.title for hit in search(reader, "corridor")] == ["Grain corridor reopens"]
+
+
+def test_a_missing_index_is_rebuilt_though_no_article_changed(tmp_path: Path) -> None:
+    path = tmp_path / "w.ducklake"
+    with connect(path) as con:
+        _article(con, "drones", "Drones over Kharkiv")
+        assert ensure_search_index(con, articles_changed=True)
+        assert not ensure_search_index(con, articles_changed=False)  # there, and nothing changed
+    search_index_path(path).unlink()
+    with connect(path) as con:
+        assert ensure_search_index(con, articles_changed=False)
+        assert [hit.url for hit in search(con, "Kharkiv")] == ["https://global.espreso.tv/drones"]
+    assert search_index_path(path).is_file()
