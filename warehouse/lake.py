@@ -25,7 +25,12 @@ LAKE = "newsflow"
 _WAREHOUSE_VARIABLE = "newsflow_warehouse"  # the attached lake's warehouse path
 
 # Package name → the extension name DuckDB installs it under (sqlite and postgres are aliases).
-EXTENSIONS = {"ducklake": "ducklake", "sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
+EXTENSIONS = {
+    "ducklake": "ducklake",
+    "sqlite": "sqlite_scanner",
+    "postgres": "postgres_scanner",
+    "fts": "fts",
+}
 _NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
@@ -97,6 +102,7 @@ def search_statements(catalog: Path) -> list[str]:
     if not index.exists():
         return []
     return [
+        "LOAD fts",  # search_articles(q) calls its functions (stem, tokenize)
         f"ATTACH '{_quoted(str(index.absolute()))}' AS {SEARCH} (READ_ONLY)",
         f"SET search_path = '{LAKE}.main,{SEARCH}.main,{SEARCH}.fts_main_articles'",
     ]
