@@ -79,3 +79,17 @@ def test_the_readme_cli_search_loads_fts_and_finds_the_known_hit(
         sql="SELECT loaded FROM duckdb_extensions() WHERE extension_name = 'fts';",
     )
     assert loaded.stdout.strip() == "true", loaded.stderr
+
+
+def test_newsflow_sql_searches_the_lake_with_the_readme_macro(
+    snapshot_run: tuple[str, Path],
+) -> None:
+    base, warehouse = snapshot_run
+    done = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "newsflow"), "sql", "--warehouse", str(warehouse),
+         "-csv", "-noheader"],
+        input="SELECT url FROM search_articles('minerals deal') LIMIT 1;",
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"{base}/{MINERALS}\n"
