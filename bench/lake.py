@@ -150,7 +150,7 @@ def answer(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
 
 
 def query_times(
-    reader: Callable[[Path], Any], warehouse: Path, sql: dict[str, str], times: int
+    reader: Opener, warehouse: Path, sql: dict[str, str], times: int
 ) -> dict[str, float]:
     """Median seconds of each analyst query on one warehouse, in one read-only session."""
     medians = {}
@@ -166,7 +166,12 @@ def run(tiny: bool = False) -> dict[str, Any]:
     """Lake against file at 100,000 articles (tiny: 300): loads, small runs, queries; search."""
     size = 300 if tiny else 100_000
     repeats, small_runs = (1, 1) if tiny else (3, SMALL_RUNS)
-    folder = Path(tempfile.mkdtemp(prefix="newsflow-bench-lake-"))
+    with tempfile.TemporaryDirectory(prefix="newsflow-bench-lake-") as folder:
+        return measured(Path(folder), size, repeats, small_runs)
+
+
+def measured(folder: Path, size: int, repeats: int, small_runs: int) -> dict[str, Any]:
+    """`run`'s figures, its warehouses in `folder`: `size` articles, each query `repeats` times."""
     lake, file = folder / "lake.ducklake", folder / "file.duckdb"
     frames = batch(size)
     rows = sum(f.height for f in frames.values())
