@@ -98,9 +98,10 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
             warehouse=str(warehouse), raw_dir=str(raw), batch_pages=batch_pages, workers=workers
         )
         seconds = time.perf_counter() - started
-    import duckdb
+    from warehouse.connection import connect
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    # The rebuilt warehouse is a lake: opened as a plain file, DuckDB would try to download sqlite.
+    with connect(warehouse, read_only=True) as con:
         loaded = con.execute("SELECT count(*) FROM articles").fetchone()
     return {
         "seconds": round(seconds, 2),
