@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import crawler, gate, load, parse, reparse
+from bench import crawler, gate, lake, load, parse, reparse
 
 STAGES: dict[
     str, tuple[Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
@@ -25,6 +25,7 @@ STAGES: dict[
     "load": (load.run, load.report),
     "crawler": (crawler.run, crawler.report),
     "reparse": (reparse.run, reparse.report),
+    "lake": (lake.run, lake.report),
 }
 
 
@@ -87,6 +88,31 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     o = r["orchestration"]
     add("orchestration", "Prefect overhead per run (s)", o["overhead_per_run_s"], "small", True,
         reference=o["direct_s"])  # fmt: skip
+    rows.extend(lake_rows(figures["lake"]))
+    return rows
+
+
+def lake_rows(f: dict[str, Any]) -> list[dict[str, Any]]:
+    """The lake stage's headline rows (see `bench.lake` for why these targets)."""
+    rows: list[dict[str, Any]] = []
+
+    def add(what: str, value: float | str, target: str, ok: bool, **more: Any) -> None:
+        rows.append({"stage": "lake", "what": what, "value": value, "target": target,
+                     "verdict": "OK" if ok else "MISSED", **more})  # fmt: skip
+
+    size = f"{f['articles']:,} articles"
+    load, small, total, found = f["load"], f["small_run"], f["queries_total"], f["search"]
+    add(f"load rows/s into the lake, {size}", load["lake_rows_per_s"], "≥ 0.5× file",
+        load["ratio"] >= 0.5, reference=load["file_rows_per_s"], ratio=load["ratio"])  # fmt: skip
+    add(
+        "same rows in lake and file", "yes" if f["rows"]["same"] else "no", "yes", f["rows"]["same"]
+    )
+    add(f"small run on the lake (s), {size}", small["lake_s"], "≤ 2 s", small["lake_s"] <= 2,
+        reference=small["file_s"])  # fmt: skip
+    add("analyst queries: lake ÷ file time", total["ratio"], "≤ 3×", total["ratio"] <= 3,
+        reference=total["file_s"])  # fmt: skip
+    add(f"search median (s), {size}", found["median_s"], "< 0.2 s", found["median_s"] < 0.2)
+    add(f"search index rebuild (s), {size}", found["rebuild_s"], "< 30 s", found["rebuild_s"] < 30)
     return rows
 
 

@@ -30,15 +30,18 @@ SITE = "https://global.espreso.tv"
 NOW = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
 
 
-def batch(size: int) -> dict[str, pl.DataFrame]:
-    """`size` articles made from the snapshot pages (distinct URLs, shifted times), with feed rows."""
+def batch(size: int, *, start: int = 0, at: datetime = NOW) -> dict[str, pl.DataFrame]:
+    """`size` articles made from the snapshot pages (distinct URLs, shifted times), with feed rows,
+    fetched and observed `at`. Article `i` (from `start`) is the same one in every batch, so batches
+    with disjoint ranges hold disjoint articles."""
     parses = [
         parse_article(p.read_bytes(), f"{SITE}/{p.stem}")
         for p in sorted((SNAPSHOT_DIR / "articles").iterdir())
     ]
     templates = [p.article for p in parses if p.article is not None]
     items, rows, pages = [], [], []
-    for i in range(size):
+    for k in range(size):
+        i = start + k
         a = templates[i % len(templates)]
         url = f"{a.url}-{i}"
         items.append(
@@ -50,19 +53,19 @@ def batch(size: int) -> dict[str, pl.DataFrame]:
                     published_at=a.published_at - timedelta(minutes=i),
                     modified_at=None,
                 ),
-                NOW,
+                at,
             )
         )
-        rows.append(FeedRow(i % 40, url, a.title, None, a.badge, a.published_at))
+        rows.append(FeedRow(k % 40, url, a.title, None, a.badge, a.published_at))
         pages.append(replace(parses[i % len(parses)], url=url))
     feeds = [
         ObservedFeed(
-            FeedParse(f"{SITE}/news?page={n}", tuple(rows[n * 40 : (n + 1) * 40]), None), NOW
+            FeedParse(f"{SITE}/news?page={n}", tuple(rows[n * 40 : (n + 1) * 40]), None), at
         )
         for n in range(size // 40 + 1)
     ]
     return {
-        "articles": articles(items, NOW),
+        "articles": articles(items, at),
         "article_tags": article_tags(items),
         "article_related": article_related(items),
         "feed_items": feed_items(feeds),

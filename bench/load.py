@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from bench.gate import batch
@@ -46,8 +49,15 @@ def empty_frames() -> dict[str, pl.DataFrame]:
     return {name: pl.DataFrame(schema=schema) for name, schema in TABLES.items()}
 
 
-def timed_load(warehouse: Path, run: str, frames: dict[str, pl.DataFrame]) -> float:
-    with connect(warehouse) as con:
+Opener = Callable[[Path], AbstractContextManager[duckdb.DuckDBPyConnection]]
+"""Opens a warehouse read-write: `warehouse.connection.connect` (the lake) or another to compare."""
+
+
+def timed_load(
+    warehouse: Path, run: str, frames: dict[str, pl.DataFrame], opener: Opener = connect
+) -> float:
+    """Seconds `load_batch` takes to write `frames` as run `run` (the connection opened before)."""
+    with opener(warehouse) as con:
         started = time.perf_counter()
         load_batch(
             con,

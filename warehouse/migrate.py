@@ -49,13 +49,15 @@ def views_sql() -> str:
 # DuckLake cannot hold (they stay in `transforms.schemas.KEYS`, checked by `integrity_problems`).
 # A later migration file is applied to the lake as it is, so it must declare no key.
 LAKE_BASELINE = 8
-_LAKE_ONLY = (
+LAKE_ONLY = (
     # Every load first bumps this one row: two loads at once then conflict at commit, and the
     # later one is retried, instead of both merging the same key (see warehouse.transaction).
     "CREATE TABLE load_turn (n BIGINT NOT NULL);\n"
     "INSERT INTO load_turn VALUES (0);\n"
     "COMMENT ON TABLE load_turn IS 'One row, bumped by every load: concurrent loads take turns.';\n"
 )
+"""What the lake holds beyond the file migrations' schema (a DuckDB file given it takes the same
+`load_batch`, as the bench's file warehouse does)."""
 
 
 def _literal(text: str) -> str:
@@ -92,7 +94,7 @@ def lake_baseline_sql() -> str:
                 for name, _, _, said in columns
                 if said
             )
-    return "".join(parts) + _LAKE_ONLY
+    return "".join(parts) + LAKE_ONLY
 
 
 def migrate_lake(con: duckdb.DuckDBPyConnection) -> int:

@@ -24,7 +24,8 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "crawler.json", "gate.json", "load.json", "parse.json", "reparse.json", "summary.json",
+        "crawler.json", "gate.json", "lake.json", "load.json", "parse.json", "reparse.json",
+        "summary.json",
     ]  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["tiny"] is True
@@ -50,6 +51,12 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
         ("reparse", "200 pages, 2 workers: peak RSS MB"),
         ("reparse", "parse+shape speed-up, 2 processes"),
         ("orchestration", "Prefect overhead per run (s)"),
+        ("lake", "load rows/s into the lake, 300 articles"),
+        ("lake", "same rows in lake and file"),
+        ("lake", "small run on the lake (s), 300 articles"),
+        ("lake", "analyst queries: lake ÷ file time"),
+        ("lake", "search median (s), 300 articles"),
+        ("lake", "search index rebuild (s), 300 articles"),
     ]
     parse = json.loads((tmp_path / "parse.json").read_text())
     assert parse["snapshot"]["pages"] == 21
@@ -75,3 +82,46 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert reparse["stage"]["pages"] == 200
     assert (reparse["orchestration"]["runs"], reparse["orchestration"]["pages"]) == (1, 21)
+    lake = json.loads((tmp_path / "lake.json").read_text())
+    assert lake["articles"] == 300
+    # 300 articles (2,853 rows with theirs), then one small run of 20 new articles and 100 feed
+    # observations: every row in both warehouses, one load_runs row per load.
+    assert lake["load"]["rows"] == 2853
+    small = lake["small_run"]
+    assert (small["articles"], small["feed_observations"], small["runs"]) == (20, 100, 1)
+    assert (
+        0 < small["lake_load_s"] <= small["lake_s"] and 0 < small["file_load_s"] <= small["file_s"]
+    )
+    expected = {
+        "articles": 320, "article_tags": 1219, "article_related": 548, "feed_items": 400,
+        "feed_observations": 400, "headline_sources": 0, "fetch_log": 0, "quarantine": 0,
+        "load_runs": 2, "article_revisions": 0,
+    }  # fmt: skip
+    assert lake["rows"] == {"lake": expected, "file": expected, "same": True}
+    assert lake["load"]["ratio"] == round(
+        lake["load"]["lake_rows_per_s"] / lake["load"]["file_rows_per_s"], 2
+    )
+    assert [q["query"] for q in lake["queries"]] == [
+        p.stem for p in sorted((ROOT / "warehouse" / "queries").glob("*.sql"))
+    ]
+    for q in lake["queries"]:
+        assert q["lake_s"] > 0 and q["file_s"] > 0
+        assert q["ratio"] == round(q["lake_s"] / q["file_s"], 2), q
+    total = lake["queries_total"]
+    assert total["lake_s"] == round(sum(q["lake_s"] for q in lake["queries"]), 6)
+    assert total["file_s"] == round(sum(q["file_s"] for q in lake["queries"]), 6)
+    assert total["ratio"] == round(total["lake_s"] / total["file_s"], 2)
+    assert lake["search"]["hits"] == {
+        "Pokrovsk": 10, "drones": 10, "Kharkiv guided bombs": 10, "expert": 10, "energy infrastructure": 10,
+    }  # fmt: skip
+    assert 0 < lake["search"]["median_s"] <= lake["search"]["slowest_s"]
+    assert lake["search"]["rebuild_s"] > 0
+    headline = {r["what"]: r for r in summary["rows"] if r["stage"] == "lake"}
+    assert headline["same rows in lake and file"]["value"] == "yes"
+    assert (
+        headline["load rows/s into the lake, 300 articles"]["reference"]
+        == (lake["load"]["file_rows_per_s"])
+    )
+    assert (
+        headline["search index rebuild (s), 300 articles"]["value"] == lake["search"]["rebuild_s"]
+    )
