@@ -15,6 +15,7 @@ import pytest
 from tests.unit.warehouse.test_load import T0, _frames
 from warehouse.connection import connect
 from warehouse.export import warehouse_tables
+from warehouse.history import counts_as_of
 from warehouse.lake import LAKE, copy_lake, data_path
 from warehouse.load import load_batch
 from warehouse.maintenance import inlined_rows, maintain
@@ -113,6 +114,20 @@ def test_a_snapshot_inside_the_retention_still_answers_time_travel(
         assert after.fetchall() == before
         with pytest.raises(duckdb.InvalidInputException, match="No snapshot found at version 5"):
             con.execute(f"SELECT url FROM articles AT (VERSION => {third - 1})")
+        assert counts_as_of(con, version=third)["articles"] == 3
+        oldest = f"its oldest is snapshot 6 ({taken:%Y-%m-%d %H:%M:%S}+0000)"
+        with pytest.raises(LookupError) as expired:
+            counts_as_of(con, version=third - 1)
+        assert str(expired.value) == (
+            f"the warehouse keeps no snapshot 5: {oldest}, as maintenance expires the older "
+            "ones (NEWSFLOW_SNAPSHOT_RETENTION_DAYS)"
+        )
+        earlier = taken - timedelta(seconds=1)
+        with pytest.raises(LookupError) as too_early:
+            counts_as_of(con, at=earlier)
+        assert str(too_early.value).startswith(
+            f"the warehouse keeps no snapshot at {earlier:%Y-%m-%d %H:%M:%S}+0000: {oldest}"
+        )
     assert before == [(f"https://global.espreso.tv/article-{n}",) for n in range(3)]
     assert (done.snapshots_before, done.snapshots_expired, done.snapshots_after) == (9, 6, 5)
     assert done.expired_before == taken
