@@ -29,8 +29,14 @@ FIRST_LOAD = 4
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A lake with `LOADS` small loads, one new article (with two tags) each."""
+    """A lake of `small_loads`, copied by each test that changes it."""
     path = tmp_path_factory.mktemp("loaded") / "w.ducklake"
+    small_loads(path)
+    return path
+
+
+def small_loads(path: Path) -> None:
+    """A lake with `LOADS` small loads, one new article (with two tags) each."""
     with connect(path) as con:
         for n in range(LOADS):
             url = pl.lit(f"https://global.espreso.tv/article-{n}").alias("url")
@@ -38,7 +44,6 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
             frames["articles"] = frames["articles"].with_columns(url)
             frames["article_tags"] = frames["article_tags"].with_columns(url)
             load_batch(con, f"run-{n}", frames, kind=RunKind.CRAWL, started_at=T0, finished_at=T0)
-    return path
 
 
 def _lake(loaded: Path, path: Path) -> None:
