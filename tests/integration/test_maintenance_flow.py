@@ -10,6 +10,7 @@ from flows.maintenance import maintenance
 from tests.unit.warehouse.test_maintenance import small_loads
 from warehouse.connection import connect
 from warehouse.export import warehouse_tables
+from warehouse.maintenance import Maintenance
 
 
 def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -32,6 +33,7 @@ def test_maintenance_reports_what_it_did_and_changes_no_table(
     state = maintenance(warehouse=str(path), snapshot_retention_days=0, return_state=True)
     assert state.is_completed(), state
     done = state.result()
+    assert isinstance(done, Maintenance)
     assert _tables(path) == before
     # Expired: the snapshots taken before the run started; its flush and merge are kept.
     assert (done.snapshots_before, done.snapshots_expired, done.snapshots_after) == (9, 9, 2)
