@@ -226,7 +226,8 @@ def test_a_cli_run_shows_in_the_running_server(
             flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=" Kyiv"))
         )
     by_flow = sorted({r.name.split(" ")[0] for r in named if r.state and r.state.is_completed()})
-    assert by_flow == ["facts", "ingest", "official-losses"]
+    # The deployments' runs (maintenance's among them) and the CLI's.
+    assert by_flow == ["facts", "ingest", "maintenance", "official-losses"]
     # The CLI's ingest and facts runs are there beside the deployments' runs.
     assert rows(
         tmp_path / "cli.duckdb", "SELECT run_id FROM load_runs WHERE run_id NOT LIKE 'facts-%'"
