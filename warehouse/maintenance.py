@@ -3,8 +3,8 @@ files merged, snapshots past the retention expired, and the files no snapshot ne
 tables read the same before and after; only time travel loses the expired snapshots.
 
 With a SQLite catalog DuckLake 1.5.5 compares instants as text, which gets instants on the same
-day wrong: `older_than => T` expires every snapshot taken on T's date, and deletes every file
-scheduled on it, however late (measured here). So the snapshots to expire are chosen here, by
+day wrong: `older_than => T` expires every snapshot taken on T's date, however late, and deletes
+every file scheduled that day (measured; a test keeps the measurement). So the snapshots to expire are chosen here, by
 id, and files are deleted only when every one waiting has waited `CLEANUP_GRACE`.
 """
 
@@ -109,7 +109,8 @@ def expire_snapshots(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> int:
 
 
 def unneeded_files(con: duckdb.DuckDBPyConnection) -> list[datetime]:
-    """When each file scheduled for deletion (merged away, or only in expired snapshots) was."""
+    """The instants the files waiting for deletion (merged away, or only in expired snapshots)
+    were scheduled at."""
     return [
         moment
         for (moment,) in con.execute(

@@ -160,6 +160,20 @@ def test_files_left_unneeded_within_the_grace_wait(loaded: Path, tmp_path: Path)
     assert (again.files_deleted, again.files_waiting, again.files_after) == (0, 5, 11)
 
 
+def test_the_catalogs_own_older_than_expires_the_whole_day(loaded: Path) -> None:
+    """Why `maintain` picks the snapshots by id: DuckLake's `older_than` on a SQLite catalog
+    takes an instant before the third load (seconds apart, on one day) for one after every load
+    but the last."""
+    with connect(loaded, read_only=True) as con:
+        (taken,) = con.execute(
+            f"SELECT snapshot_time FROM {LAKE}.snapshots() WHERE snapshot_id = ?", [FIRST_LOAD + 2]
+        ).fetchone() or (None,)
+        would = con.execute(
+            f"CALL ducklake_expire_snapshots('{LAKE}', dry_run => true, older_than => ?)", [taken]
+        ).fetchall()
+    assert [row[0] for row in would] == list(range(FIRST_LOAD + LOADS - 1))
+
+
 def test_a_negative_retention_is_refused(tmp_path: Path) -> None:
     with (
         connect(tmp_path / "w.ducklake") as con,
