@@ -41,6 +41,11 @@ DEPLOYMENTS = (
         "official-losses", "flows/news_facts.py:official_losses", "The General Staff's daily loss series, each day at 11:00.",
         cron="0 11 * * *",
     ),
+    DeploymentSpec(
+        "maintenance", "flows/maintenance.py:maintenance",
+        "Small-file care: inlined rows flushed, small files merged, old snapshots expired, nightly at 04:15.",
+        cron="15 4 * * *",
+    ),
 )  # fmt: skip
 
 
@@ -51,6 +56,7 @@ def to_deployments(overrides: dict[str, Any] | None = None) -> list[Any]:
 
     from flows.backfill import backfill
     from flows.ingest import ingest
+    from flows.maintenance import maintenance
     from flows.news_facts import facts, official_losses
     from flows.reparse import reparse
 
@@ -60,6 +66,7 @@ def to_deployments(overrides: dict[str, Any] | None = None) -> list[Any]:
         "reparse": reparse,
         "facts": facts,
         "official_losses": official_losses,
+        "maintenance": maintenance,
     }
     deployments = []
     for spec in DEPLOYMENTS:

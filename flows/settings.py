@@ -170,6 +170,14 @@ class Settings(BaseSettings):
         "this, with a warning.",
     )
 
+    snapshot_retention_days: int = Field(
+        30,
+        ge=0,
+        description="Maintenance expires the warehouse's snapshots older than this many days, so "
+        "time travel reaches this far back (0: the current state only).",
+        json_schema_extra=_option("--snapshot-retention-days"),
+    )
+
     @classmethod
     def build(
         cls, overrides: Mapping[str, Any] | None = None, profile: Mapping[str, Any] | None = None

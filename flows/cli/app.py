@@ -56,6 +56,7 @@ for command in (
     run_commands.backfill,
     run_commands.facts,
     run_commands.official_losses,
+    run_commands.maintain,
     server_commands.server,
     server_commands.serve,
     run_commands.reparse,

@@ -1,5 +1,5 @@
 """The commands that run flows (`run`, `demo`, `backfill`, `reparse`, `facts`,
-`official-losses`): each builds its settings, readies the warehouse and Prefect, calls its flow and
+`official-losses`, `maintain`): each builds its settings, readies the warehouse and Prefect, calls its flow and
 prints what it did. They show in a running Prefect server's UI when one is up."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from flows.cli.options import (
     PagesPerBatch,
     SnapshotLookbackDays,
     SnapshotMinInterval,
+    SnapshotRetentionDays,
     Warehouse,
     Workers,
     kyiv_date,
@@ -192,6 +193,24 @@ def official_losses(
 ) -> None:
     """Load the General Staff's daily loss series (public data set, else the bundled copy)."""
     _load_official(started(ctx.params), offline=offline)
+
+
+def maintain(
+    ctx: typer.Context,
+    snapshot_retention_days: SnapshotRetentionDays = None,
+    warehouse: Warehouse = None,
+) -> None:
+    """Flush inlined rows, merge small files, expire old snapshots (the nightly maintenance)."""
+    from flows.maintenance import maintenance, summary_line
+
+    settings = started(ctx.params)
+    done = _completed(
+        maintenance(
+            warehouse=str(settings.warehouse),
+            snapshot_retention_days=settings.snapshot_retention_days,
+        )
+    )
+    print(summary_line(done))
 
 
 def started(params: Mapping[str, Any], profile: Mapping[str, Any] | None = None) -> Settings:

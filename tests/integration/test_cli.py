@@ -23,6 +23,7 @@ from typer.core import TyperGroup
 from flows.cli import app
 from sources.snapshot_server import SnapshotServer
 from tests.snapshot import rows
+from tests.unit.warehouse.test_maintenance import small_loads
 from warehouse.connection import writer_lock
 from warehouse.lake import copy_lake, extension_directory
 from warehouse.location import DEFAULT_WAREHOUSE
@@ -40,6 +41,7 @@ CALLED_BY = {
     "backfill": "test_cli.py::test_backfill_stops_after_max_batches",
     "facts": "test_cli.py::test_facts_and_official_losses",
     "official-losses": "test_cli.py::test_facts_and_official_losses",
+    "maintain": "test_cli.py::test_maintain_prints_what_it_did",
     "server": "test_cli.py::test_server_starts_prefect_and_its_ui",
     "serve": "test_prefect_server.py::served",
     "reparse": "test_cli.py::test_reparse_rebuilds_from_the_archive",
@@ -253,6 +255,29 @@ def test_backfill_stops_after_max_batches(tmp_path: Path) -> None:
         "Backfill: 4 batches, 5 articles loaded; 9 articles still queued: run it again to go on\n"
     )
     assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM backfill_queue") == [(9,)]
+
+
+def test_maintain_prints_what_it_did(tmp_path: Path) -> None:
+    small_loads(tmp_path / "w.ducklake")
+    out, _ = _newsflow(
+        [BIN / "newsflow", "maintain", "--snapshot-retention-days", "30", "--warehouse", "w.ducklake"],
+        tmp_path,
+    )  # fmt: skip
+    assert out == (
+        "maintenance: 29 rows flushed, 5 files merged into 1, 0 snapshots expired, 0 files "
+        "deleted; snapshots 9 → 11, Parquet files 5 → 11\n"
+    )
+    missing = subprocess.run(
+        [BIN / "newsflow", "maintain", "--warehouse", "none.ducklake"],
+        cwd=tmp_path, env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert (missing.returncode, missing.stdout) == (1, "")
+    assert (
+        "newsflow maintain: the run failed: There is no warehouse at none.ducklake to maintain yet."
+        in missing.stderr.splitlines()
+    ), missing.stderr
+    assert not (tmp_path / "none.ducklake").exists()
 
 
 @pytest.mark.server

@@ -133,8 +133,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 @pytest.fixture(scope="module")
 def triggered(served: Served) -> dict[str, Any]:
     """Every deployment triggered once with the parameters the UI shows (none changed), in the
-    order a day brings them: ingest, facts, the official series, the nightly backfill; then
-    reparse, whose rebuilt warehouse is compared with the one before it."""
+    order a day brings them: ingest, facts, the official series, the nightly backfill and
+    maintenance (whose warehouse is compared with the one before it); then reparse, likewise."""
     done = {}
     for name in (
         "ingest/ingest",
@@ -143,6 +143,8 @@ def triggered(served: Served) -> dict[str, Any]:
         "backfill/backfill-nightly",
     ):
         done[name] = served.run(name)
+    done["before maintenance"] = content(served.warehouse), rows(served.warehouse, FACT_COUNTS)
+    done["maintenance/maintenance"] = served.run("maintenance/maintenance")
     done["before reparse"] = content(served.warehouse), rows(served.warehouse, FACT_COUNTS)
     done["reparse/reparse"] = served.run("reparse/reparse")
     return done
@@ -180,6 +182,10 @@ def test_served_runs_leave_the_exact_tables(served: Served, triggered: dict[str,
     official = 22248 if REALDATA.is_dir() else 0
     assert rows(warehouse, "SELECT count(*) FROM official_losses") == [(official,)]
     assert rows(warehouse, "SELECT count(*) FROM quarantine") == [(0,)]
+
+
+def test_maintenance_leaves_the_same_tables(served: Served, triggered: dict[str, Any]) -> None:
+    assert triggered["before reparse"] == triggered["before maintenance"]
 
 
 def test_reparse_rebuilds_the_same_warehouse_in_place(
@@ -220,7 +226,8 @@ def test_a_cli_run_shows_in_the_running_server(
             flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=" Kyiv"))
         )
     by_flow = sorted({r.name.split(" ")[0] for r in named if r.state and r.state.is_completed()})
-    assert by_flow == ["facts", "ingest", "official-losses"]
+    # The deployments' runs (maintenance's among them) and the CLI's.
+    assert by_flow == ["facts", "ingest", "maintenance", "official-losses"]
     # The CLI's ingest and facts runs are there beside the deployments' runs.
     assert rows(
         tmp_path / "cli.duckdb", "SELECT run_id FROM load_runs WHERE run_id NOT LIKE 'facts-%'"

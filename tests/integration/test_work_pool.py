@@ -107,7 +107,7 @@ def test_every_prefect_yaml_deployment_completes_on_a_worker(
     pool: tuple[str, Path, str],
 ) -> None:
     api, warehouse, site = pool
-    order = ["ingest", "facts", "official-losses", "backfill-nightly", "reparse"]
+    order = ["ingest", "facts", "official-losses", "backfill-nightly", "maintenance", "reparse"]
     assert sorted(order) == sorted(d.name for d in DEPLOYMENTS)
     flows = {d.name: d.entrypoint.rsplit(":", 1)[1].replace("_", "-") for d in DEPLOYMENTS}
     states = {}

@@ -54,6 +54,12 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
             {},
             [(None, "0 11 * * *", "Europe/Kyiv")],
         ),
+        (
+            "maintenance",
+            "flows/maintenance.py:maintenance",
+            {},
+            [(None, "15 4 * * *", "Europe/Kyiv")],
+        ),
     ]
 
 
@@ -66,6 +72,7 @@ def test_runner_deployments_carry_the_schedules_and_parameters() -> None:
         "backfill-nightly",
         "facts",
         "ingest",
+        "maintenance",
         "official-losses",
         "reparse",
     ]
@@ -92,6 +99,12 @@ def test_runner_deployments_carry_the_schedules_and_parameters() -> None:
     # Facts and the official series read only the warehouse (and the data set's own address).
     assert deployments["facts"].parameters == {"warehouse": "/tmp/w.duckdb"}
     assert deployments["official-losses"].parameters == {"warehouse": "/tmp/w.duckdb"}
+    maintenance = deployments["maintenance"]
+    assert maintenance.parameters == {"warehouse": "/tmp/w.duckdb"}
+    assert (maintenance.schedules[0].schedule.cron, maintenance.schedules[0].schedule.timezone) == (
+        "15 4 * * *",
+        "Europe/Kyiv",
+    )
     # The UI form describes every parameter.
     for deployment in deployments.values():
         properties = deployment._parameter_openapi_schema.properties
@@ -116,4 +129,5 @@ def test_serve_help_names_every_deployment() -> None:
         assert f"{spec.name} ({spec.schedule})" in text
     assert [spec.schedule for spec in DEPLOYMENTS] == [
         "every 10 min", "cron 30 3 * * * Kyiv", "on demand", "every 1 h", "cron 0 11 * * * Kyiv",
+        "cron 15 4 * * * Kyiv",
     ]  # fmt: skip

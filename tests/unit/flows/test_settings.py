@@ -132,6 +132,11 @@ def test_a_setting_option_shows_its_default_and_variable() -> None:
             {"NEWSFLOW_MIN_INTERVAL_S": "soon"},
             "newsflow run: invalid setting: min_interval_s: Input should be a valid number, unable to parse string as a number (got 'soon'; set by its option or $NEWSFLOW_MIN_INTERVAL_S)\n",
         ),
+        (
+            ["maintain", "--snapshot-retention-days", "-1"],
+            {},
+            "newsflow maintain: invalid setting: snapshot_retention_days: Input should be greater than or equal to 0 (got -1; set by its option or $NEWSFLOW_SNAPSHOT_RETENTION_DAYS)\n",
+        ),
     ],
 )
 def test_a_bad_setting_is_one_message_and_exit_2(
