@@ -12,8 +12,8 @@ from prefect.cache_policies import NO_CACHE
 from flows.runs import failed, kyiv_run_name
 from flows.settings import Settings
 from sources.espreso.dates import KYIV
+from warehouse.catalog import file_kind
 from warehouse.connection import connect
-from warehouse.lake import file_kind
 from warehouse.maintenance import Maintenance, maintain
 
 
