@@ -13,10 +13,11 @@ import polars as pl
 import pytest
 
 from tests.unit.warehouse.test_load import T0, _frames
+from warehouse.catalog import data_path
 from warehouse.connection import connect
 from warehouse.export import warehouse_tables
 from warehouse.history import counts_as_of
-from warehouse.lake import LAKE, copy_lake, data_path
+from warehouse.lake import LAKE, copy_lake
 from warehouse.load import load_batch
 from warehouse.maintenance import inlined_rows, maintain
 from warehouse.runs import RunKind
