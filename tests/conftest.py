@@ -6,7 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -58,14 +58,35 @@ def snapshot_run(
 
 
 # Robustness figures the suite reports at the end (kills survived, hostile inputs, concurrent runs).
+# A test appends to FIGURES in whichever process runs it; each test's new lines travel with its
+# report (pytest-xdist sends reports to the process that prints the summary) into REPORTED.
 FIGURES: list[str] = []
+REPORTED: list[str] = []
+_FIGURE = "newsflow figure"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the figures a test recorded to its report."""
+    report = yield
+    if call.when == "teardown":
+        report.user_properties.extend((_FIGURE, line) for line in FIGURES)
+        FIGURES.clear()
+    return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect the figures of every report, from this process or a worker's."""
+    REPORTED.extend(str(line) for name, line in report.user_properties if name == _FIGURE)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the robustness figures the tests recorded."""
-    if FIGURES:
+    if REPORTED:
         terminalreporter.section("newsflow robustness figures")
-        for line in FIGURES:
+        for line in REPORTED:
             terminalreporter.write_line(line)
 
 
