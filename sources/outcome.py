@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sources.errors import failure_name, stored_failure
 from sources.records import LoggedFetch
 from sources.robots import robots_unreachable
 
@@ -15,15 +14,9 @@ from sources.robots import robots_unreachable
 _REACHING = ("feed", "rss", "sitemap", "article")
 
 
-def error_kind(error: str, status: int | None) -> str:
-    """A short name for an error as `fetch_log` stores it, read from its text: `timeout`,
-    `HTTP 500`, `refused`, `too large`, `blocked`, `bad header`, `capped`, `connection` (no answer),
-    `parse problem` (an answer that did not parse), `other`."""
-    return failure_name(stored_failure(error, status), status)
-
-
 def failure_kind(request: LoggedFetch) -> str:
-    """Why a request failed, in short (the names of `error_kind`), from the kinds its records carry."""
+    """Why a request failed, in short (`timeout`, `HTTP 500`, `refused`, `too large`, `blocked`,
+    `bad header`, `capped`, `connection`, `parse problem`, `other`), from the kinds its records carry."""
     return request.failure or "none"
 
 

@@ -18,13 +18,13 @@ from bench.archive.runs import run_id
 from bench.archive.templates import Template, templates
 from bench.archive.words import (
     MAX_EXTRA_TAGS,
-    MONTHS,
     PLACES,
     SENTENCES,
     TAGS,
     TITLE_PREFIX,
     WEEKDAYS,
 )
+from sources.months import ENGLISH
 from sources.snapshot_expected import LIVE
 
 
@@ -126,7 +126,7 @@ def page(index: int, *, site_url: str = LIVE, seed: int = 0) -> tuple[str, bytes
     tag_markup = _tag_markup(site_url)
     tags = "".join(tag_markup[name] for name in drawn.tags)
     extra = drawn.extra_sentence
-    date_line = f" {wall.day} {MONTHS[wall.month - 1]}, {wall.year} {WEEKDAYS[wall.weekday()]} "
+    date_line = f" {wall.day} {ENGLISH[wall.month - 1]}, {wall.year} {WEEKDAYS[wall.weekday()]} "
     tag_box = (
         f'<div class="tag-box">{tags}\n                            </div>\n                        '
     )

@@ -3,8 +3,6 @@ and the names in the date line."""
 
 from __future__ import annotations
 
-from sources.months import ENGLISH
-
 # "News" heads every real tag cloud; the other 199 are drawn from.
 TAGS = ("News", *sorted({
     "Kharkiv", "Kyiv", "Odesa", "Dnipro", "Zaporizhzhia", "Kherson", "Mykolaiv", "Lviv", "Sumy",
@@ -54,5 +52,4 @@ SENTENCES = (
     "The update for {place} was published at {hh:02d}:{mm:02d} local time.",
 )
 TITLE_PREFIX = "Dispatch {n}: "
-MONTHS = ENGLISH
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

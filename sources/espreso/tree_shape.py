@@ -581,11 +581,7 @@ def _start_tag(stack: _Stack, name: str, self_closing: bool) -> tuple[int, str |
         return 0, None
     if name == "form" and stack.top("form") >= 0:
         return 0, None
-    if (
-        name == "select"
-        and stack.spaces[stack.top("select")] == HTML  # not a MathML annotation's maybe-select
-        and stack.close("select", _IN_SCOPE)
-    ):
+    if name == "select" and _html_select_open(stack) and stack.close("select", _IN_SCOPE):
         return 0, None
     if name in CLOSES_P:
         stack.close("p", _IN_BUTTON)
@@ -654,6 +650,12 @@ _TABLE_CONTEXTS = ("table", "template", "svg", "math")
 _TABLE_ONLY = frozenset({"caption", "col", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr"})
 # What opens a new context inside a table: a table part before it is not the cell's.
 _TABLE_CLOSED_OFF = ("td", "th", "caption", "template")
+
+
+def _html_select_open(stack: _Stack) -> bool:
+    """Whether the topmost open `select` is HTML's (not a MathML annotation's maybe-select)."""
+    position = stack.top("select")
+    return position >= 0 and stack.spaces[position] == HTML
 
 
 def _open_table_part(stack: _Stack) -> str:

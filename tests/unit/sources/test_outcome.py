@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from sources import errors
-from sources.errors import FailureKind
-from sources.outcome import error_kind, failure_kind
+from sources.errors import FailureKind, failure_name, stored_failure
+from sources.outcome import failure_kind
 from sources.records import Fetched, LoggedFetch
 from transforms.fetch_log import fetch_log
 from warehouse.connection import connect
@@ -40,6 +40,11 @@ ERRORS = [
     ("redirect off site to file:///etc/passwd not followed", 302, "other"),
     ("more than 5 redirects", 302, "other"),
 ]
+
+
+def error_kind(error: str, status: int | None) -> str:
+    """The count name of an error read from its stored text (records that carry no kind)."""
+    return failure_name(stored_failure(error, status), status)
 
 
 @pytest.mark.parametrize(("error", "status", "kind"), ERRORS)
