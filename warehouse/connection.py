@@ -202,6 +202,8 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         _owner_only_lake(file)
     elif kind == "empty":
         raise no_warehouse_yet(file)
+    else:
+        owner_only(*lake_files(file))  # the catalog; its data files wait for the next writer
     try:
         statements = [*attach_statements(file, read_only=read_only), *search_statements(file)]
     except CatalogError as error:

@@ -170,6 +170,8 @@ def test_sql_reads_the_lake_beside_a_writer(demo: tuple[Path, str, str]) -> None
         f"ATTACH 'ducklake:sqlite:{lake}' AS newsflow (DATA_PATH '{lake}.files/', "
         "OVERRIDE_DATA_PATH true, READ_ONLY);",
         "USE newsflow;",
+        f"SET VARIABLE newsflow_warehouse = '{lake}';",
+        "LOAD fts;",
         f"ATTACH '{lake}.search.duckdb' AS newsflow_search (READ_ONLY);",
         "SET search_path = 'newsflow.main,newsflow_search.main,newsflow_search.fts_main_articles';",
     ]
@@ -264,8 +266,8 @@ def test_maintain_prints_what_it_did(tmp_path: Path) -> None:
         tmp_path,
     )  # fmt: skip
     assert out == (
-        "maintenance: 29 rows flushed, 5 files merged into 1, 0 snapshots expired, 0 files "
-        "deleted; snapshots 9 → 11, Parquet files 5 → 11\n"
+        "maintenance: 30 rows flushed, 5 files merged into 1, 0 snapshots expired, 0 files "
+        "deleted; snapshots 10 → 12, Parquet files 5 → 11\n"
     )
     missing = subprocess.run(
         [BIN / "newsflow", "maintain", "--warehouse", "none.ducklake"],

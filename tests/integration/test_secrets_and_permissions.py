@@ -41,12 +41,11 @@ def test_cookies_stay_out_and_files_are_private(
 
 
 def test_a_readable_warehouse_is_made_private_when_opened(tmp_path: Path) -> None:
-    import duckdb
-
     from warehouse.connection import connect
 
-    warehouse = tmp_path / "old.duckdb"
-    duckdb.connect(str(warehouse)).close()
+    warehouse = tmp_path / "w.ducklake"
+    with connect(warehouse):
+        pass
     warehouse.chmod(0o644)  # as an older version, or a kill before the close, left it
     with connect(warehouse, read_only=True):
         assert stat.S_IMODE(warehouse.stat().st_mode) == 0o600

@@ -135,13 +135,13 @@ def test_an_etag_stored_before_the_checks_is_dropped_with_a_warning(
 ) -> None:
     """A warehouse that holds a non-ASCII ETag (stored before the checks existed) no longer breaks
     every run: the value is dropped with a warning and the page asked without it."""
-    import duckdb
+    from warehouse.connection import connect
 
-    warehouse = tmp_path / "newsflow.duckdb"
+    warehouse = tmp_path / "newsflow.ducklake"
     with SnapshotServer() as server:
         ingest_snapshot(server.base_url, warehouse)
         base = server.base_url
-    with duckdb.connect(str(warehouse)) as con:
+    with connect(warehouse) as con:
         con.execute("UPDATE fetch_log SET etag = '\"été\"' WHERE url LIKE '%/rss'")
     with SnapshotServer(port=_port(base)) as server:
         assert ingest_snapshot(server.base_url, warehouse, return_state=True).is_completed()
