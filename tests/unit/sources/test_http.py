@@ -269,9 +269,13 @@ def test_the_rate_limit_spaces_requests(site: Path) -> None:
     assert len(starts) == 7
     # Arrival times at the server: the first request (robots.txt) also opens the connection, which
     # can make it arrive late and its gap to the next look short; the pages after it are spaced.
+    # On a loaded machine one arrival can lag its start by tens of milliseconds, shortening its gap
+    # to the next (and lengthening the one before): each gap is held to half the interval, which a
+    # missing limiter fails by far (four requests in flight arrive within milliseconds), and the
+    # whole span to five intervals less that lag.
     gaps = [b - a for a, b in itertools.pairwise(starts[1:])]
-    assert min(gaps) >= 0.19
-    assert starts[-1] - starts[0] >= 6 * 0.2 - 0.02
+    assert min(gaps) >= 0.1, gaps
+    assert starts[-1] - starts[1] >= 5 * 0.2 - 0.1
 
 
 def test_conditional_requests_get_304(site: Path) -> None:
