@@ -27,6 +27,7 @@ from warehouse.lake import (
     search_statements,
 )
 from warehouse.migrate import migrate_lake
+from warehouse.transaction import retried
 
 
 def owner_only(*paths: Path) -> None:
@@ -208,7 +209,8 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         statements = [*attach_statements(file, read_only=read_only), *search_statements(file)]
     except CatalogError as error:
         raise WarehouseError(str(error)) from error
-    for attempt in range(_ATTACH_ATTEMPTS):
+
+    def attached() -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(
             config={
                 **connection_config(),
@@ -219,24 +221,27 @@ def _open(file: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
             for statement in statements:
                 con.execute(statement)
-            return con
-        except duckdb.Error as error:
+        except BaseException:
             con.close()
-            if "Permission denied" in str(error):
-                raise
-            if kind != "link":
-                raise unreadable(file, error) from error
-            if "creating a new DuckLake is explicitly disabled" in str(error):
-                raise no_warehouse_yet(file) from error
-            # Several machines attaching a new shared catalog at once: one creates its tables,
-            # the others fail to, and find them on the next try.
-            if "Failed to initialize DuckLake" not in str(error) or attempt + 1 == _ATTACH_ATTEMPTS:
-                raise unreachable(file, error) from error
-            time.sleep(0.1 * 2**attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
+            raise
+        return con
 
+    # Several machines attaching a new shared catalog at once: one creates its tables, the
+    # others fail to, and find them on the next try.
+    def catalog_being_created(error: Exception) -> bool:
+        return kind == "link" and "Failed to initialize DuckLake" in str(error)
 
-_ATTACH_ATTEMPTS = 5
+    try:
+        con, _ = retried(attached, catalog_being_created, attempts=5, pause_s=0.1)
+    except duckdb.Error as error:
+        if "Permission denied" in str(error):
+            raise
+        if kind != "link":
+            raise unreadable(file, error) from error
+        if "creating a new DuckLake is explicitly disabled" in str(error):
+            raise no_warehouse_yet(file) from error
+        raise unreachable(file, error) from error
+    return con
 
 
 def no_warehouse_yet(path: Path) -> NoWarehouse:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.catalog import catalog_at, data_path
+from warehouse.catalog import Catalog, catalog_at, data_path
 
 LAKE = "newsflow"
 """The name the lake is attached under (and `USE`d, so unqualified SQL finds its tables)."""
@@ -124,10 +124,11 @@ def attach_statements(catalog: Path, *, read_only: bool) -> list[str]:
     lake's data folder is always the one beside its catalog (the catalog also records where it was
     created): a lake copied or moved as its two parts keeps working, and never reads or writes
     the original's files. A shared one's is the folder its link names."""
+    found = catalog_at(catalog)
     return [
         "LOAD ducklake",
-        f"LOAD {catalog_at(catalog).extension}",
-        attach_clause(catalog, LAKE, read_only=read_only),
+        f"LOAD {found.extension}",
+        _attach(found, LAKE, read_only=read_only),
         f"USE {LAKE}",
         f"SET VARIABLE {_WAREHOUSE_VARIABLE} = '{_quoted(str(catalog.absolute()))}'",
     ]
@@ -137,13 +138,13 @@ def attach_lake(
     con: duckdb.DuckDBPyConnection, catalog: Path, alias: str, *, read_only: bool
 ) -> None:
     """Attach the lake of the warehouse at `catalog` to `con` (a lake connection) as `alias`."""
-    con.execute(f"LOAD {catalog_at(catalog).extension}")
-    con.execute(attach_clause(catalog, alias, read_only=read_only))
-
-
-def attach_clause(catalog: Path, alias: str, *, read_only: bool) -> str:
-    """The ATTACH of the lake of the warehouse at `catalog`, as `alias` (extensions loaded)."""
     found = catalog_at(catalog)
+    con.execute(f"LOAD {found.extension}")
+    con.execute(_attach(found, alias, read_only=read_only))
+
+
+def _attach(found: Catalog, alias: str, *, read_only: bool) -> str:
+    """The ATTACH of the lake whose catalog is `found`, as `alias` (extensions loaded)."""
     folder = _quoted(f"{found.data.absolute()}/")
     options = f"DATA_PATH '{folder}', OVERRIDE_DATA_PATH true" + (", READ_ONLY" * read_only)
     return f"ATTACH '{_quoted(found.url)}' AS {alias} ({options})"

@@ -5,12 +5,11 @@ derived from them, without keys (`migrate_lake`)."""
 
 from __future__ import annotations
 
-import time
 from importlib import resources
 
 import duckdb
 
-from warehouse.transaction import MAX_ATTEMPTS, CommitConflict, transaction
+from warehouse.transaction import CommitConflict, retried, transaction
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -102,18 +101,15 @@ def migrate_lake(con: duckdb.DuckDBPyConnection) -> int:
     on a new lake, then each later file in its own), recreate the views; return the version.
     Machines sharing a catalog may migrate it at once: the one whose commit loses starts over
     and finds the work done."""
-    for attempt in range(MAX_ATTEMPTS):
-        try:
-            return _migrate_lake_once(con)
-        except (CommitConflict, duckdb.TransactionException, duckdb.CatalogException) as error:
-            # Another machine's migration committed between our look and our write.
-            lost_race = not isinstance(error, duckdb.CatalogException) or "already exists" in str(
-                error
-            )
-            if not lost_race or attempt + 1 == MAX_ATTEMPTS:
-                raise
-            time.sleep(0.05 * 2**attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
+    version, _ = retried(lambda: _migrate_lake_once(con), _lost_migration_race)
+    return version
+
+
+def _lost_migration_race(error: Exception) -> bool:
+    """Another machine's migration committed between our look and our write."""
+    if isinstance(error, duckdb.CatalogException):
+        return "already exists" in str(error)
+    return isinstance(error, CommitConflict | duckdb.TransactionException)
 
 
 def _migrate_lake_once(con: duckdb.DuckDBPyConnection) -> int:

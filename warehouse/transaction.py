@@ -6,8 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import duckdb
+
+T = TypeVar("T")
 
 
 class CommitConflict(Exception):
@@ -36,6 +39,25 @@ MAX_ATTEMPTS = 8
 """How many times a load's transaction runs before its conflict is the run's error."""
 
 
+def retried(
+    work: Callable[[], T],
+    retryable: Callable[[Exception], bool],
+    *,
+    attempts: int = MAX_ATTEMPTS,
+    pause_s: float = 0.05,
+) -> tuple[T, int]:
+    """Run `work`; when it raises an error `retryable` accepts, run it again, up to `attempts`
+    times, waiting a little longer each time. Its result, and how many times it was retried."""
+    for attempt in range(attempts):
+        try:
+            return work(), attempt
+        except Exception as error:
+            if not retryable(error) or attempt + 1 == attempts:
+                raise
+            time.sleep(pause_s * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def load_transaction(
     con: duckdb.DuckDBPyConnection,
     write: Callable[[], object],
@@ -47,14 +69,13 @@ def load_transaction(
     loads at once conflict (DuckLake lets plain inserts into one table pass each other, which could
     store a key twice); on a `CommitConflict`, run it all again, up to `attempts` times, waiting a
     little longer each time. Returns how many times it was retried."""
-    for attempt in range(attempts):
-        try:
-            with transaction(con):
-                con.execute("UPDATE load_turn SET n = n + 1")
-                write()
-            return attempt
-        except CommitConflict:
-            if attempt + 1 == attempts:
-                raise
-            time.sleep(pause_s * 2**attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    def turn() -> None:
+        with transaction(con):
+            con.execute("UPDATE load_turn SET n = n + 1")
+            write()
+
+    _, retries = retried(
+        turn, lambda error: isinstance(error, CommitConflict), attempts=attempts, pause_s=pause_s
+    )
+    return retries

@@ -13,8 +13,9 @@ from sources import errors
 from sources.errors import FailureKind, failure_name, stored_failure
 from sources.outcome import failure_kind
 from sources.records import Fetched, LoggedFetch
+from tests.file_warehouse import file_warehouse_at
 from transforms.fetch_log import fetch_log
-from warehouse.migrate import migrate, migrations
+from warehouse.migrate import migrate
 
 T = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 # (error as fetch_log records it, status) → kind
@@ -57,16 +58,7 @@ def test_rows_logged_before_kinds_were_stored_get_the_kind_the_summary_gives(
     # A warehouse at migration 7 (fetch_log without `failure`), then migrated: the kind each
     # error's text gives, once, in the migration; v_failures reads the column.
     path = tmp_path / "w7.duckdb"
-    with duckdb.connect(str(path)) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-        )
-        for version, sql in migrations():
-            if version > 7:
-                break
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+    with file_warehouse_at(path, 7) as con:
         for n, (error, status, _) in enumerate(ERRORS):
             con.execute(
                 "INSERT INTO fetch_log VALUES ('run-1', ?, 'article', ?, ?, 0, 0, ?, 1, ?, NULL, NULL, NULL, NULL)",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from warehouse.migrate import migrations
+from tests.file_warehouse import file_warehouse_at
 
 T0 = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 
@@ -17,16 +16,7 @@ T0 = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 def warehouse_at_6(tmp_path: Path) -> Path:
     """A warehouse as migration 6 left it, with one load of every kind newsflow wrote then."""
     path = tmp_path / "w6.duckdb"
-    with duckdb.connect(str(path)) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-        )
-        for version, sql in migrations():
-            if version > 6:
-                break
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+    with file_warehouse_at(path, 6) as con:
         runs = [
             # (run id, rows in, requests logged under it)
             ("20251027T090000-ab12", 3, 2),  # a crawl
