@@ -43,6 +43,7 @@ def batch(size: int, *, start: int = 0, at: datetime = NOW) -> dict[str, pl.Data
     for k in range(size):
         i = start + k
         a = templates[i % len(templates)]
+        assert a.published_at is not None  # the snapshot's pages all state their time
         url = f"{a.url}-{i}"
         items.append(
             FetchedArticle(

@@ -159,13 +159,20 @@ class Article:
     lead: str | None
     author: str | None
     author_url: str | None
-    published_at: datetime
+    published_at: datetime | None
     modified_at: datetime | None
     body_text: str
     image_url: str | None
     language: str | None
     tags: tuple[Tag, ...]
     related: tuple[Related, ...]
+    # What a generic reader (any outlet) also says; the Espreso reader fills these from the above.
+    authors: tuple[str, ...] = ()
+    paragraphs: tuple[str, ...] = ()
+    # The wall time the page states when it gives no offset (then `published_at` is None and
+    # `zone_stated` False): an instant is never made from a guessed zone.
+    published_local: datetime | None = None
+    zone_stated: bool = True
 
     @property
     def word_count(self) -> int:

@@ -65,6 +65,7 @@ def test_every_page_reads_back_and_parses_to_what_the_generator_promised(
         assert fetched.url == article.url
         lead = article.body_text[: len(promised.lead_sentence)]
         assert article.body_text[len(lead)] == " "  # the lead is a whole sentence of its own
+        assert article.published_at is not None
         got.append(
             ExpectedPage(
                 index=int(article.slug.rsplit("-g", 1)[1]),
@@ -126,6 +127,7 @@ def test_modified_after_published_except_the_template_without_json_ld(
     assert no_modified == [i for i in range(PAGES) if expected_page(i).template == without_json_ld]
     assert len(no_modified) == 5
     for _, _, article in parsed:
+        assert article.published_at is not None
         assert article.modified_at is None or article.modified_at > article.published_at
 
 
@@ -149,6 +151,7 @@ def test_the_first_pages_sit_on_either_side_of_the_clock_changes(
 
 def test_every_date_line_names_one_instant(parsed: list[tuple[str, Fetched, Article]]) -> None:
     for index, (_, _, article) in enumerate(parsed):
+        assert article.published_at is not None
         wall = article.published_at.astimezone(KYIV)
         assert wall.replace(tzinfo=None) == kyiv_wall_clock(index)
         assert wall.hour != 3  # the hour a clock change skips or repeats

@@ -67,6 +67,7 @@ def _row(position: int, slug: str, title: str) -> FeedRow:
 def test_bad_rows_are_quarantined_by_check_name(gate: Gate) -> None:
     good = [_item(slug) for slug in GOOD]
     base = good[0].article
+    assert base.published_at is not None
     bad = {
         # A lead that was only a template key, as the parser hands it over (kept, for this check).
         "junk-lead": replace(base, url=f"{LIVE}/junk-lead", slug="junk-lead", lead="client/title.list_title"),

@@ -74,6 +74,7 @@ def test_article_parser_returns_a_usable_record_or_says_what_is_missing(page: st
         return
     a = result.article
     assert a.title and a.body_text
+    assert a.published_at is not None
     assert a.published_at.tzinfo is not None and a.published_at.utcoffset() == UTC.utcoffset(None)
     visible = " ".join(html.unescape(page).split())
     at = 0
