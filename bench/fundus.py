@@ -188,7 +188,7 @@ def by_newspaper(page: Page) -> Reading:
     """newspaper4k's `Article.parse` on the page's HTML (no download)."""
     import newspaper
 
-    article = newspaper.Article(page.url)
+    article = newspaper.Article(page.url, fetch_images=False)
     article.download(input_html=page.body.decode("utf-8", "replace"))
     article.parse()
     return Reading(

@@ -1,0 +1,99 @@
+"""An article's body as paragraphs: the `<p>`s of the block that holds most of the page's
+paragraph text, without what pages put between them (captions, asides, promotions, sharing)."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from sources.html import node_text
+
+# The smallest block holding this share of the page's paragraph text is the article's body.
+BODY_SHARE = 0.6
+# Elements whose paragraphs are never the article's text.
+_OUTSIDE = frozenset({"figure", "figcaption", "aside", "nav", "footer", "header", "form", "noscript", "button", "template", "dialog"})  # fmt: skip
+# Class or id words of blocks around the text, not the text.
+_NOISE = re.compile(
+    r"(?:^|[\s_-])(?:related|newsletter|promo|share|sharing|social|caption|ad|ads|advert|"
+    r"advertisement|subscribe|subscription|comments?|recommended|recommendations|sidebar|footer|"
+    r"breadcrumbs?|byline|bio|author|tags|nav|menu|cookie|disclaimer|outbrain|taboola|teaser|"
+    r"trending|popular|signup|paywall|hidden|visually-hidden|sr-only|credit|copyright)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Past this share of the paragraphs found in the JSON-LD articleBody, the others are not body.
+_DECLARED_SHARE = 0.6
+
+
+def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[str, ...]:
+    """The body's paragraphs in page order; `declared_body` (JSON-LD `articleBody`) confirms them."""
+    found: list[tuple[str, list[LexborNode]]] = []
+    for node in tree.css("body p"):
+        text = node_text(node)
+        chain = _ancestors(node) if text else None
+        if chain is not None and not any(a.tag in _OUTSIDE for a in chain):
+            found.append((text, chain))
+    if not found:
+        return ()
+    total = sum(len(text) for text, _ in found)
+    weight = _weights(found)
+    # A block named like noise is noise only when it does not hold most of the text (a page's
+    # main column may be called `has-sidebar`).
+    noisy: dict[int, bool] = {}
+    kept = [
+        (text, chain)
+        for text, chain in found
+        if not any(weight[a.mem_id] < BODY_SHARE * total and _is_noise(a, noisy) for a in chain)
+    ]
+    if not kept:
+        return ()
+    weight, total = _weights(kept), sum(len(text) for text, _ in kept)
+    # Ancestors are listed nearest first: the first of a paragraph's that holds enough text.
+    block = next(
+        (a.mem_id for _, chain in kept for a in chain if weight[a.mem_id] >= BODY_SHARE * total),
+        None,
+    )
+    paragraphs = [
+        text for text, chain in kept if block is None or any(a.mem_id == block for a in chain)
+    ]
+    return tuple(_confirmed(paragraphs, declared_body))
+
+
+def _weights(found: list[tuple[str, list[LexborNode]]]) -> dict[int, int]:
+    """Each block's paragraph text length."""
+    weight: dict[int, int] = {}
+    for text, chain in found:
+        for a in chain:
+            weight[a.mem_id] = weight.get(a.mem_id, 0) + len(text)
+    return weight
+
+
+def _ancestors(node: LexborNode) -> list[LexborNode]:
+    chain = []
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        chain.append(parent)
+        parent = parent.parent
+    return chain
+
+
+def _is_noise(node: LexborNode, seen: dict[int, bool]) -> bool:
+    key = node.mem_id
+    if key not in seen:
+        attrs = node.attributes
+        words = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        seen[key] = (
+            bool(_NOISE.search(words))
+            or attrs.get("aria-hidden") == "true"
+            or "hidden" in attrs
+        )
+    return seen[key]
+
+
+def _confirmed(paragraphs: list[str], declared_body: str) -> list[str]:
+    """Only the paragraphs in the declared body, when it holds most of them (it may be a summary)."""
+    if len(declared_body) < 200:
+        return paragraphs
+    squeezed = "".join(declared_body.split())
+    inside = [p for p in paragraphs if "".join(p.split()) in squeezed]
+    return inside if len(inside) >= _DECLARED_SHARE * len(paragraphs) else paragraphs
