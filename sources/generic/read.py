@@ -45,6 +45,7 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified")
 _AUTHOR_META = ("author", "article:author", "sailthru.author", "parsely-author", "dc.creator", "citation_author")
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " * ")
 _TOPIC_META = ("article:tag", "keywords", "news_keywords", "parsely-tags", "dc.subject")
 
 
@@ -55,7 +56,7 @@ def read_generic(body: bytes, url: str, encoding: str | None = None) -> ArticleP
     if tree is None:
         return ArticleParse(page_url, None, tuple(problems))
     ld = declared(tree)
-    title = _title(tree, ld)
+    title = _title(tree, ld, page_url)
     paragraphs = body_paragraphs(tree, ld.body)
     published = _published(tree, ld)
     if not title:
@@ -99,13 +100,30 @@ def read_generic(body: bytes, url: str, encoding: str | None = None) -> ArticleP
     return ArticleParse(page_url, article, tuple(problems), found)
 
 
-def _title(tree: LexborHTMLParser, ld: Declared) -> str:
-    return (
+def _title(tree: LexborHTMLParser, ld: Declared, page_url: str) -> str:
+    title = (
         first_meta(tree, ("og:title", "twitter:title"))
         or ld.headline
         or node_text(tree.css_first("h1"))
         or node_text(tree.css_first("title"))
     )
+    return _without_site_name(title, first_meta(tree, ("og:site_name",)), page_url)
+
+
+def _without_site_name(title: str, site_name: str, page_url: str) -> str:
+    """`Headline | Site` (or `- Site`, and what follows it) as `Headline`: the site is named by
+    og:site_name or its host."""
+    host = (urlsplit(page_url).hostname or "").removeprefix("www.").split(".")[0]
+    names = {_squashed(site_name), _squashed(host)} - {""}
+    for separator in _TITLE_SEPARATORS:
+        head, _, rest = title.partition(separator)
+        if rest and _squashed(rest.split(separator)[0]) in names:
+            return head.strip()
+    return title
+
+
+def _squashed(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def _published(tree: LexborHTMLParser, ld: Declared) -> datetime | None:
@@ -147,7 +165,7 @@ def _authors(tree: LexborHTMLParser, ld: Declared) -> tuple[str, ...]:
 def _topics(tree: LexborHTMLParser, ld: Declared) -> tuple[str, ...]:
     for name in _TOPIC_META:
         values = meta_values(tree, name)
-        found = _unique(part for v in values for part in (v.split(",") if name != "article:tag" else [v]))
+        found = _unique(part for v in values for part in v.split(","))
         if found:
             return found
     return ld.keywords
