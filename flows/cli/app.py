@@ -15,6 +15,7 @@ import typer
 
 from flows.cli import lake_commands, read_commands, run_commands, server_commands
 from flows.cli.errors import exit_code, usage_line, user_message
+from flows.cli.read_page import read as read_page
 
 PROG = "newsflow"
 # Prefect's server phones home by default; offline that ends in error tracebacks at exit
@@ -71,6 +72,7 @@ for command in (
 # `sql` hands the arguments after its options to the DuckDB shell.
 app.command("sql", context_settings=lake_commands.SQL_CONTEXT)(lake_commands.sql)
 app.command("migrate-warehouse")(lake_commands.migrate_warehouse)
+app.command("read")(read_page)
 
 
 @app.callback()

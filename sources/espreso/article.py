@@ -20,8 +20,12 @@ from sources.urls import canonical_problem, canonical_url
 
 
 def _body_text(content: LexborNode | None, *, keep_junk: bool = False) -> str:
+    return "\n\n".join(_paragraphs(content, keep_junk=keep_junk))
+
+
+def _paragraphs(content: LexborNode | None, *, keep_junk: bool = False) -> list[str]:
     if content is None:
-        return ""
+        return []
     blocks: list[str] = []
     for node in content.css("p, li"):
         if node.tag == "p" and _has_ancestor(node, "li", content):
@@ -31,7 +35,7 @@ def _body_text(content: LexborNode | None, *, keep_junk: bool = False) -> str:
         text = node_text(node) if keep_junk else junk_free(node_text(node))
         if text:
             blocks.append(text)
-    return "\n\n".join(blocks)
+    return blocks
 
 
 def _has_ancestor(node: LexborNode, tag: str, stop: LexborNode) -> bool:
@@ -99,7 +103,8 @@ def read_article(tree: LexborHTMLParser, url: str, problems: list[str]) -> Artic
             )
 
     content = tree.css_first("div.news-content")
-    body_text = _body_text(content)
+    paragraphs = _paragraphs(content)
+    body_text = "\n\n".join(paragraphs)
     if not body_text:
         problems.append(
             "no body text (div.news-content p, li)"
@@ -169,5 +174,7 @@ def read_article(tree: LexborHTMLParser, url: str, problems: list[str]) -> Artic
         language=lang.split("-")[0].lower() if lang else None,
         tags=tags,
         related=related,
+        authors=(author,) if author else (),
+        paragraphs=tuple(paragraphs),
     )
     return ArticleParse(page_url, article, tuple(problems), found)

@@ -83,9 +83,7 @@ def _is_noise(node: LexborNode, seen: dict[int, bool]) -> bool:
         attrs = node.attributes
         words = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         seen[key] = (
-            bool(_NOISE.search(words))
-            or attrs.get("aria-hidden") == "true"
-            or "hidden" in attrs
+            bool(_NOISE.search(words)) or attrs.get("aria-hidden") == "true" or "hidden" in attrs
         )
     return seen[key]
 

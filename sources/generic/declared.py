@@ -34,7 +34,7 @@ class Declared:
 def declared(tree: LexborHTMLParser) -> Declared:
     """The first JSON-LD article of the page (scripts that do not parse are skipped)."""
     items = list(_json_ld_items(tree))
-    by_id = {i["@id"]: i for i in items if isinstance(i.get("@id"), str) and len(i) > 1}
+    by_id = {str(i["@id"]): i for i in items if isinstance(i.get("@id"), str) and len(i) > 1}
     article = next((i for i in items if _is_article(i)), None)
     if article is None:
         return Declared()
@@ -101,7 +101,11 @@ def _text(value: object) -> str:
 def _names(value: object, by_id: dict[str, dict[str, object]]) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict) and set(item) <= {"@id", "@type"} and isinstance(item.get("@id"), str):
+        if (
+            isinstance(item, dict)
+            and set(item) <= {"@id", "@type"}
+            and isinstance(item.get("@id"), str)
+        ):
             item = by_id.get(str(item["@id"]), item)
         name = item.get("name") or item.get("byline") if isinstance(item, dict) else item
         text = _text(name)

@@ -12,7 +12,7 @@ exception for an odd page. A time without an offset is kept as a wall time (`pub
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -44,7 +44,14 @@ _PUBLISHED_META = (
     "citation_publication_date",
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified")
-_AUTHOR_META = ("author", "article:author", "sailthru.author", "parsely-author", "dc.creator", "citation_author")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "sailthru.author",
+    "parsely-author",
+    "dc.creator",
+    "citation_author",
+)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " * ")
 _TOPIC_META = ("article:tag", "keywords", "news_keywords", "parsely-tags", "dc.subject")
 
@@ -67,7 +74,11 @@ def read_generic(body: bytes, url: str, encoding: str | None = None) -> ArticleP
         problems.append("no publication time (JSON-LD datePublished, article:published_time, time)")
     found = frozenset(
         part
-        for part, present in (("headline", bool(title)), ("date_line", published is not None), ("body", bool(paragraphs)))
+        for part, present in (
+            ("headline", bool(title)),
+            ("date_line", published is not None),
+            ("body", bool(paragraphs)),
+        )
         if present
     )
     if not title or not paragraphs:
@@ -79,14 +90,17 @@ def read_generic(body: bytes, url: str, encoding: str | None = None) -> ArticleP
     article = Article(
         url=page_url,
         slug=path.rsplit("/", 1)[-1],
-        section=ld.section or first_meta(tree, ("article:section", "parsely-section")) or _url_section(path),
+        section=ld.section
+        or first_meta(tree, ("article:section", "parsely-section"))
+        or _url_section(path),
         badge=None,
         title=title,
-        lead=ld.description or first_meta(tree, ("og:description", "description", "twitter:description")),
+        lead=ld.description
+        or first_meta(tree, ("og:description", "description", "twitter:description")),
         author=authors[0] if authors else None,
         author_url=None,
-        published_at=published if zoned else None,
-        modified_at=modified if modified is not None and modified.tzinfo is not None else None,
+        published_at=published.astimezone(UTC) if published is not None and zoned else None,
+        modified_at=modified.astimezone(UTC) if modified is not None and modified.tzinfo else None,
         body_text="\n\n".join(paragraphs),
         image_url=_image(tree, ld, page_url),
         language=_language(tree, ld),
@@ -155,7 +169,11 @@ def _authors(tree: LexborHTMLParser, ld: Declared) -> tuple[str, ...]:
         found = _unique(part for v in values for part in v.split(","))
         if found:
             return found
-    for selector in ('[itemprop="author"] [itemprop="name"]', '[rel="author"]', '[itemprop="author"]'):
+    for selector in (
+        '[itemprop="author"] [itemprop="name"]',
+        '[rel="author"]',
+        '[itemprop="author"]',
+    ):
         found = _unique(_byline(node_text(node)) for node in tree.css(selector))
         if found:
             return found
@@ -178,7 +196,11 @@ def _image(tree: LexborHTMLParser, ld: Declared, base: str) -> str | None:
 
 def _language(tree: LexborHTMLParser, ld: Declared) -> str | None:
     html = tree.css_first("html")
-    lang = (html.attributes.get("lang") if html is not None else None) or ld.language or first_meta(tree, ("og:locale",))
+    lang = (
+        (html.attributes.get("lang") if html is not None else None)
+        or ld.language
+        or first_meta(tree, ("og:locale",))
+    )
     code = clean_text(lang).replace("_", "-").split("-")[0].lower()
     return code if code.isalpha() and 2 <= len(code) <= 3 else None
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.fundus import FUNDUS
 from bench.parse import REAL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,8 +25,8 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "crawler.json", "gate.json", "lake.json", "load.json", "parse.json", "reparse.json",
-        "summary.json",
+        "crawler.json", "fundus.json", "gate.json", "lake.json", "load.json", "parse.json",
+        "reparse.json", "summary.json",
     ]  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["tiny"] is True
@@ -57,6 +58,17 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
         ("lake", "analyst queries: lake ÷ file time"),
         ("lake", "search median (s), 300 articles"),
         ("lake", "search index rebuild (s), 300 articles"),
+        *(
+            [
+                ("fundus", "fields better than both peers"),
+                ("fundus", "instant right with its zone (pages stating one)"),
+                ("fundus", "body paragraph recall"),
+                ("fundus", "body paragraph precision"),
+                ("fundus", "generic reader × trafilatura speed"),
+            ]
+            if FUNDUS.is_dir()
+            else []
+        ),
     ]
     parse = json.loads((tmp_path / "parse.json").read_text())
     assert parse["snapshot"]["pages"] == 21
