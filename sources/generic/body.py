@@ -13,6 +13,9 @@ from sources.html import node_text
 BODY_SHARE = 0.6
 # Elements whose paragraphs are never the article's text.
 _OUTSIDE = frozenset({"figure", "figcaption", "aside", "nav", "footer", "header", "form", "noscript", "button", "template", "dialog"})  # fmt: skip
+# Elements that mark the page's main content, and the text they must hold to be believed.
+_MARKED = frozenset({"article", "main"})
+_MARKED_TEXT = 500
 # Class or id words of blocks around the text, not the text.
 _NOISE = re.compile(
     r"(?:^|[\s_-])(?:related|newsletter|promo|share|sharing|social|caption|ad|ads|advert|"
@@ -33,6 +36,11 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
         chain = _ancestors(node) if text else None
         if chain is not None and not any(a.tag in _OUTSIDE for a in chain):
             found.append((text, chain))
+    # Paragraphs in an <article> or <main> are the candidates when they hold enough text (a
+    # consent dialog's may hold more).
+    marked = [(text, chain) for text, chain in found if any(a.tag in _MARKED for a in chain)]
+    if sum(len(text) for text, _ in marked) >= _MARKED_TEXT:
+        found = marked
     if not found:
         return ()
     total = sum(len(text) for text, _ in found)
