@@ -19,6 +19,7 @@ import gzip
 import json
 import re
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -186,8 +187,11 @@ def by_trafilatura(page: Page) -> Reading:
 
 def by_newspaper(page: Page) -> Reading:
     """newspaper4k's `Article.parse` on the page's HTML (no download)."""
-    import newspaper
     import tldextract.tldextract as domains
+
+    with warnings.catch_warnings():  # it warns that its NLP extra (nltk) is not installed
+        warnings.simplefilter("ignore", UserWarning)
+        import newspaper
 
     # The public-suffix list bundled with tldextract: it would otherwise be downloaded.
     if domains.TLD_EXTRACTOR.suffix_list_urls:
