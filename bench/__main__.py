@@ -60,9 +60,10 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             thousand["median_s"] < 1,
         )
     for t in figures["load"]["tables"]:
-        target = 1_000_000 if t["table"] == "feed_observations" else 0
+        target = load.NARROW_TARGET_ROWS_PER_S if t["table"] == "feed_observations" else 0
         add("load", f"{t['table']} rows/s", t["insert_rows_per_s"], f"≥ {target:,}" if target else "-",
-            t["insert_rows_per_s"] >= target, reference=t["upsert_again_rows_per_s"])  # fmt: skip
+            t["insert_rows_per_s"] >= target, reference=t["plain_insert_rows_per_s"],
+            ratio=t["ratio"])  # fmt: skip
     for f in figures["crawler"]["fetch"]:
         add("fetch", f"req/s at concurrency {f['concurrency']}, {f['latency_ms']:.0f} ms", f["per_s"],
             "≥ 80 % of ideal", f["ratio"] >= 0.8, reference=f["ideal_per_s"], ratio=f["ratio"])  # fmt: skip
