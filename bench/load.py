@@ -80,7 +80,7 @@ def timed_plain_insert(warehouse: Path, frames: dict[str, pl.DataFrame]) -> floa
     filled = {name: frame for name, frame in frames.items() if frame.height}
     with connect(warehouse) as con:
         for name, frame in filled.items():
-            con.register(f"batch_{name}", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+            con.register(f"batch_{name}", frame.to_arrow())
             con.execute(f"CREATE TABLE plain_{name} AS SELECT * FROM batch_{name} LIMIT 0")
         started = time.perf_counter()
         with transaction(con):

@@ -172,8 +172,7 @@ def load_batch(
             also(con)
 
     for name, df in batch.items():
-        # Polars' own string layout (string views): no copy into Arrow's large strings.
-        con.register(f"batch_{name}", df.to_arrow(compat_level=pl.CompatLevel.newest()))
+        con.register(f"batch_{name}", df.to_arrow())
     try:
         retries = load_transaction(con, write)
     finally:
