@@ -291,6 +291,7 @@ class Gate:
         )
         self.context = gx.get_context(mode="ephemeral", project_config=config)
         self.docs_dir = docs_dir
+        self._suite_pages_written = False
         if docs_dir is not None:
             private_folder(docs_dir)
             self.context.add_data_docs_site(
@@ -402,18 +403,32 @@ class Gate:
         return report
 
     def _write_data_docs(self, docs_dir: Path, checks: list[Check]) -> list[Validation]:
-        """GX writes this batch's validation pages and the suite pages (not its index, which lists
-        only the results it holds and deletes the pages of the others); `write_site` does the rest."""
+        """GX writes this batch's validation pages (not its index, which lists only the results
+        it holds and deletes the pages of the others); `write_site` does the rest. The suite pages
+        do not change while the process lives: GX renders them (about half of its Data Docs time)
+        on the gate's first run and again only when one has gone missing."""
         from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
             ValidationResultIdentifier,
         )
 
         with one_writer(docs_dir):
-            self.context.build_data_docs(build_index=False)
             store = self.context.validation_results_store
-            validations, pages = [], [docs_dir / "expectations" / f"{t}.html" for t in self.suites]
+            keys: list[ValidationResultIdentifier] = []
             for key in store.list_keys():
                 assert isinstance(key, ValidationResultIdentifier)
+                keys.append(key)
+            self.context.build_data_docs(build_index=False, resource_identifiers=keys)
+            pages = [docs_dir / "expectations" / f"{t}.html" for t in self.suites]
+            if self._suite_pages_written and all(page.is_file() for page in pages):
+                pages = []
+            else:
+                self.context.build_data_docs(
+                    build_index=False,
+                    resource_identifiers=[ExpectationSuiteIdentifier(name=t) for t in self.suites],
+                )
+            validations: list[Validation] = []
+            for key in keys:
                 *folders, batch = key.to_tuple()  # type: ignore[no-untyped-call]  # untyped in GX 1.24
                 page = Path("validations", *folders, f"{batch}.html")
                 result = store.get(key)
@@ -432,6 +447,7 @@ class Gate:
                 )
                 pages.append(docs_dir / page)
             write_site(docs_dir, self.suites, pages, validations, keep_runs=self.keep_runs)
+            self._suite_pages_written = True
         return validations
 
     def _forget_results(self) -> None:

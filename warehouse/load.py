@@ -50,10 +50,16 @@ def _upsert_articles(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _replace_children(con: duckdb.DuckDBPyConnection, table: str) -> None:
+def _replace_children(con: duckdb.DuckDBPyConnection, table: str, filled: set[str]) -> None:
     # Tags and related links belong to the article version just loaded: replace them whole.
-    con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM batch_articles)")
-    con.execute(f"INSERT INTO {table} SELECT * FROM batch_{table}")
+    if "articles" in filled:
+        con.execute(f"DELETE FROM {table} WHERE url IN (SELECT url FROM batch_articles)")
+    _append(con, table, filled)
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, filled: set[str]) -> None:
+    if table in filled:
+        con.execute(f"INSERT INTO {table} SELECT * FROM batch_{table}")
 
 
 def _upsert_feed_items(con: duckdb.DuckDBPyConnection) -> None:
@@ -82,6 +88,16 @@ def _insert_new_observations(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def distinct_keys(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
+    """One row per key, the last one given. Distinct key hashes prove distinct keys (equal keys
+    hash alike), so a frame whose hashes are all distinct, the usual batch, is returned as it is:
+    hashing the keys once costs a fraction of `unique` keeping the order."""
+    hashes = frame.select(pl.struct(keys).hash().n_unique()).item()
+    if hashes == frame.height:
+        return frame
+    return frame.unique(subset=list(keys), keep="last", maintain_order=True)
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -106,11 +122,12 @@ def load_batch(
                 f"load_batch: frame {name!r} has schema {dict(got)}, the contract says {dict(schema)}"
             )
     batch = {
-        name: frames[name].unique(subset=list(KEYS[name]), keep="last", maintain_order=True)
-        if name in KEYS
-        else frames[name]
+        name: distinct_keys(frames[name], KEYS[name]) if name in KEYS else frames[name]
         for name in TABLES
     }
+    # A statement whose batch table is empty changes nothing: it is not sent (on the lake each
+    # one costs a catalog round trip even when it has no row to write).
+    filled = {name for name, df in batch.items() if df.height}
     rows_quarantined = frames["quarantine"].height
     rows_in = (
         sum(f.height for name, f in frames.items() if name in TABLES and name != "quarantine")
@@ -123,20 +140,23 @@ def load_batch(
     def write() -> None:
         nonlocal attempts
         attempts += 1
-        _keep_revisions(con)
-        _upsert_articles(con)
-        _replace_children(con, "article_tags")
-        _replace_children(con, "article_related")
-        _upsert_feed_items(con)
-        _insert_new_observations(con)
-        # A re-read headline may have lost its attribution: replace the rows of every URL read.
-        con.execute(
-            "DELETE FROM headline_sources WHERE url IN "
-            "(SELECT url FROM batch_articles UNION SELECT url FROM batch_feed_items)"
-        )
-        con.execute("INSERT INTO headline_sources SELECT * FROM batch_headline_sources")
-        con.execute("INSERT INTO fetch_log SELECT * FROM batch_fetch_log")
-        con.execute("INSERT INTO quarantine SELECT * FROM batch_quarantine")
+        if "articles" in filled:
+            _keep_revisions(con)
+            _upsert_articles(con)
+        _replace_children(con, "article_tags", filled)
+        _replace_children(con, "article_related", filled)
+        if "feed_items" in filled:
+            _upsert_feed_items(con)
+        if "feed_observations" in filled:
+            _insert_new_observations(con)
+        if filled & {"articles", "feed_items"}:
+            # A re-read headline may have lost its attribution: replace the rows of every URL read.
+            con.execute(
+                "DELETE FROM headline_sources WHERE url IN "
+                "(SELECT url FROM batch_articles UNION SELECT url FROM batch_feed_items)"
+            )
+        for table in ("headline_sources", "fetch_log", "quarantine"):
+            _append(con, table, filled)
         record_run(
             con,
             run_id,

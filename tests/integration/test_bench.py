@@ -41,6 +41,7 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
                 ("parse", f"{name}: fields as accurate or better"),
             )
         ],
+        ("gate", "fixed cost per run (s), after the first"),
         ("load", "feed_observations rows/s"),
         ("load", "articles (+ tags, related, pages) rows/s"),
         ("fetch", "req/s at concurrency 1, 50 ms"),
@@ -75,6 +76,9 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
     assert parse["snapshot"]["newsflow_accuracy"] == {
         "title": 1.0, "published_at": 1.0, "author": 1.0, "badge": 1.0, "body": 1.0,
     }  # fmt: skip
+    gate = json.loads((tmp_path / "gate.json").read_text())
+    assert sorted(gate["fixed"]) == ["first_run_s", "per_run_s", "setup_s"]
+    assert [b["articles"] for b in gate["batches"]] == [20, 100]
     load = json.loads((tmp_path / "load.json").read_text())
     assert [(t["table"], t["rows"]) for t in load["tables"]] == [
         ("feed_observations", 10_000),
