@@ -27,7 +27,7 @@ def nesting_problem(html: str | bytes) -> str | None:
     """
     tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
     if tags <= COUNTED_TAGS:
-        bound = tree_bound(html, MAX_DEPTH)
+        bound = tree_bound(html, MAX_DEPTH, tags=tags)
         if bound.depth <= MAX_DEPTH and bound.elements <= MAX_ELEMENTS:
             return None
     shape = tree_shape(html, MAX_DEPTH, MAX_ELEMENTS)

@@ -717,10 +717,11 @@ def _end_tag(stack: _Stack, name: str) -> int:
 
 # The start and end tags that can make the builder's tree deeper or larger than the tags
 # themselves (formatting elements, markers, tags that imply table parts) and the void elements that
-# never nest (those that stay void inside SVG too); matched on the lower-cased page.
+# never nest (those that stay void inside SVG too), matched on the lower-cased page, as `name` or
+# `/name`; any other end tag's `<` matches as `/`, so one scan also counts every end tag.
 _BOUND_TAGS_SOURCE = (
-    r"<(/?)(a(?:pplet)?|b(?:ig|r)?|c(?:ode|aption|ol)|e(?:m|mbed)|font|hr|i(?:mg)?|meta|marquee"
-    rf"|nobr|object|s(?:mall|trike|trong)?|t(?:t|d|h|r|emplate)|u)(?=[{_WS}/>])"
+    r"<(/?(?:a(?:pplet)?|b(?:ig|r)?|c(?:ode|aption|ol)|e(?:m|mbed)|font|hr|i(?:mg)?|meta|marquee"
+    rf"|nobr|object|s(?:mall|trike|trong)?|t(?:t|d|h|r|emplate)|u)(?=[{_WS}/>])|/)"
 )
 _BOUND_TAGS_TEXT = re.compile(_BOUND_TAGS_SOURCE)
 _BOUND_TAGS_BYTES = re.compile(_BOUND_TAGS_SOURCE.encode())
@@ -729,9 +730,9 @@ _IMPLYING = frozenset(["td", "th", "tr", "col"])
 _NEVER_NEST = frozenset(["br", "embed", "hr", "img", "meta"])
 
 
-def tree_bound(html: str | bytes, max_depth: int) -> TreeShape:
+def tree_bound(html: str | bytes, max_depth: int, *, tags: int | None = None) -> TreeShape:
     """A bound, from counts alone, on what `tree_shape` measures: most pages are well within
-    it, and then need no scan.
+    it, and then need no scan. `tags` is the page's count of `<`, when the caller has it.
 
     Every `<` counts as a start tag (comments and text too; end tags are told apart only when
     the depth would pass `max_depth` otherwise). Each pushes at most one element, and a cell, row
@@ -741,17 +742,19 @@ def tree_bound(html: str | bytes, max_depth: int) -> TreeShape:
     pending: every one but `a`, which a new `<a>` always closes (one per marker level); each
     misnested formatting end tag (and `<a>`) clones at most ADOPTION_CLONES.
     """
+    if tags is None:
+        tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
     lower = html.lower()
     if isinstance(lower, bytes):
-        tags = lower.count(b"<")
-        counts = Counter(_BOUND_TAGS_BYTES.findall(lower))
-        found = {(c.decode(), n.decode()): k for (c, n), k in counts.items()}
+        found = {tag.decode(): n for tag, n in Counter(_BOUND_TAGS_BYTES.findall(lower)).items()}
     else:
-        tags = lower.count("<")
         found = Counter(_BOUND_TAGS_TEXT.findall(lower))
     pending = 1
-    adoptions = implied = voids = 0
-    for (closing, name), count in found.items():
+    adoptions = implied = voids = ends = 0
+    for tag, count in found.items():
+        closing = tag.startswith("/")
+        name = tag[1:] if closing else tag
+        ends += count if closing else 0
         if name in FORMATTING:
             adoptions += count
             pending += count if not closing and name != "a" else 0
@@ -761,7 +764,7 @@ def tree_bound(html: str | bytes, max_depth: int) -> TreeShape:
             voids += count if name in _NEVER_NEST else 0
     depth = 2 + tags - voids + implied
     if depth > max_depth:  # only then is it worth telling end tags from start tags
-        depth -= lower.count(b"</" if isinstance(lower, bytes) else "</")  # type: ignore[arg-type]
+        depth -= ends
     elements = (
         3
         + tags  # each start tag, and each `</p>` or `</br>` (which make an element too)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2000  # longer is not a page of a site
@@ -24,11 +25,17 @@ def is_on_site(url: str, site_url: str) -> bool:
 def canonical_url(href: str, base: str) -> str:
     """Absolute URL without query or fragment, no trailing slash on paths."""
     href = href.strip()
-    if _PLAIN_ABSOLUTE.fullmatch(href):
+    if _is_plain_absolute(href):
         return href  # already canonical: the common case, and urljoin is the parser's hot spot
     parts = urlsplit(urljoin(base, href))
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+# Pages of a site link the same URLs (its feed list, tags, sections) over and over.
+@lru_cache(maxsize=8192)
+def _is_plain_absolute(href: str) -> bool:
+    return _PLAIN_ABSOLUTE.fullmatch(href) is not None
 
 
 def same_page(a: str, b: str) -> bool:

@@ -143,11 +143,11 @@ def read_article(tree: LexborHTMLParser, url: str, problems: list[str]) -> Artic
 
     tags = tuple(
         Tag(
-            name=node_text(a),
+            name=name,
             url=canonical_url(href, url) if (href := a.attributes.get("href")) else None,
         )
         for a in tree.css("section.tags-cloud div.similar_by_tags_output a")
-        if node_text(a)
+        if (name := node_text(a))
     )
     related = tuple(
         Related(

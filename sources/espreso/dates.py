@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sources.months import ENGLISH, UKRAINIAN_GENITIVE
@@ -49,6 +50,8 @@ def parse_date_line(text: str) -> date | None:
         return None
 
 
+# A feed row's clock and instant are read again on every page that lists the row: parse them once.
+@lru_cache(maxsize=4096)
 def parse_clock(text: str) -> time | None:
     """`00:25` → time(0, 25); anything else → None."""
     match = _TIME.match(text)
@@ -60,6 +63,7 @@ def parse_clock(text: str) -> time | None:
     return time(hour, minute)
 
 
+@lru_cache(maxsize=4096)
 def kyiv_to_utc(day: date, clock: time) -> datetime:
     """Kyiv wall-clock → aware UTC instant.
 

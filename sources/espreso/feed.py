@@ -3,7 +3,7 @@ rows in page order, under day headers, and the "More news" link."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urljoin
 
@@ -35,19 +35,38 @@ class _FeedBlock:
 
     node: LexborNode
     is_row: bool
-    parts: dict[str, LexborNode] = field(default_factory=dict)
+    parts: dict[str, LexborNode]
 
 
 def _feed_blocks(feed: LexborNode) -> list[_FeedBlock]:
     blocks: list[_FeedBlock] = []
+    parts: dict[str, LexborNode] | None = None
     for node in feed.css(_FEED_NODES):
+        if node.tag == "a":
+            if parts is not None and "link" not in parts:
+                parts["link"] = node
+            continue
         classes = (node.attributes.get("class") or "").split()
-        if node.tag == "div" and ("news-tape-item" in classes or "date_title" in classes):
-            blocks.append(_FeedBlock(node, "news-tape-item" in classes))
-        elif blocks:
-            part = "link" if node.tag == "a" else next(c for c in _FEED_PARTS if c in classes)
-            blocks[-1].parts.setdefault(part, node)
+        kind = _feed_kind(classes) or _feed_kind([c.lower() for c in classes])
+        if kind == "row" or kind == "header":
+            parts = {}
+            blocks.append(_FeedBlock(node, kind == "row", parts))
+        elif parts is not None and kind is not None and kind not in parts:
+            parts[kind] = node
     return blocks
+
+
+def _feed_kind(classes: list[str]) -> str | None:
+    """What a feed node is, from its classes: "row", "header" or a part's class name. (A page in
+    quirks mode matches class selectors whatever their case: then only lower-cased classes tell.)"""
+    if "news-tape-item" in classes:
+        return "row"
+    if "date_title" in classes:
+        return "header"
+    for part in _FEED_PARTS:
+        if part in classes:
+            return part
+    return None
 
 
 def _feed_row(
@@ -62,18 +81,12 @@ def _feed_row(
         return None, f"feed row {position}: no headline (div.ttx)"
     # A sub-headline is any element nested in (or following) the headline block; the
     # headline itself is only the block's own text.
-    own_text = clean_text(
-        " ".join(
-            child.text_content or ""
-            for child in headline.iter(include_text=True)
-            if child.tag == "-text"
-        )
-    )
+    own_text = clean_text(headline.text(deep=False, separator=" "))
     sub_parts = [text for child in headline.iter() if (text := node_text(child))]
     sibling = headline.next
     while sibling is not None:
-        if sibling.tag not in ("-text", "-comment") and node_text(sibling):
-            sub_parts.append(node_text(sibling))
+        if sibling.tag not in ("-text", "-comment") and (text := node_text(sibling)):
+            sub_parts.append(text)
         sibling = sibling.next
     clock = parse_clock(node_text(parts.get("main_time")))
     problem = None

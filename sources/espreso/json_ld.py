@@ -11,8 +11,11 @@ from selectolax.lexbor import LexborHTMLParser
 def json_ld_article(tree: LexborHTMLParser) -> dict[str, object]:
     """The page's first JSON-LD `NewsArticle` (or `Article`), or {}; unreadable scripts are skipped."""
     for script in tree.css('script[type="application/ld+json"]'):
+        text = script.text(deep=True)
+        if "Article" not in text and "\\" not in text:
+            continue  # JSON can spell neither type without the word or an escape: not worth parsing
         try:
-            data = json.loads(script.text(deep=True), strict=False)
+            data = json.loads(text, strict=False)
         except ValueError:
             continue
         for item in data if isinstance(data, list) else [data]:

@@ -38,6 +38,7 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
             for row in (
                 ("parse", f"{name} pages/s (1 core)"),
                 ("parse", f"{name}: × trafilatura"),
+                ("parse", f"{name}: ÷ floor"),
                 ("parse", f"{name}: fields as accurate or better"),
             )
         ],
