@@ -67,6 +67,16 @@ def prefect_harness() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
+def prefect_api(prefect_harness: None) -> str:
+    """The API address of the session's Prefect server (the harness's), for commands run as
+    processes whose test is not about Prefect's temporary server: each such server costs a
+    command about 15 s of CPU on its own."""
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value())
+
+
+@pytest.fixture(scope="session")
 def snapshot_run(
     prefect_harness: None, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, Path]:
