@@ -36,10 +36,10 @@ postgres: ## Debian's PostgreSQL server for the shared-catalog tests (installed 
 	bin/install-postgres
 
 test: setup browser postgres lint ## lint and types, then the whole test suite (two processes)
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	$(VENV)/bin/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 test-slow: setup browser postgres lint ## the suite with the slow parts in full (5,000 fuzz cases, 20 kills)
-	NEWSFLOW_FUZZ_EXAMPLES=5000 NEWSFLOW_CRASH_KILLS=20 $(VENV)/bin/pytest -n 2 --dist loadfile
+	NEWSFLOW_FUZZ_EXAMPLES=5000 NEWSFLOW_CRASH_KILLS=20 $(VENV)/bin/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: setup ## measured figures (printed, and written under bench/results/)
 	$(VENV)/bin/python -m bench

@@ -19,14 +19,19 @@ BIN = Path(sys.executable).parent
 
 @pytest.mark.parametrize("together", [2, 4])
 def test_runs_at_once_take_turns(
-    together: int, snapshot_run: tuple[str, Path], tmp_path: Path
+    together: int, snapshot_run: tuple[str, Path], prefect_api: str, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "newsflow.duckdb"
     with SnapshotServer() as server:
         runs = []
         for n in range(together):
-            # Each process its own Prefect home: two temporary servers must not share one SQLite file.
-            env = {**os.environ, "PREFECT_HOME": str(tmp_path / f"prefect-{n}")}
+            # The runs report to one running Prefect server, as a scheduled run and a manual one
+            # do; each process its own Prefect home (its own task cache, robots.txt's among them).
+            env = {
+                **os.environ,
+                "PREFECT_HOME": str(tmp_path / f"prefect-{n}"),
+                "PREFECT_API_URL": prefect_api,
+            }
             command = [
                 str(BIN / "newsflow"),
                 "run",
