@@ -102,6 +102,7 @@ def parse_pages(answers: list[LoggedFetch]) -> Parsed:
 
 @flow(name="ingest", flow_run_name=kyiv_run_name("ingest"), log_prints=True)
 def ingest(
+    outlet: str | None = None,
     base_url: str | None = None,
     warehouse: str | None = None,
     pages: int | None = None,
@@ -112,7 +113,8 @@ def ingest(
     Every parameter left empty comes from the settings (`NEWSFLOW_*`, then the defaults).
 
     Args:
-        base_url: The site to crawl: scheme and host, e.g. https://global.espreso.tv.
+        outlet: The outlet to read (`newsflow outlets`; default espreso).
+        base_url: The site to crawl: scheme and host (default: the outlet's).
         warehouse: The warehouse to load into, its lake catalog (created when missing).
         pages: Feed pages to read at most ("More news"); stops early at a page with nothing new.
         lookback_days: Sitemap entries modified this many days back are fetched too.
@@ -120,6 +122,7 @@ def ingest(
     """
     settings = Settings.build(
         dict(
+            outlet=outlet,
             base_url=base_url,
             warehouse=warehouse,
             pages=pages,
