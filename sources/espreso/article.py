@@ -12,8 +12,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from sources.espreso.dates import kyiv_to_utc, parse_clock, parse_date_line
 from sources.espreso.json_ld import iso_instant, json_ld_article
-from sources.espreso.page import node_text, page_tree
 from sources.espreso.template import junk_free, only_junk
+from sources.html import node_text, page_tree
 from sources.records import Article, ArticleParse, Related, Tag
 from sources.text import clean_text
 from sources.urls import canonical_problem, canonical_url

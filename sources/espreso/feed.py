@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from sources.espreso.dates import kyiv_to_utc, parse_clock, parse_day_month, parse_year
-from sources.espreso.page import node_text, page_tree
+from sources.html import node_text, page_tree
 from sources.records import FeedParse, FeedRow
 from sources.text import clean_text
 from sources.urls import canonical_url

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sources.espreso.article import read_article
 from sources.espreso.feed import read_feed
-from sources.espreso.page import page_tree
+from sources.html import page_tree
 from sources.records import ArticleParse, FeedParse
 from sources.urls import canonical_url
 

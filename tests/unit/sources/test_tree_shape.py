@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from sources.espreso.article import parse_article
-from sources.espreso.page import MAX_DEPTH, MAX_ELEMENTS, nesting_problem
-from sources.espreso.tree_shape import VOID, TreeShape, tree_bound, tree_shape
+from sources.html import MAX_DEPTH, MAX_ELEMENTS, nesting_problem
 from sources.records import ArticleParse
 from sources.snapshot_server import SNAPSHOT_DIR
+from sources.tree_shape import VOID, TreeShape, tree_bound, tree_shape
 
 SITE = "https://global.espreso.tv"
 REAL = Path(__file__).resolve().parents[4] / "shared" / "realdata" / "espreso"

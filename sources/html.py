@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from sources.espreso.decoding import decoded
-from sources.espreso.tree_shape import tree_bound, tree_shape
+from sources.decoding import decoded
 from sources.text import clean_text
+from sources.tree_shape import tree_bound, tree_shape
 
 # Real pages nest 15 levels deep and make about 1,000 elements (the tree builder's count).
 MAX_DEPTH = 1000
