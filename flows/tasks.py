@@ -212,7 +212,8 @@ def checked(
         settings.data_docs_dir if data_docs else None, keep_runs=settings.data_docs_keep_runs
     )
     try:
-        report = checker.run(frames, gate_parameters(settings.base_url, now, feed_pages_read))
+        parameters = gate_parameters(settings.base_url, now, feed_pages_read, settings.site)
+        report = checker.run(frames, parameters)
     except GateBlocked as blocked:
         _publish(blocked.report, settings)
         logger.error("%s", blocked)
