@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,9 @@ from expectations.data_docs import (
     private_folder,
     write_site,
 )
+from sources.espreso.dates import KYIV
 from sources.espreso.template import SITE_RULES
+from sources.outlets import DEFAULT_OUTLET, Outlet, outlet
 
 SUITES_DIR = Path(__file__).parent / "suites"
 # How a suite names a list of the site's patterns instead of copying them (see `site_rule`).
@@ -207,23 +209,29 @@ def _naive_utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC).replace(tzinfo=None)
 
 
-def instant_bounds(now: datetime) -> dict[str, Any]:
+def instant_bounds(now: datetime, launch: datetime = SITE_LAUNCH) -> dict[str, Any]:
     """The bounds of every instant and day a site states (`site_launch`, `latest_plausible`):
     from the site's launch to one hour after the run's time."""
     return {
-        "site_launch": _naive_utc(SITE_LAUNCH),
+        "site_launch": _naive_utc(launch),
         "latest_plausible": _naive_utc(now + timedelta(hours=1)),
     }
 
 
-def gate_parameters(site_url: str, now: datetime, feed_pages_read: int) -> dict[str, Any]:
-    """The run-time values the suites refer to as `$PARAMETER`s."""
-    site = re.escape(site_url.rstrip("/"))
+def gate_parameters(
+    site_url: str, now: datetime, feed_pages_read: int, site: Outlet | None = None
+) -> dict[str, Any]:
+    """The run-time values the suites refer to as `$PARAMETER`s: the outlet's site rules (its
+    article URLs' form, badges, languages, launch; Espreso's by default) on the site crawled."""
+    rules = site or outlet(DEFAULT_OUTLET)
+    at = re.escape(site_url.rstrip("/"))
     return {
-        "article_url_regex": rf"^{site}/[a-z0-9]+(?:-[a-z0-9]+)*$",
-        "site_url_regex": rf"^{site}/",
-        **instant_bounds(now),
+        "article_url_regex": rf"^{at}{rules.article_path}$",
+        "site_url_regex": rf"^{at}/",
+        **instant_bounds(now, datetime.combine(rules.launched, time(), KYIV)),
         "feed_rows_min": 1 if feed_pages_read else 0,
+        "badges": list(rules.badges),
+        "languages": list(rules.languages),
     }
 
 
@@ -247,7 +255,8 @@ def validation_frame(table: str, frame: pl.DataFrame) -> pd.DataFrame:
             .str.extract_all(r"\S+")
             .list.len()
             .cast(pl.Int32)
-            .alias("body_word_count")
+            .alias("body_word_count"),
+            pl.coalesce("published_at", "published_local").alias("published_stated"),
         )
     return frame.to_pandas()
 

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from expectations.data_docs import KEEP_RUNS
 from sources.limits import FETCH_BUDGET_S, MAX_CRAWL_DELAY_S, MAX_NEW_URLS, REQUEST_DEADLINE_S
+from sources.outlets import DEFAULT_OUTLET, Outlet, UnknownOutlet, outlet
 from warehouse.catalog import CatalogError, check_postgres, link_shared_catalog
 from warehouse.location import DEFAULT_WAREHOUSE
 
@@ -46,9 +47,15 @@ class Settings(BaseSettings):
         env_prefix=ENV_PREFIX, extra="forbid", hide_input_in_errors=True
     )
 
+    outlet: str = Field(
+        DEFAULT_OUTLET,
+        description="The outlet to read (`newsflow outlets` lists them): its site, discovery, "
+        "reader, politeness and the gate's site rules.",
+        json_schema_extra=_option("--outlet"),
+    )
     base_url: str = Field(
         DEFAULT_SITE,
-        description="Site to crawl (scheme and host).",
+        description="Site to crawl (scheme and host); unset: the outlet's.",
         json_schema_extra=_option("--base-url"),
     )
     warehouse: Path = Field(
@@ -189,6 +196,27 @@ class Settings(BaseSettings):
         kept = {k: v for k, v in (profile or {}).items() if k not in settings.model_fields_set}
         return settings.model_copy(update=kept) if kept else settings
 
+    @model_validator(mode="before")
+    @classmethod
+    def _outlet_defaults(cls, given: Any) -> Any:
+        """The outlet's site and politeness in place of the defaults: an environment variable or
+        option still wins."""
+        if not isinstance(given, dict):
+            return given
+        try:
+            chosen = outlet(str(given.get("outlet", DEFAULT_OUTLET)))
+        except UnknownOutlet:
+            return given  # refused by name below
+        return {"base_url": chosen.base_url, **chosen.politeness(), **given}
+
+    @field_validator("outlet")
+    @classmethod
+    def _known_outlet(cls, value: str) -> str:
+        try:
+            return outlet(value).name
+        except UnknownOutlet as error:
+            raise PydanticCustomError("unknown_outlet", str(error)) from None
+
     @field_validator("base_url")
     @classmethod
     def _site_address(cls, value: str) -> str:
@@ -237,6 +265,11 @@ class Settings(BaseSettings):
         extra = cls.model_fields[field].json_schema_extra
         flag = extra.get("option") if isinstance(extra, dict) else None
         return str(flag) if flag else None
+
+    @property
+    def site(self) -> Outlet:
+        """The outlet this run reads."""
+        return outlet(self.outlet)
 
     @property
     def user_agent(self) -> str:

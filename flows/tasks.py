@@ -21,6 +21,7 @@ from sources.archive import RawArchive, archived
 from sources.http import FetchBudget, SiteClient, crawl_delay
 from sources.limits import REQUEST_DEADLINE_S
 from sources.outcome import Outcome
+from sources.outlets import Outlet, Reader
 from sources.records import Discovery, LoggedFetch, Parsed, Validators
 from sources.robots import robots_unreachable
 from transforms.batch import batch_frames
@@ -190,10 +191,16 @@ def start_archive_run(
 
 @task(cache_policy=NO_CACHE)
 def shape_tables(
-    run_id: str, found: Discovery, parsed: Parsed, now: datetime
+    run_id: str,
+    found: Discovery,
+    parsed: Parsed,
+    now: datetime,
+    outlet: Outlet | None = None,
+    reader: Reader | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """One frame per warehouse table, plus `article_pages` for the layout checks."""
-    return batch_frames(run_id, found, parsed, now)
+    """One frame per warehouse table of the outlet's batch (its pages read by `reader`, the
+    outlet's own by default), plus `article_pages` for the layout checks."""
+    return batch_frames(run_id, found, parsed, now, outlet, reader)
 
 
 def checked(
@@ -212,7 +219,8 @@ def checked(
         settings.data_docs_dir if data_docs else None, keep_runs=settings.data_docs_keep_runs
     )
     try:
-        report = checker.run(frames, gate_parameters(settings.base_url, now, feed_pages_read))
+        parameters = gate_parameters(settings.base_url, now, feed_pages_read, settings.site)
+        report = checker.run(frames, parameters)
     except GateBlocked as blocked:
         _publish(blocked.report, settings)
         logger.error("%s", blocked)
@@ -289,9 +297,11 @@ def publish_run_summary(
     frames: dict[str, pl.DataFrame],
     result: LoadResult,
     outcome: Outcome,
+    warning: str | None = None,
 ) -> None:
     """The run's table of what was discovered, fetched, loaded and quarantined (failures counted by
-    kind), and a markdown summary with its failures named, as Prefect artifacts."""
+    kind), and a markdown summary with its failures named (and `warning` first, loudly), as
+    Prefect artifacts."""
     requests = found.requests + parsed.requests
     failed = [r for r in requests if r.error]
     counts = [
@@ -315,6 +325,7 @@ def publish_run_summary(
     lines = [
         "# newsflow run",
         "",
+        *([f"**Warning:** {warning}", ""] if warning else []),
         f"Loaded **{frames['articles'].height} articles** and **{frames['feed_items'].height} feed items** "
         f"into `{settings.warehouse}`; {result.rows_quarantined} rows quarantined.",
         "",

@@ -20,3 +20,14 @@ def robots_text(fetched: Fetched) -> str:
     if robots_unreachable(fetched):
         return "User-agent: *\nDisallow: /\n"
     return ""
+
+
+def sitemap_lines(robots_txt: str) -> list[str]:
+    """The sitemaps a robots.txt names (`Sitemap:` lines, any case), in file order, each once."""
+    found: dict[str, None] = {}
+    for line in robots_txt.splitlines():
+        name, _, value = line.partition(":")
+        address = value.split("#", 1)[0].strip()
+        if name.strip().lower() == "sitemap" and address:
+            found[address] = None
+    return list(found)

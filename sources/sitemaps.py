@@ -1,4 +1,5 @@
-"""Sitemaps of any site (sitemaps.org): a urlset's URLs, or an index's sitemaps, with their dates."""
+"""Sitemaps of any site (sitemaps.org): a urlset's URLs, or an index's sitemaps, with their dates;
+in a Google News sitemap, an entry without `lastmod` is dated by its `news:publication_date`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def parse_sitemap(body: bytes) -> Sitemap:
                 loc = clean_text(child.text)
             elif name == "lastmod":
                 lastmod = clean_text(child.text)[:10]
+            elif name == "news" and lastmod is None:
+                published = child.find("{*}publication_date")
+                lastmod = clean_text(published.text)[:10] if published is not None else None
         if loc:
             try:
                 day = date.fromisoformat(lastmod) if lastmod else None

@@ -26,15 +26,22 @@ def latest_per_url(items: Sequence[FetchedArticle]) -> list[FetchedArticle]:
     return list(latest.values())
 
 
-def articles(items: Sequence[FetchedArticle], seen_at: datetime) -> pl.DataFrame:
-    """The `articles` frame; `first_seen_at` is this run's time (the load keeps an older one)."""
+def articles(
+    items: Sequence[FetchedArticle], seen_at: datetime, source: str = SOURCE
+) -> pl.DataFrame:
+    """The `articles` frame; `first_seen_at` is this run's time (the load keeps an older one);
+    `source` is the outlet's (`espreso-global` for Espreso). `authors` is the page's list (the
+    Espreso reader's one author), `author` the byline (the authors joined when the reader gives
+    no byline)."""
     rows = [
         {
-            "url": a.url, "source": SOURCE, "slug": a.slug, "section": a.section, "badge": a.badge,
-            "title": a.title, "lead": a.lead, "author": a.author, "author_url": a.author_url,
+            "url": a.url, "source": source, "slug": a.slug, "section": a.section, "badge": a.badge,
+            "title": a.title, "lead": a.lead, "author": a.author or (", ".join(a.authors) or None), "author_url": a.author_url,
             "published_at": a.published_at, "modified_at": a.modified_at, "body_text": a.body_text,
             "word_count": a.word_count, "image_url": a.image_url, "language": a.language,
             "content_hash": a.content_hash, "first_seen_at": seen_at, "fetched_at": item.fetched_at,
+            "authors": list(a.authors or ([a.author] if a.author else [])),
+            "published_local": a.published_local, "zone_stated": a.zone_stated,
         }
         for item in latest_per_url(items)
         for a in [item.article]

@@ -21,7 +21,8 @@ ARTICLES = _schema(
         "author_url": pl.String, "published_at": UTC_TS, "modified_at": UTC_TS,
         "body_text": pl.String, "word_count": pl.Int32, "image_url": pl.String,
         "language": pl.String, "content_hash": pl.String, "first_seen_at": UTC_TS,
-        "fetched_at": UTC_TS,
+        "fetched_at": UTC_TS, "authors": pl.List(pl.String), "published_local": pl.Datetime("us"),
+        "zone_stated": pl.Boolean,
     }
 )  # fmt: skip
 ARTICLE_TAGS = _schema(
@@ -66,7 +67,19 @@ ARTICLE_PAGES = _schema(
     }
 )
 
-TABLES: dict[str, pl.Schema] = {
+# What a whole batch shares, after each table's own columns: which outlet its rows came from
+# and, for articles, which reader read them (`transforms.batch` sets them).
+BATCH_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("reader", "outlet"),
+    "article_tags": ("outlet",),
+    "article_related": ("outlet",),
+    "feed_items": ("outlet",),
+    "feed_observations": ("outlet",),
+    "headline_sources": ("outlet",),
+    "fetch_log": ("outlet",),
+    "quarantine": (),
+}
+_SHAPED: dict[str, pl.Schema] = {
     "articles": ARTICLES,
     "article_tags": ARTICLE_TAGS,
     "article_related": ARTICLE_RELATED,
@@ -75,6 +88,11 @@ TABLES: dict[str, pl.Schema] = {
     "headline_sources": HEADLINE_SOURCES,
     "fetch_log": FETCH_LOG,
     "quarantine": QUARANTINE,
+}
+# The warehouse tables' columns: each transform's frame, then the batch's columns.
+TABLES: dict[str, pl.Schema] = {
+    name: _schema({**shaped, **dict.fromkeys(BATCH_COLUMNS[name], pl.String)})
+    for name, shaped in _SHAPED.items()
 }
 KEYS: dict[str, tuple[str, ...]] = {
     "articles": ("url",),
@@ -168,6 +186,13 @@ FACT_KEYS: dict[str, tuple[str, ...]] = {
     "prisoner_exchanges": ("url", "stated_at", "kind", "side", "count", "event_date"),
     "places": ("url", "kind", "geonameid"),
 }  # fmt: skip
+
+
+def of_batch(table: str, shaped: pl.DataFrame, values: Mapping[str, str | None]) -> pl.DataFrame:
+    """A transform's frame with the batch's columns of its table (`BATCH_COLUMNS`) added."""
+    return shaped.with_columns(
+        pl.lit(values[c], dtype=pl.String).alias(c) for c in BATCH_COLUMNS[table]
+    )
 
 
 def frame(rows: Sequence[Mapping[str, object]], schema: pl.Schema) -> pl.DataFrame:

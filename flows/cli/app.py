@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import lake_commands, read_commands, run_commands, server_commands
+from flows.cli import lake_commands, outlet_commands, read_commands, run_commands, server_commands
 from flows.cli.errors import exit_code, usage_line, user_message
 from flows.cli.read_page import read as read_page
 
@@ -65,6 +65,7 @@ for command in (
     read_commands.quarantine,
     read_commands.export,
     read_commands.report,
+    outlet_commands.outlets,
 ):
     # serve's help lists the deployments: made from them, not written in its docstring.
     text = server_commands.SERVE_HELP if command is server_commands.serve else None

@@ -51,6 +51,7 @@ def kyiv_date(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD") from None
 
 
+OutletName = Annotated[str | None, setting("outlet")]
 BaseUrl = Annotated[str | None, setting("base_url")]
 Warehouse = Annotated[Path | None, setting("warehouse")]
 Pages = Annotated[int | None, setting("pages")]

@@ -22,6 +22,7 @@ from flows.cli.options import (
     MinInterval,
     OfficialBundled,
     OfficialUrl,
+    OutletName,
     Pages,
     PagesPerBatch,
     SnapshotLookbackDays,
@@ -43,17 +44,18 @@ T = TypeVar("T")
 
 def run(
     ctx: typer.Context,
+    outlet: OutletName = None,
     base_url: BaseUrl = None,
     warehouse: Warehouse = None,
     pages: Pages = None,
     lookback_days: LookbackDays = None,
     min_interval_s: MinInterval = None,
 ) -> None:
-    """One incremental ingest run against a site."""
+    """One incremental ingest run against an outlet (Espreso Global by default)."""
     from flows.ingest import ingest
 
     settings = started(ctx.params)
-    ingest(base_url=settings.base_url, **_ingest_options(settings))
+    ingest(outlet=settings.outlet, base_url=settings.base_url, **_ingest_options(settings))
     _draw_facts(settings)
     print_summary(settings.warehouse)
 

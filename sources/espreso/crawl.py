@@ -6,7 +6,7 @@ archived answers through them); the async functions only sequence the requests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -196,8 +196,12 @@ async def walk_feed(
     return page, False
 
 
-def read_articles(answers: Sequence[LoggedFetch]) -> Parsed:
-    """Parse the answers to article requests (no I/O): failures and 304s are only logged."""
+def read_articles(
+    answers: Sequence[LoggedFetch],
+    read: Callable[[bytes, str, str | None], ArticleParse] = parse_article,
+) -> Parsed:
+    """Parse the answers to article requests with `read` (the Espreso reader unless another is
+    given; no I/O): failures and 304s are only logged."""
     items: list[FetchedArticle] = []
     pages: list[ArticleParse] = []
     requests: list[LoggedFetch] = []
@@ -206,7 +210,7 @@ def read_articles(answers: Sequence[LoggedFetch]) -> Parsed:
         if not page.ok:
             requests.append(answer)
             continue
-        result = parse_article(page.body, page.url, page.encoding)
+        result = read(page.body, page.url, page.encoding)
         pages.append(result)
         if result.article is not None:
             items.append(FetchedArticle(result.article, page.requested_at))

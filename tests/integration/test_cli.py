@@ -49,6 +49,7 @@ CALLED_BY = {
     "quarantine": "test_cli.py::test_search_quarantine_and_report",
     "export": "test_export.py::_export",
     "report": "test_cli.py::test_search_quarantine_and_report",
+    "outlets": "test_outlets_cli.py::test_outlets_lists_every_outlet_one_line_each",
     "sql": "test_cli.py::test_sql_reads_the_lake_beside_a_writer",
     "migrate-warehouse": "test_cli.py::test_migrate_warehouse_copies_a_duckdb_file_into_a_lake",
 }

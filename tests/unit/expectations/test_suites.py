@@ -89,7 +89,11 @@ def test_every_column_a_suite_names_is_in_the_frame_it_checks(table: str) -> Non
 
 def test_the_articles_suite_sees_the_recomputed_word_count_beside_the_contract() -> None:
     seen = validation_frame("articles", pl.DataFrame(schema=CONTRACT["articles"]))
-    assert list(seen.columns) == [*CONTRACT["articles"].names(), "body_word_count"]
+    assert list(seen.columns) == [
+        *CONTRACT["articles"].names(),
+        "body_word_count",
+        "published_stated",
+    ]
 
 
 def test_uniqueness_checks_are_on_the_table_key() -> None:

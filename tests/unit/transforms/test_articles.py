@@ -52,6 +52,7 @@ def test_the_frame_has_the_contract_and_this_runs_time_as_first_seen() -> None:
                 "language": "en", "content_hash": a.content_hash,
                 "first_seen_at": datetime(2025, 10, 26, 6, 0, tzinfo=UTC),
                 "fetched_at": datetime(2025, 10, 26, 2, 30, tzinfo=UTC),
+                "authors": ["Olena Koval"], "published_local": None, "zone_stated": True,
             }
         ],
         schema=ARTICLES,

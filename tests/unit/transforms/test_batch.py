@@ -57,9 +57,14 @@ def test_every_table_from_its_records_and_unparsable_pages_quarantined() -> None
     ]
     assert frames["feed_observations"]["observed_at"].to_list() == [BEFORE_DST_END]
     assert_frame_equal(
-        frames["headline_sources"],
+        frames["headline_sources"].drop("outlet"),
         headline_sources([(f"{SITE}/a", "Title of a"), (f"{SITE}/a", "Feed headline")]),
     )
+    # Every row says its outlet; the articles, their reader.
+    outlets = {n: frames[n]["outlet"].unique().to_list() for n in TABLES if n != "quarantine"}
+    assert outlets == {n: ["espreso"] if frames[n].height else [] for n in outlets}
+    assert frames["articles"].height == 1
+    assert frames["articles"]["reader"].to_list() == ["espreso"]
     assert frames["fetch_log"].select("run_id", "url", "kind").rows() == [
         ("ingest-7", f"{SITE}/news", "feed"),
         ("ingest-7", f"{SITE}/a", "article"),

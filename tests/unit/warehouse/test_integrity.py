@@ -47,7 +47,7 @@ def _request(con: duckdb.DuckDBPyConnection, run_id: str, url: str, status: int 
 def _article(con: duckdb.DuckDBPyConnection, url: str) -> None:
     con.execute(
         "INSERT INTO articles VALUES (?, 'espreso-global', 'a', NULL, NULL, 'A', NULL, NULL, NULL, "
-        "?, NULL, 'x', 1, NULL, 'en', 'h', ?, ?)",
+        "?, NULL, 'x', 1, NULL, 'en', 'h', ?, ?, NULL, NULL, true, 'espreso', 'espreso')",
         [url, T0, T0, T0],
     )
 
@@ -71,13 +71,17 @@ def test_each_rule_counts_its_rows(con: duckdb.DuckDBPyConnection) -> None:
     _request(con, "never-loaded", f"{SITE}/b")
     _request(con, "never-loaded", f"{SITE}/c")
     con.execute("INSERT INTO quarantine VALUES ('articles', '{}', ['x'], 'never-loaded', ?)", [T0])
-    con.execute(f"INSERT INTO article_tags VALUES ('{SITE}/gone', 0, 'News', NULL)")
-    con.execute(f"INSERT INTO article_related VALUES ('{SITE}/gone', 0, '{SITE}/a', NULL)")
+    con.execute(f"INSERT INTO article_tags VALUES ('{SITE}/gone', 0, 'News', NULL, 'espreso')")
     con.execute(
-        f"INSERT INTO feed_observations VALUES (?, '{SITE}/news', 0, '{SITE}/unknown')", [T0]
+        f"INSERT INTO article_related VALUES ('{SITE}/gone', 0, '{SITE}/a', NULL, 'espreso')"
     )
     con.execute(
-        f"INSERT INTO feed_observations VALUES (?, '{SITE}/news', 0, '{SITE}/unknown')", [T0]
+        f"INSERT INTO feed_observations VALUES (?, '{SITE}/news', 0, '{SITE}/unknown', 'espreso')",
+        [T0],
+    )
+    con.execute(
+        f"INSERT INTO feed_observations VALUES (?, '{SITE}/news', 0, '{SITE}/unknown', 'espreso')",
+        [T0],
     )
     _article(con, f"{SITE}/unfetched")
     _request(con, "crawl-1", f"{SITE}/refused", status=404)

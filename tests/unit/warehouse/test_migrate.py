@@ -20,21 +20,23 @@ CONTRACT = {
         ("url", "VARCHAR", "NO"), ("source", "VARCHAR", "NO"), ("slug", "VARCHAR", "NO"),
         ("section", "VARCHAR", "YES"), ("badge", "VARCHAR", "YES"), ("title", "VARCHAR", "NO"),
         ("lead", "VARCHAR", "YES"), ("author", "VARCHAR", "YES"), ("author_url", "VARCHAR", "YES"),
-        ("published_at", "TIMESTAMP WITH TIME ZONE", "NO"), ("modified_at", "TIMESTAMP WITH TIME ZONE", "YES"),
+        ("published_at", "TIMESTAMP WITH TIME ZONE", "YES"), ("modified_at", "TIMESTAMP WITH TIME ZONE", "YES"),
         ("body_text", "VARCHAR", "NO"), ("word_count", "INTEGER", "NO"), ("image_url", "VARCHAR", "YES"),
         ("language", "VARCHAR", "YES"), ("content_hash", "VARCHAR", "NO"),
         ("first_seen_at", "TIMESTAMP WITH TIME ZONE", "NO"), ("fetched_at", "TIMESTAMP WITH TIME ZONE", "NO"),
+        ("authors", "VARCHAR[]", "YES"), ("published_local", "TIMESTAMP", "YES"), ("zone_stated", "BOOLEAN", "YES"),
+        ("reader", "VARCHAR", "YES"), ("outlet", "VARCHAR", "YES"),
     ],
-    "article_tags": [("url", "VARCHAR", "NO"), ("position", "INTEGER", "NO"), ("tag", "VARCHAR", "NO"), ("tag_url", "VARCHAR", "YES")],
-    "article_related": [("url", "VARCHAR", "NO"), ("position", "INTEGER", "NO"), ("related_url", "VARCHAR", "NO"), ("related_title", "VARCHAR", "YES")],
+    "article_tags": [("url", "VARCHAR", "NO"), ("position", "INTEGER", "NO"), ("tag", "VARCHAR", "NO"), ("tag_url", "VARCHAR", "YES"), ("outlet", "VARCHAR", "YES")],
+    "article_related": [("url", "VARCHAR", "NO"), ("position", "INTEGER", "NO"), ("related_url", "VARCHAR", "NO"), ("related_title", "VARCHAR", "YES"), ("outlet", "VARCHAR", "YES")],
     "feed_items": [
         ("url", "VARCHAR", "NO"), ("title", "VARCHAR", "NO"), ("subtitle", "VARCHAR", "YES"), ("badge", "VARCHAR", "YES"),
         ("published_at", "TIMESTAMP WITH TIME ZONE", "YES"), ("first_seen_at", "TIMESTAMP WITH TIME ZONE", "NO"),
-        ("last_seen_at", "TIMESTAMP WITH TIME ZONE", "NO"),
+        ("last_seen_at", "TIMESTAMP WITH TIME ZONE", "NO"), ("outlet", "VARCHAR", "YES"),
     ],
     "feed_observations": [
         ("observed_at", "TIMESTAMP WITH TIME ZONE", "NO"), ("page_url", "VARCHAR", "NO"),
-        ("position", "INTEGER", "NO"), ("url", "VARCHAR", "NO"),
+        ("position", "INTEGER", "NO"), ("url", "VARCHAR", "NO"), ("outlet", "VARCHAR", "YES"),
     ],
 }  # fmt: skip
 
@@ -59,14 +61,14 @@ def test_frames_match_table_columns(tmp_path: Path) -> None:
 
 
 def test_migrations_are_numbered_one_to_n_in_order() -> None:
-    assert [version for version, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert [version for version, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     names = sorted(
         entry.name
         for entry in (resources.files("warehouse") / "migrations").iterdir()
         if entry.name.endswith(".sql")
     )
     assert names[0] == "001_init.sql"
-    assert names[-1] == "009_load_commit_retries.sql"
+    assert names[-1] == "010_outlets.sql"
     assert migrations()[-1][1] == (
         resources.files("warehouse") / "migrations" / names[-1]
     ).read_text(encoding="utf-8")
@@ -74,11 +76,11 @@ def test_migrations_are_numbered_one_to_n_in_order() -> None:
 
 def test_migrate_applies_each_version_once(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
-        assert migrate(con) == 9
-        assert migrate(con) == 9
+        assert migrate(con) == 10
+        assert migrate(con) == 10
         assert con.execute(
             "SELECT count(*), count(DISTINCT version), min(version), max(version) FROM schema_migrations"
-        ).fetchall() == [(9, 9, 1, 9)]
+        ).fetchall() == [(10, 10, 1, 10)]
 
 
 def test_a_failing_migration_leaves_no_trace(warehouse_at_6: Path) -> None:
@@ -105,7 +107,7 @@ def test_a_warehouse_at_migration_6_moves_forward_with_the_kind_of_each_load(
     lake = path.with_name("moved.ducklake")
     migrate_warehouse(path, lake)
     with connect(lake) as con:
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(9,)]
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(10,)]
         assert con.execute("SELECT run_id, kind FROM load_runs ORDER BY run_id").fetchall() == [
             ("20251027T090000-ab12", "crawl"),
             ("20251027T094000-cd34", "crawl"),

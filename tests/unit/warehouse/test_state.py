@@ -50,7 +50,7 @@ def _request(
 def _article(con: duckdb.DuckDBPyConnection, url: str) -> None:
     con.execute(
         "INSERT INTO articles VALUES (?, 'espreso-global', 'a', NULL, NULL, 'A', NULL, NULL, NULL, "
-        "?, NULL, 'x', 1, NULL, 'en', 'h', ?, ?)",
+        "?, NULL, 'x', 1, NULL, 'en', 'h', ?, ?, NULL, NULL, true, 'espreso', 'espreso')",
         [url, T0, T0, T0],
     )
 
@@ -89,8 +89,8 @@ def test_last_validators_come_from_the_latest_complete_answer(
 
 def test_feed_row_states(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        f"INSERT INTO feed_items VALUES ('{SITE}/a', 'A', NULL, 'Exclusive', ?, ?, ?), "
-        f"('{SITE}/b', 'B', 'sub', NULL, NULL, ?, ?)",
+        f"INSERT INTO feed_items VALUES ('{SITE}/a', 'A', NULL, 'Exclusive', ?, ?, ?, 'espreso'), "
+        f"('{SITE}/b', 'B', 'sub', NULL, NULL, ?, ?, 'espreso')",
         [T0, T0, T0, T0, T0],
     )
     assert feed_row_states(con) == {

@@ -15,21 +15,22 @@ def test_feed_dwell_and_freshness_minutes(tmp_path: Path) -> None:
         # (10 + 30 minutes until the next read), "b" only at the last read (no later read: 0 minutes).
         con.execute(
             f"""INSERT INTO feed_observations VALUES
-            ('2025-10-27 09:00:00+00', '{site}/news', 0, '{site}/a'),
-            ('2025-10-27 09:00:00+00', '{site}/news', 11, '{site}/b'),
-            ('2025-10-27 09:10:00+00', '{site}/news', 3, '{site}/a'),
-            ('2025-10-27 09:40:00+00', '{site}/news', 12, '{site}/a'),
-            ('2025-10-27 09:40:00+00', '{site}/news', 2, '{site}/b'),
-            ('2025-10-27 09:41:00+00', '{site}/news?page=2', 0, '{site}/c')"""
+            ('2025-10-27 09:00:00+00', '{site}/news', 0, '{site}/a', 'espreso'),
+            ('2025-10-27 09:00:00+00', '{site}/news', 11, '{site}/b', 'espreso'),
+            ('2025-10-27 09:10:00+00', '{site}/news', 3, '{site}/a', 'espreso'),
+            ('2025-10-27 09:40:00+00', '{site}/news', 12, '{site}/a', 'espreso'),
+            ('2025-10-27 09:40:00+00', '{site}/news', 2, '{site}/b', 'espreso'),
+            ('2025-10-27 09:41:00+00', '{site}/news?page=2', 0, '{site}/c', 'espreso')"""
         )
         con.execute(
             f"""INSERT INTO feed_items VALUES
-            ('{site}/a', 'A', NULL, NULL, '2025-10-27 08:45:00+00', '2025-10-27 09:00:00+00', '2025-10-27 09:40:00+00'),
-            ('{site}/b', 'B', NULL, NULL, '2025-10-27 08:59:00+00', '2025-10-27 09:00:00+00', '2025-10-27 09:40:00+00')"""
+            ('{site}/a', 'A', NULL, NULL, '2025-10-27 08:45:00+00', '2025-10-27 09:00:00+00', '2025-10-27 09:40:00+00', 'espreso'),
+            ('{site}/b', 'B', NULL, NULL, '2025-10-27 08:59:00+00', '2025-10-27 09:00:00+00', '2025-10-27 09:40:00+00', 'espreso')"""
         )
         con.execute(
             f"""INSERT INTO articles VALUES ('{site}/a', 'espreso-global', 'a', NULL, NULL, 'A', NULL, NULL, NULL,
-            '2025-10-27 08:45:00+00', NULL, 'x', 1, NULL, 'en', 'h', '2025-10-27 09:02:00+00', '2025-10-27 09:02:00+00')"""
+            '2025-10-27 08:45:00+00', NULL, 'x', 1, NULL, 'en', 'h', '2025-10-27 09:02:00+00', '2025-10-27 09:02:00+00',
+            NULL, NULL, true, 'espreso', 'espreso')"""
         )
         dwell = con.execute(
             "SELECT url, best_position, minutes_in_top10, observations, first_seen_at, last_seen_at FROM v_feed_dwell ORDER BY url"
