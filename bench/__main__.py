@@ -33,7 +33,7 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per headline figure: stage, what, value, reference, ratio, target, verdict."""
     rows: list[dict[str, Any]] = []
 
-    def add(stage: str, what: str, value: float, target: str, ok: bool, **more: Any) -> None:
+    def add(stage: str, what: str, value: float | str, target: str, ok: bool, **more: Any) -> None:
         rows.append({"stage": stage, "what": what, "value": value, "target": target,
                      "verdict": "OK" if ok else "MISSED", **more})  # fmt: skip
 
@@ -78,6 +78,14 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "≤ 1.2×",
             growth <= 1.2,
         )
+    big = two[-1]
+    growth = big["main_growth_mb_per_batch"]
+    add("reparse", f"{big['pages']:,} pages: main-process growth per batch (MB)",
+        growth if growth is not None else "-", f"≤ {reparse.FLAT_MB_PER_BATCH} (0)",
+        growth is not None and growth <= reparse.FLAT_MB_PER_BATCH)  # fmt: skip
+    b = r["backfill_shaped"]
+    add("reparse", f"{b['pages']:,} pages in runs of {b['run_pages']}: pages/s", b["pages_per_s"],
+        "≥ 400", b["pages_per_s"] >= 400)  # fmt: skip
     add(
         "reparse",
         "parse+shape speed-up, 2 processes",

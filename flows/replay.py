@@ -59,6 +59,24 @@ def replayed(run: ArchivedRun) -> Replayed:
     return Replayed(frames, len(found.feeds))
 
 
+def batches(runs: list[ArchivedRun], pages: int) -> list[tuple[ArchivedRun, ...]]:
+    """Consecutive runs side by side, up to `pages` article pages a batch (a run bigger than that
+    is a batch alone): small runs share the fixed costs of a batch (a task, a worker's turn)."""
+    out: list[tuple[ArchivedRun, ...]] = []
+    batch: list[ArchivedRun] = []
+    held = 0
+    for run in runs:
+        size = sum(1 for record in run.records if record.kind == "article")
+        if batch and held + size > pages:
+            out.append(tuple(batch))
+            batch, held = [], 0
+        batch.append(run)
+        held += size
+    if batch:
+        out.append(tuple(batch))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Spilled:
     """A replayed run's frames, written as Arrow IPC files (one per table) in `folder`. This, not

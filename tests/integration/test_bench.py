@@ -49,6 +49,8 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
         ("reparse", "200 pages, 1 workers: peak RSS MB"),
         ("reparse", "200 pages, 2 workers: pages/s"),
         ("reparse", "200 pages, 2 workers: peak RSS MB"),
+        ("reparse", "200 pages: main-process growth per batch (MB)"),
+        ("reparse", "100 pages in runs of 50: pages/s"),
         ("reparse", "parse+shape speed-up, 2 processes"),
         ("orchestration", "Prefect overhead per run (s)"),
         ("lake", "load rows/s into the lake, 300 articles"),
@@ -81,6 +83,11 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
         (200, 2, 4, 200),
     ]  # fmt: skip
     assert reparse["stage"]["pages"] == 200
+    shaped = reparse["backfill_shaped"]
+    # Two runs of 50 pages share one batch: two loads.
+    assert (shaped["pages"], shaped["run_pages"], shaped["batches"], shaped["articles_loaded"]) == (
+        100, 50, 2, 100,
+    )  # fmt: skip
     assert (reparse["orchestration"]["runs"], reparse["orchestration"]["pages"]) == (1, 21)
     lake = json.loads((tmp_path / "lake.json").read_text())
     assert lake["articles"] == 300
