@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import crawler, gate, lake, load, parse, reparse
+from bench import backfill, crawler, gate, lake, load, parse, reparse
 
 STAGES: dict[
     str, tuple[Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
@@ -25,6 +25,7 @@ STAGES: dict[
     "load": (load.run, load.report),
     "crawler": (crawler.run, crawler.report),
     "reparse": (reparse.run, reparse.report),
+    "backfill": (backfill.run, backfill.report),
     "lake": (lake.run, lake.report),
 }
 
@@ -93,6 +94,10 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         "≥ 1.7×",
         r["stage"]["speedup"] >= 1.7,
     )
+    b = figures["backfill"]
+    add("backfill", f"peak RSS, {b['long']['batches']} ÷ {b['short']['batches']} batches", b["ratio"],
+        f"≤ {backfill.FLAT_RATIO}×", b["ratio"] <= backfill.FLAT_RATIO,
+        reference=b["short"]["main_peak_rss_mb"])  # fmt: skip
     o = r["orchestration"]
     add("orchestration", "Prefect overhead per run (s)", o["overhead_per_run_s"], "small", True,
         reference=o["direct_s"])  # fmt: skip
