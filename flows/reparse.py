@@ -30,7 +30,7 @@ from prefect.runtime import flow_run
 
 from expectations.gate import GateBlocked
 from flows.news_facts import draw_facts
-from flows.replay import Spilled, batches, replay_to, unspilled
+from flows.replay import Spilled, batches, replay_batch, unspilled
 from flows.runs import failed
 from flows.settings import Settings
 from flows.tasks import checked, refresh_search
@@ -52,11 +52,6 @@ def archived_batches(
         [part for run in read_runs(folder, since) for part in split_run(run, batch_pages)],
         batch_pages,
     )
-
-
-def replay_batch(runs: tuple[ArchivedRun, ...], spill_dir: Path) -> list[Spilled]:
-    """Every run of a batch replayed and spilled under `spill_dir`, in order."""
-    return [replay_to(run, spill_dir) for run in runs]
 
 
 @task(cache_policy=NO_CACHE, task_run_name="parse and shape {runs[0].run_id} ({n_runs} runs)")

@@ -98,6 +98,12 @@ def replay_to(run: ArchivedRun, spill_dir: Path) -> Spilled:
     return Spilled(run, folder, done.feed_pages)
 
 
+def replay_batch(runs: tuple[ArchivedRun, ...], spill_dir: Path) -> list[Spilled]:
+    """Every run of a batch replayed and spilled under `spill_dir`, in order: what a worker
+    process runs (here, not in the flow's module, so that the worker imports no Prefect)."""
+    return [replay_to(run, spill_dir) for run in runs]
+
+
 def unspilled(spilled: Spilled) -> dict[str, pl.DataFrame]:
     """The frames of a spilled run, read back whole; the files are removed."""
     frames = {path.stem: pl.read_ipc(path.read_bytes()) for path in spilled.folder.glob("*.arrow")}
