@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import crawler, fundus, gate, lake, load, parse, reparse
+from bench import backfill, crawler, fundus, gate, lake, load, parse, reparse
 
 STAGES: dict[
     str, tuple[Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
@@ -25,6 +25,7 @@ STAGES: dict[
     "load": (load.run, load.report),
     "crawler": (crawler.run, crawler.report),
     "reparse": (reparse.run, reparse.report),
+    "backfill": (backfill.run, backfill.report),
     "lake": (lake.run, lake.report),
     "fundus": (fundus.run, fundus.report),
 }
@@ -34,7 +35,7 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per headline figure: stage, what, value, reference, ratio, target, verdict."""
     rows: list[dict[str, Any]] = []
 
-    def add(stage: str, what: str, value: float, target: str, ok: bool, **more: Any) -> None:
+    def add(stage: str, what: str, value: float | str, target: str, ok: bool, **more: Any) -> None:
         rows.append({"stage": stage, "what": what, "value": value, "target": target,
                      "verdict": "OK" if ok else "MISSED", **more})  # fmt: skip
 
@@ -76,6 +77,14 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "≤ 1.2×",
             growth <= 1.2,
         )
+    big = two[-1]
+    growth = big["main_growth_mb_per_batch"]
+    add("reparse", f"{big['pages']:,} pages: main-process growth per batch (MB)",
+        growth if growth is not None else "-", f"≤ {reparse.FLAT_MB_PER_BATCH} (0)",
+        growth is not None and growth <= reparse.FLAT_MB_PER_BATCH)  # fmt: skip
+    b = r["backfill_shaped"]
+    add("reparse", f"{b['pages']:,} pages in runs of {b['run_pages']}: pages/s", b["pages_per_s"],
+        "≥ 400", b["pages_per_s"] >= 400)  # fmt: skip
     add(
         "reparse",
         "parse+shape speed-up, 2 processes",
@@ -83,6 +92,10 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         "≥ 1.7×",
         r["stage"]["speedup"] >= 1.7,
     )
+    b = figures["backfill"]
+    add("backfill", f"peak RSS, {b['long']['batches']} ÷ {b['short']['batches']} batches", b["ratio"],
+        f"≤ {backfill.FLAT_RATIO}×", b["ratio"] <= backfill.FLAT_RATIO,
+        reference=b["short"]["main_peak_rss_mb"])  # fmt: skip
     o = r["orchestration"]
     add("orchestration", "Prefect overhead per run (s)", o["overhead_per_run_s"], "small", True,
         reference=o["direct_s"])  # fmt: skip

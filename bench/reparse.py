@@ -83,10 +83,40 @@ class PeakMemory:
         self._thread.join()
 
 
+# The main process's growth per batch called zero: what RSS moves by allocator noise alone.
+FLAT_MB_PER_BATCH = 0.2
+
+
+def growth_per_batch(rss_mb: list[float]) -> float | None:
+    """MB the main process grew per batch over the last half of the batches (the first half
+    warms caches and allocator pools); None with fewer than four batches."""
+    if len(rss_mb) < 4:
+        return None
+    half = len(rss_mb) // 2
+    return round((rss_mb[-1] - rss_mb[half]) / (len(rss_mb) - 1 - half), 3)
+
+
+def _measured_per_run(rss_mb: list[float]) -> None:
+    """Record the main process's RSS after every run's load (the flow's own function, wrapped)."""
+    import flows.reparse
+
+    load_run = flows.reparse.check_and_load_run
+
+    def measured(*args: Any, **kwargs: Any) -> Any:
+        result = load_run(*args, **kwargs)
+        rss_mb.append(psutil.Process().memory_info().rss / 2**20)
+        return result
+
+    flows.reparse.check_and_load_run = measured
+
+
 def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[str, Any]:
     """Run the reparse flow once (after a warm-up run that starts Prefect's local server)."""
     from expectations.gate import shared_gate
     from flows.reparse import reparse
+
+    per_run: list[float] = []
+    _measured_per_run(per_run)
 
     empty = Path(tempfile.mkdtemp(prefix="newsflow-bench-empty-"))
     # An empty archive: the run ends Failed (nothing to rebuild) once Prefect is up.
@@ -110,6 +140,7 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
         "workers_rss_mb": round(memory.peaks.get("workers", 0.0), 1),
         "peak_rss_mb": round(memory.peaks.get("total_without_server", 0.0), 1),
         "prefect_server_rss_mb": round(memory.peaks.get("prefect_server", 0.0), 1),
+        "main_growth_mb_per_batch": growth_per_batch(per_run),
     }
 
 
@@ -216,15 +247,36 @@ def orchestration(repeats: int = 3, warm: bool = True) -> dict[str, Any]:
     }
 
 
+# Runs as a backfill writes them: one per batch of `batch_size` articles (its default).
+BACKFILL_RUN_PAGES = 50
+
+
 def run(tiny: bool = False) -> dict[str, Any]:
-    """Archives of 10,000 and 100,000 pages (tiny: 200 pages in batches of 50, no warm-up round)."""
-    return measure((200,), 50, repeats=1, warm=False) if tiny else measure((10_000, 100_000), 1000)
+    """Archives of 10,000 and 100,000 pages, and one of 10,000 in backfill-sized runs (tiny: 200
+    pages in batches of 50 with no warm-up round, and 100 in runs of 50)."""
+    if tiny:
+        return measure((200,), 50, repeats=1, warm=False, backfill_pages=100)
+    return measure((10_000, 100_000), 1000, backfill_pages=10_000)
+
+
+def backfill_shaped(pages: int, batch_pages: int) -> dict[str, Any]:
+    """Reparse, with 2 workers, of an archive of `BACKFILL_RUN_PAGES`-page runs."""
+    raw = Path(tempfile.mkdtemp(prefix=f"newsflow-bench-backfill-{pages}-"))
+    generate_archive(raw, pages, pages_per_run=BACKFILL_RUN_PAGES, compresslevel=1)
+    figures = reparse_once(raw, pages, 2, batch_pages)
+    figures["run_pages"] = BACKFILL_RUN_PAGES
+    return figures
 
 
 def measure(
-    sizes: tuple[int, ...], batch_pages: int, repeats: int = 3, warm: bool = True
+    sizes: tuple[int, ...],
+    batch_pages: int,
+    repeats: int = 3,
+    warm: bool = True,
+    backfill_pages: int = 10_000,
 ) -> dict[str, Any]:
-    """Every figure of this bench for archives of these sizes (the first also with 1 worker)."""
+    """Every figure of this bench for archives of these sizes (the first also with 1 worker),
+    and for one of `backfill_pages` pages in backfill-sized runs."""
     figures: dict[str, Any] = {"archives": [], "reparse": []}
     for n, pages in enumerate(sizes):
         raw = Path(tempfile.mkdtemp(prefix=f"newsflow-bench-{pages}-"))
@@ -241,6 +293,7 @@ def measure(
             figures["stage"] = stage_speedup(raw, batch_pages)
             figures["reparse"].append(reparse_once(raw, pages, 1, batch_pages))
         figures["reparse"].append(reparse_once(raw, pages, 2, batch_pages))
+    figures["backfill_shaped"] = backfill_shaped(backfill_pages, batch_pages)
     figures["orchestration"] = orchestration(repeats, warm)
     return figures
 
@@ -265,6 +318,18 @@ def report(figures: dict[str, Any]) -> list[str]:
             f"{small['pages']:,} → {big['pages']:,} pages: time per page ×{time_growth:.2f} "
             f"(1.00 = linear), peak RSS ×{rss_growth:.2f} (1.00 = flat)"
         )
+    big = two[-1]
+    growth = big["main_growth_mb_per_batch"]
+    lines.append(
+        f"main-process growth per batch (MB), {big['pages']:,} pages, {big['batches']} batches: "
+        f"{growth} (target 0: ≤ {FLAT_MB_PER_BATCH} over the last half) "
+        f"{'OK' if growth is not None and growth <= FLAT_MB_PER_BATCH else 'MISSED'}"
+    )
+    b = figures["backfill_shaped"]
+    lines.append(
+        f"backfill-shaped archive ({b['pages']:,} pages in runs of {b['run_pages']}), 2 workers: "
+        f"{b['pages_per_s']} pages/s (target ≥ 400) {'OK' if b['pages_per_s'] >= 400 else 'MISSED'}"
+    )
     stage = figures["stage"]
     lines.append(
         f"parse+shape stage: {stage['one_process_pages_per_s']} pages/s in 1 process, "

@@ -107,6 +107,42 @@ def fetch_batch(
     return Parsed(parsed.items, parsed.pages, logged[: len(robots_requests)] + parsed.requests)
 
 
+def one_batch(
+    settings: Settings, state: BackfillState, known: set[str], batch_id: str
+) -> int | State:
+    """One batch: walk on (sitemaps, feed pages) while the walk is not done, else fetch the next
+    queued articles; check and load it with its progress. The articles loaded, or Failed when the
+    batch could do nothing useful (nothing of it is saved: the next call asks again). Its pages
+    and frames live in this call only, so a backfill's memory does not grow with its batches."""
+    now = datetime.now(UTC)
+    robots = site_robots(settings, now)
+    if not (state.feed_done and state.sitemap_done):
+        found, next_page, done = walk(settings, state, robots, batch_id, now)
+        rows = [row for feed, _ in found.feeds for row in feed.rows]
+        add = article_candidates(
+            settings.base_url,
+            [],
+            rows_in_window(rows, state.since, state.until) + found.listed_urls,
+            known,
+        )
+        progress = BackfillState(state.since, state.until, next_page, done, True, [])
+        parsed, save = read_articles([]), save_backfill_state(progress, add, [])
+    else:
+        chunk = state.queued[: settings.batch_size]
+        found, parsed = Discovery(), fetch_batch(settings, chunk, robots, batch_id, now)
+        save = save_backfill_state(state, [], chunk)
+    outcome = run_outcome(settings.base_url, found.requests + parsed.requests)
+    if outcome.useless:
+        return failed(outcome.useless)
+    if outcome.failed:
+        get_run_logger().warning("batch %s: %s (see fetch_log)", batch_id, outcome.summary())
+    frames = gate(
+        shape_tables(batch_id, found, parsed, now), settings, batch_id, now, len(found.feeds)
+    )
+    load(settings.warehouse, batch_id, frames, now, also=save)
+    return int(frames["articles"].height)
+
+
 def backfill_run_name() -> str:
     """`backfill 2025-10-25 … 2025-10-27 (Kyiv)` (or `backfill last 2 days`)."""
     params = flow_run.parameters
@@ -157,33 +193,12 @@ def backfill(
     batches = loaded = 0
     state, known = read_state(settings.warehouse, since, last)
     while max_batches is None or batches < max_batches:
-        batch_id, now = f"{flow_id}-{batches:04d}", datetime.now(UTC)
-        robots = site_robots(settings, now)
-        if not (state.feed_done and state.sitemap_done):
-            found, next_page, done = walk(settings, state, robots, batch_id, now)
-            rows = [row for feed, _ in found.feeds for row in feed.rows]
-            add = article_candidates(
-                settings.base_url, [], rows_in_window(rows, since, last) + found.listed_urls, known
-            )
-            progress = BackfillState(since, last, next_page, done, True, [])
-            parsed, save = read_articles([]), save_backfill_state(progress, add, [])
-        elif state.queued:
-            chunk = state.queued[: settings.batch_size]
-            found, parsed = Discovery(), fetch_batch(settings, chunk, robots, batch_id, now)
-            save = save_backfill_state(state, [], chunk)
-        else:
+        if state.feed_done and state.sitemap_done and not state.queued:
             break
-        outcome = run_outcome(settings.base_url, found.requests + parsed.requests)
-        if outcome.useless:
-            # Nothing of this batch is saved as progress: the next call asks again.
-            return failed(outcome.useless)
-        if outcome.failed:
-            get_run_logger().warning("batch %s: %s (see fetch_log)", batch_id, outcome.summary())
-        frames = gate(
-            shape_tables(batch_id, found, parsed, now), settings, batch_id, now, len(found.feeds)
-        )
-        loaded += frames["articles"].height
-        load(settings.warehouse, batch_id, frames, now, also=save)
+        done = one_batch(settings, state, known, f"{flow_id}-{batches:04d}")
+        if isinstance(done, State):
+            return done
+        loaded += done
         batches += 1
         state, known = read_state(settings.warehouse, since, last)
     get_run_logger().info(

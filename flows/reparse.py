@@ -3,7 +3,9 @@
 Each archived run is replayed through the same parse → shape → gate → load stages as when it was
 fetched, with its own start time, so an unchanged parser gives the warehouse the original runs gave.
 The archive is read as an index first; pages are read, parsed and loaded in batches (`batch_pages`),
-so memory stays flat however big the archive is. With `workers` > 1, parsing and shaping run in
+so memory stays flat however big the archive is: a big run is cut into parts, and small runs (a
+backfill's) share a batch, each still checked and loaded as a run of its own, through one
+connection for the whole rebuild. With `workers` > 1, parsing and shaping run in
 that many worker processes (a process pool, each batch a Prefect task that waits for its worker)
 while this process gates and loads, in run order. Frames pass between the two as Arrow files, never
 as task parameters or results (see `flows.replay.Spilled`). Each batch's checks are a Prefect table
@@ -16,10 +18,11 @@ import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
+import duckdb
 from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
@@ -27,36 +30,46 @@ from prefect.runtime import flow_run
 
 from expectations.gate import GateBlocked
 from flows.news_facts import draw_facts
-from flows.replay import Spilled, replay_to, unspilled
+from flows.replay import Spilled, batches, replay_batch, unspilled
 from flows.runs import failed
 from flows.settings import Settings
-from flows.tasks import checked, loaded, refresh_search
+from flows.tasks import checked, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
-from warehouse.connection import writer_lock
-from warehouse.load import LoadResult
+from warehouse.connection import connect, writer_lock
+from warehouse.load import LoadResult, load_batch
 from warehouse.rebuild import carry_over, discard, rebuild_problems, scratch_path, swap_in
+from warehouse.runs import RunKind
 
 
 @task(cache_policy=NO_CACHE)
-def archived_runs(folder: Path, since: date | None, batch_pages: int) -> list[ArchivedRun]:
+def archived_batches(
+    folder: Path, since: date | None, batch_pages: int
+) -> list[tuple[ArchivedRun, ...]]:
     """The runs in the archive, oldest first (those started on or after `since`), big ones cut
-    into parts of `batch_pages` pages: an index only, no page is read yet."""
-    return [part for run in read_runs(folder, since) for part in split_run(run, batch_pages)]
+    into parts of `batch_pages` pages and small ones side by side up to that many pages: an
+    index only, no page is read yet."""
+    return batches(
+        [part for run in read_runs(folder, since) for part in split_run(run, batch_pages)],
+        batch_pages,
+    )
 
 
-@task(cache_policy=NO_CACHE, task_run_name="parse and shape {run.run_id}")
-def parse_and_shape(run: ArchivedRun, spill_dir: Path, pool: Executor | None = None) -> Spilled:
-    """Read one run's pages from the archive, parse them, and shape the run's frames (written
+@task(cache_policy=NO_CACHE, task_run_name="parse and shape {runs[0].run_id} ({n_runs} runs)")
+def parse_and_shape(
+    runs: tuple[ArchivedRun, ...], n_runs: int, spill_dir: Path, pool: Executor | None = None
+) -> list[Spilled]:
+    """Read a batch's pages from the archive, parse them, and shape each run's frames (written
     under `spill_dir`); in one of `pool`'s processes when given (this task's thread waits)."""
     if pool is None:
-        return replay_to(run, spill_dir)
-    return pool.submit(replay_to, run, spill_dir).result()
+        return replay_batch(runs, spill_dir)
+    return pool.submit(replay_batch, runs, spill_dir).result()
 
 
-@task(cache_policy=NO_CACHE, task_run_name="check and load {spilled.run.run_id}")
-def check_and_load(spilled: Spilled, settings: Settings) -> LoadResult | None:
-    """Run a replayed run's frames through the quality gate and load what passes; None when the
-    gate refuses the batch (it stays out, as it did when it was fetched)."""
+def check_and_load_run(
+    spilled: Spilled, settings: Settings, con: duckdb.DuckDBPyConnection
+) -> LoadResult | None:
+    """Run a replayed run's frames through the quality gate and load what passes through `con`;
+    None when the gate refuses the run (it stays out, as it did when it was fetched)."""
     run = spilled.run
     frames = unspilled(spilled)
     run_settings = settings.model_copy(update={"base_url": run.site_url})
@@ -67,13 +80,31 @@ def check_and_load(spilled: Spilled, settings: Settings) -> LoadResult | None:
     except GateBlocked as blocked:
         get_run_logger().warning("run %s of %s stays out: %s", run.run_id, run.started_at, blocked)
         return None
-    return loaded(settings.warehouse, run.run_id, passed, run.started_at, refresh_index=False)
+    return load_batch(
+        con,
+        run.run_id,
+        passed,
+        kind=RunKind.CRAWL,
+        started_at=run.started_at,
+        finished_at=datetime.now(UTC),
+    )
 
 
-def in_order(submit: Iterable[PrefectFuture[Spilled]], window: int) -> Iterator[Spilled]:
+@task(cache_policy=NO_CACHE, task_run_name="check and load {n_runs} runs")
+def check_and_load(
+    spilled: list[Spilled], n_runs: int, settings: Settings, con: duckdb.DuckDBPyConnection
+) -> list[LoadResult | None]:
+    """Every run of a batch checked and loaded, one load each, in order (see
+    `check_and_load_run`)."""
+    return [check_and_load_run(one, settings, con) for one in spilled]
+
+
+def in_order(
+    submit: Iterable[PrefectFuture[list[Spilled]]], window: int
+) -> Iterator[list[Spilled]]:
     """Results of submitted tasks in submission order, with at most `window` in flight (bounded
     memory: a fast parser never runs far ahead of the loader)."""
-    pending: deque[PrefectFuture[Spilled]] = deque()
+    pending: deque[PrefectFuture[list[Spilled]]] = deque()
     for future in submit:
         pending.append(future)
         if len(pending) >= window:
@@ -89,23 +120,30 @@ def reparse_run_name() -> str:
 
 
 def replay_all(
-    runs: list[ArchivedRun], settings: Settings, workers: int
+    runs: list[tuple[ArchivedRun, ...]], settings: Settings, workers: int
 ) -> list[LoadResult | None]:
-    """Every run parsed and shaped (in `workers` processes when more than one), then checked and
-    loaded into `settings.warehouse` in run order; None for a batch the gate refused."""
+    """Every batch of runs parsed and shaped (in `workers` processes when more than one), then
+    each run checked and loaded into `settings.warehouse` in run order, through one connection;
+    None for a run the gate refused."""
     results: list[LoadResult | None] = []
     # Frames pass between the stages as files (see `Spilled`), in a folder beside the warehouse.
-    with tempfile.TemporaryDirectory(prefix="reparse-", dir=settings.warehouse.parent) as spill:
+    with (
+        tempfile.TemporaryDirectory(prefix="reparse-", dir=settings.warehouse.parent) as spill,
+        connect(settings.warehouse) as con,
+    ):
         spill_dir = Path(spill)
         if workers > 1:
             # Spawned, not forked: this process runs threads (Prefect's), which fork does not copy.
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                submitted = (parse_and_shape.submit(run, spill_dir, pool) for run in runs)
+                submitted = (
+                    parse_and_shape.submit(batch, len(batch), spill_dir, pool) for batch in runs
+                )
                 for done in in_order(submitted, window=2 * workers):
-                    results.append(check_and_load(done, settings))
+                    results.extend(check_and_load(done, len(done), settings, con))
         else:
-            for run in runs:
-                results.append(check_and_load(parse_and_shape(run, spill_dir), settings))
+            for batch in runs:
+                done = parse_and_shape(batch, len(batch), spill_dir)
+                results.extend(check_and_load(done, len(done), settings, con))
     return results
 
 
@@ -133,7 +171,7 @@ def reparse(
     settings = Settings.build(dict(warehouse=warehouse, batch_pages=batch_pages, workers=workers))
     target = settings.warehouse
     folder = Path(raw_dir) if raw_dir else settings.raw_dir
-    runs = archived_runs(folder, since, settings.batch_pages)
+    runs = archived_batches(folder, since, settings.batch_pages)
     if not runs:
         after = f" started on or after {since}" if since else ""
         return failed(

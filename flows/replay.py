@@ -59,6 +59,24 @@ def replayed(run: ArchivedRun) -> Replayed:
     return Replayed(frames, len(found.feeds))
 
 
+def batches(runs: list[ArchivedRun], pages: int) -> list[tuple[ArchivedRun, ...]]:
+    """Consecutive runs side by side, up to `pages` article pages a batch (a run bigger than that
+    is a batch alone): small runs share the fixed costs of a batch (a task, a worker's turn)."""
+    out: list[tuple[ArchivedRun, ...]] = []
+    batch: list[ArchivedRun] = []
+    held = 0
+    for run in runs:
+        size = sum(1 for record in run.records if record.kind == "article")
+        if batch and held + size > pages:
+            out.append(tuple(batch))
+            batch, held = [], 0
+        batch.append(run)
+        held += size
+    if batch:
+        out.append(tuple(batch))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Spilled:
     """A replayed run's frames, written as Arrow IPC files (one per table) in `folder`. This, not
@@ -78,6 +96,12 @@ def replay_to(run: ArchivedRun, spill_dir: Path) -> Spilled:
     for name, frame in done.frames.items():
         frame.write_ipc(folder / f"{name}.arrow")
     return Spilled(run, folder, done.feed_pages)
+
+
+def replay_batch(runs: tuple[ArchivedRun, ...], spill_dir: Path) -> list[Spilled]:
+    """Every run of a batch replayed and spilled under `spill_dir`, in order: what a worker
+    process runs (here, not in the flow's module, so that the worker imports no Prefect)."""
+    return [replay_to(run, spill_dir) for run in runs]
 
 
 def unspilled(spilled: Spilled) -> dict[str, pl.DataFrame]:

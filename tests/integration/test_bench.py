@@ -25,7 +25,7 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "crawler.json", "fundus.json", "gate.json", "lake.json", "load.json", "parse.json",
+        "backfill.json", "crawler.json", "fundus.json", "gate.json", "lake.json", "load.json", "parse.json",
         "reparse.json", "summary.json",
     ]  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -52,7 +52,10 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
         ("reparse", "200 pages, 1 workers: peak RSS MB"),
         ("reparse", "200 pages, 2 workers: pages/s"),
         ("reparse", "200 pages, 2 workers: peak RSS MB"),
+        ("reparse", "200 pages: main-process growth per batch (MB)"),
+        ("reparse", "100 pages in runs of 50: pages/s"),
         ("reparse", "parse+shape speed-up, 2 processes"),
+        ("backfill", "peak RSS, 3 ÷ 1 batches"),
         ("orchestration", "Prefect overhead per run (s)"),
         ("lake", "load rows/s into the lake, 300 articles"),
         ("lake", "same rows in lake and file"),
@@ -98,7 +101,14 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
         (200, 2, 4, 200),
     ]  # fmt: skip
     assert reparse["stage"]["pages"] == 200
+    shaped = reparse["backfill_shaped"]
+    # Two runs of 50 pages share one batch: two loads.
+    assert (shaped["pages"], shaped["run_pages"], shaped["batches"], shaped["articles_loaded"]) == (
+        100, 50, 2, 100,
+    )  # fmt: skip
     assert (reparse["orchestration"]["runs"], reparse["orchestration"]["pages"]) == (1, 21)
+    backfill = json.loads((tmp_path / "backfill.json").read_text())
+    assert (backfill["short"]["batches"], backfill["long"]["batches"]) == (1, 3)
     lake = json.loads((tmp_path / "lake.json").read_text())
     assert lake["articles"] == 300
     # 300 articles (2,853 rows with theirs), then one small run of 20 new articles and 100 feed
