@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import crawler, gate, lake, load, parse, reparse
+from bench import commands, crawler, gate, lake, load, parse, reparse
 
 STAGES: dict[
     str, tuple[Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
@@ -26,6 +26,7 @@ STAGES: dict[
     "crawler": (crawler.run, crawler.report),
     "reparse": (reparse.run, reparse.report),
     "lake": (lake.run, lake.report),
+    "commands": (commands.run, commands.report),
 }
 
 
@@ -89,6 +90,7 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     add("orchestration", "Prefect overhead per run (s)", o["overhead_per_run_s"], "small", True,
         reference=o["direct_s"])  # fmt: skip
     rows.extend(lake_rows(figures["lake"]))
+    rows.extend(commands.headline_rows(figures["commands"]))
     return rows
 
 
