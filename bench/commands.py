@@ -297,10 +297,10 @@ def report(f: dict[str, Any]) -> list[str]:
     """The bench's lines of the printed table."""
     lines = [
         f"`python -c pass`: {f['python_cpu_s']:.3f} s CPU (the floor of every start below)",
-        f"{'command':<42} {'wall s':>7} {'CPU s':>7} {'RSS MB':>7}  heavy libraries loaded",
+        f"{'command':<48} {'wall s':>7} {'CPU s':>7} {'RSS MB':>7}  heavy libraries loaded",
     ]
     lines += [
-        f"{'newsflow ' + c['command']:<42} {c['wall_s']:>7.3f} {c['cpu_s']:>7.3f} "
+        f"{'newsflow ' + c['command']:<48} {c['wall_s']:>7.3f} {c['cpu_s']:>7.3f} "
         f"{c['peak_rss_mb']:>7.1f}  {', '.join(c['heavy']) or '-'}"
         for c in (*f["helps"], *f["calls"])
     ]
