@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import backfill, crawler, fundus, gate, lake, load, parse, reparse
+from bench import backfill, commands, crawler, fundus, gate, lake, load, parse, reparse
 
 STAGES: dict[
     str, tuple[Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
@@ -28,6 +28,7 @@ STAGES: dict[
     "backfill": (backfill.run, backfill.report),
     "lake": (lake.run, lake.report),
     "fundus": (fundus.run, fundus.report),
+    "commands": (commands.run, commands.report),
 }
 
 
@@ -101,6 +102,7 @@ def headline(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         reference=o["direct_s"])  # fmt: skip
     rows.extend(lake_rows(figures["lake"]))
     rows.extend(fundus.rows(figures["fundus"]))
+    rows.extend(commands.headline_rows(figures["commands"]))
     return rows
 
 

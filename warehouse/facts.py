@@ -10,6 +10,7 @@ import polars as pl
 
 from transforms.facts import ArticleVersion
 from transforms.schemas import FACT_TABLES, OFFICIAL_LOSSES
+from warehouse.lake import LAKE
 from warehouse.runs import RunKind, record_run
 from warehouse.transaction import load_transaction
 
@@ -42,6 +43,41 @@ SELECT url,
 FROM changed
 ORDER BY url, n
 """
+
+
+# The tables the facts are drawn from: the versions of the articles (`_VERSIONS`) and the official
+# series each loss report is set beside.
+FACT_SOURCES = ("articles", "article_revisions", "official_losses")
+
+
+def _changed_rows(con: duckdb.DuckDBPyConnection, table: str, first: int, last: int) -> int:
+    """Rows of `table` inserted, updated or deleted by the lake's snapshots `first` to `last`."""
+    found = con.execute(
+        f"SELECT count(*) FROM ducklake_table_changes('{LAKE}', 'main', '{table}', {first}, {last})"
+    ).fetchone()
+    return int(found[0]) if found else 0
+
+
+def facts_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the facts tables were drawn after the last change to any of `FACT_SOURCES`, so
+    drawing them again would give the same rows. False when no facts load is among the lake's
+    snapshots still kept (expired, or never drawn)."""
+    first, last = con.execute(
+        f"SELECT min(snapshot_id), max(snapshot_id) FROM ducklake_snapshots('{LAKE}')"
+    ).fetchone() or (None, None)
+    if first is None or last is None:
+        return False
+    drawn = con.execute(
+        "SELECT max(snapshot_id) FROM ducklake_table_changes"
+        f"('{LAKE}', 'main', 'load_runs', {int(first)}, {int(last)}) "
+        "WHERE change_type = 'insert' AND kind = 'facts'"
+    ).fetchone()
+    if drawn is None or drawn[0] is None:
+        return False
+    after = int(drawn[0]) + 1
+    return after > last or not any(
+        _changed_rows(con, table, after, int(last)) for table in FACT_SOURCES
+    )
 
 
 def article_versions(con: duckdb.DuckDBPyConnection) -> list[ArticleVersion]:

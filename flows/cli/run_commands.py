@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     from prefect import State
 
 T = TypeVar("T")
+FACTS_CURRENT = (
+    "Facts from the news: unchanged (no article and no official figure changed since they were "
+    "drawn; `newsflow facts` draws them again)"
+)
 
 
 def run(
@@ -51,12 +55,16 @@ def run(
     lookback_days: LookbackDays = None,
     min_interval_s: MinInterval = None,
 ) -> None:
-    """One incremental ingest run against an outlet (Espreso Global by default)."""
+    """One incremental ingest run against an outlet (Espreso Global by default); the facts are
+    drawn again when it changed what they are drawn from."""
     from flows.ingest import ingest
 
     settings = started(ctx.params)
     ingest(outlet=settings.outlet, base_url=settings.base_url, **_ingest_options(settings))
-    _draw_facts(settings)
+    if _facts_current(settings.warehouse):
+        print(FACTS_CURRENT)
+    else:
+        _draw_facts(settings)
     print_summary(settings.warehouse)
 
 
@@ -261,6 +269,14 @@ def _ingest_options(settings: Settings) -> dict[str, Any]:
         lookback_days=settings.lookback_days,
         min_interval_s=settings.min_interval_s,
     )
+
+
+def _facts_current(warehouse: Path) -> bool:
+    from warehouse.connection import connect
+    from warehouse.facts import facts_current
+
+    with connect(warehouse, read_only=True) as con:
+        return facts_current(con)
 
 
 def _draw_facts(settings: Settings) -> None:

@@ -14,7 +14,7 @@ def print_summary(warehouse: Path, as_of: datetime | None = None) -> None:
     from warehouse.connection import connect
     from warehouse.summary import EXAMPLE_QUERIES, duration, summarize
 
-    with connect(warehouse) as con:
+    with connect(warehouse, read_only=True) as con:  # no lock, no migration: it only reads
         s = summarize(con, as_of)
     span = "-"
     if s.first_published and s.last_published:

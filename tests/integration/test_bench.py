@@ -25,8 +25,8 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "backfill.json", "crawler.json", "fundus.json", "gate.json", "lake.json", "load.json", "parse.json",
-        "reparse.json", "summary.json",
+        "backfill.json", "commands.json", "crawler.json", "fundus.json", "gate.json", "lake.json",
+        "load.json", "parse.json", "reparse.json", "summary.json",
     ]  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["tiny"] is True
@@ -74,6 +74,14 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
             if FUNDUS.is_dir()
             else []
         ),
+        ("commands", "newsflow --help: CPU s"),
+        ("commands", "newsflow run --help: CPU s"),
+        ("commands", "newsflow demo --help: CPU s"),
+        ("commands", "newsflow sql: heavy libraries beyond its own"),
+        ("commands", "newsflow search: heavy libraries beyond its own"),
+        ("commands", "newsflow quarantine: heavy libraries beyond its own"),
+        ("commands", "newsflow search: peak RSS MB, 20 articles"),
+        ("commands", "newsflow search: wall s, 20 articles"),
     ]
     parse = json.loads((tmp_path / "parse.json").read_text())
     assert parse["snapshot"]["pages"] == 21
@@ -152,3 +160,12 @@ def test_tiny_bench_runs_every_stage(tmp_path: Path) -> None:
     assert (
         headline["search index rebuild (s), 300 articles"]["value"] == lake["search"]["rebuild_s"]
     )
+    commands = json.loads((tmp_path / "commands.json").read_text())
+    assert [(c["command"], c["heavy"]) for c in commands["helps"]] == [
+        ("--help", []),
+        ("run --help", []),
+        ("demo --help", []),
+    ]
+    sql = commands["calls"][0]
+    assert (sql["command"], sql["heavy"]) == ("sql --attach-sql --warehouse WAREHOUSE", ["duckdb"])
+    assert commands["search_articles"] == 20 and commands["no_change_run"] is None

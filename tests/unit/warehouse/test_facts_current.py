@@ -1,0 +1,72 @@
+"""`facts_current`: the facts tables are current until an article, a revision or the official
+series changes after they were drawn; a load that touches only the feed leaves them current."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from transforms.schemas import FACT_TABLES, OFFICIAL_LOSSES, TABLES
+from warehouse.connection import connect
+from warehouse.facts import facts_current, replace_facts, replace_official
+from warehouse.load import load_batch
+from warehouse.runs import RunKind
+
+T0 = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
+URL = "https://global.espreso.tv/russia-ukraine-war-x"
+
+
+def _crawl(title: str | None, feed_seen_at: datetime) -> dict[str, pl.DataFrame]:
+    """A crawl's frames: one feed row seen at `feed_seen_at`, and the article when `title` is given."""
+    frames = {name: pl.DataFrame(schema=schema) for name, schema in TABLES.items()}
+    frames["feed_observations"] = pl.DataFrame(
+        [{"observed_at": feed_seen_at, "page_url": "https://global.espreso.tv/news", "position": 0, "url": URL}],
+        schema=TABLES["feed_observations"],
+    )  # fmt: skip
+    if title is not None:
+        frames["articles"] = pl.DataFrame(
+            [{
+                "url": URL, "source": "espreso-global", "slug": "russia-ukraine-war-x", "section": "War",
+                "badge": None, "title": title, "lead": "Lead", "author": None, "author_url": None,
+                "published_at": T0, "modified_at": None, "body_text": "One two three", "word_count": 3,
+                "image_url": None, "language": "en", "content_hash": title, "first_seen_at": T0,
+                "fetched_at": feed_seen_at,
+            }],
+            schema=TABLES["articles"],
+        )  # fmt: skip
+    return frames
+
+
+def _load(con: duckdb.DuckDBPyConnection, run_id: str, frames: dict[str, pl.DataFrame]) -> None:
+    load_batch(con, run_id, frames, kind=RunKind.CRAWL, started_at=T0, finished_at=T0)
+
+
+def _draw(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    empty = {name: pl.DataFrame(schema=schema) for name, schema in FACT_TABLES.items()}
+    replace_facts(con, run_id, empty, pl.DataFrame(schema=TABLES["quarantine"]), T0)
+
+
+def test_facts_are_current_until_what_they_are_drawn_from_changes(tmp_path: Path) -> None:
+    with connect(tmp_path / "w.ducklake") as con:
+        assert facts_current(con) is False  # a new lake: never drawn
+        _load(con, "run-1", _crawl("Old title", T0))
+        assert facts_current(con) is False
+        _draw(con, "facts-1")
+        assert facts_current(con) is True
+        # A run that saw the feed again and loaded no article: the facts stay current.
+        _load(con, "run-2", _crawl(None, datetime(2025, 10, 27, 9, 10, tzinfo=UTC)))
+        assert facts_current(con) is True
+        # An edited article (its old version kept in article_revisions): drawn again.
+        _load(con, "run-3", _crawl("New title", datetime(2025, 10, 27, 9, 20, tzinfo=UTC)))
+        assert facts_current(con) is False
+        _draw(con, "facts-2")
+        assert facts_current(con) is True
+        official = pl.DataFrame(schema=OFFICIAL_LOSSES)
+        replace_official(con, official, "official-1", pl.DataFrame(schema=TABLES["fetch_log"]), T0)
+        # Emptying an empty series changes no row: still current.
+        assert facts_current(con) is True
+        con.execute("DELETE FROM article_revisions")  # the old version of run-3's edit
+        assert facts_current(con) is False
