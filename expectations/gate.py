@@ -313,16 +313,17 @@ class Gate:
         self._suite_pages_written = False
         if docs_dir is not None:
             private_folder(docs_dir)
-            self.context.add_data_docs_site(
-                site_name="newsflow",
-                site_config={
-                    "class_name": "SiteBuilder",
-                    "store_backend": {
-                        "class_name": "TupleFilesystemStoreBackend",
-                        "base_directory": str(docs_dir),
-                    },
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            from great_expectations.render.renderer.site_builder import SiteBuilder
+
+            # Held for the gate's life: its page renderers and their compiled templates are reused.
+            self._site = SiteBuilder(
+                data_context=self.context,
+                store_backend={
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
                 },
+                site_name="newsflow",
+                site_index_builder={"class_name": "DefaultSiteIndexBuilder"},
             )
         asset = self.context.data_sources.add_pandas("newsflow").add_dataframe_asset("batch")
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
@@ -474,8 +475,9 @@ class Gate:
     def _write_data_docs(self, docs_dir: Path, checks: list[Check]) -> list[Validation]:
         """GX writes this batch's validation pages (not its index, which lists only the results
         it holds and deletes the pages of the others); `write_site` does the rest. The suite pages
-        do not change while the process lives: GX renders them (about half of its Data Docs time)
-        on the gate's first run and again only when one has gone missing."""
+        do not change while the process lives: GX renders them (about half of its Data Docs time),
+        and copies its static files, on the gate's first run and again only when one has gone
+        missing."""
         from great_expectations.data_context.types.resource_identifiers import (
             ExpectationSuiteIdentifier,
             ValidationResultIdentifier,
@@ -487,12 +489,16 @@ class Gate:
             for key in store.list_keys():
                 assert isinstance(key, ValidationResultIdentifier)
                 keys.append(key)
-            self.context.build_data_docs(build_index=False, resource_identifiers=keys)
+            self._site.site_section_builders["validations"].build(resource_identifiers=keys)
             pages = [docs_dir / "expectations" / f"{t}.html" for t in self.suites]
-            if self._suite_pages_written and all(page.is_file() for page in pages):
+            if (
+                self._suite_pages_written
+                and all(page.is_file() for page in pages)
+                and (docs_dir / "static").is_dir()
+            ):
                 pages = []
-            else:
-                self.context.build_data_docs(
+            else:  # the suite pages, and the static files GX's pages use
+                self._site.build(
                     build_index=False,
                     resource_identifiers=[ExpectationSuiteIdentifier(name=t) for t in self.suites],
                 )
