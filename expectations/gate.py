@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import polars as pl
@@ -34,6 +34,12 @@ from expectations.data_docs import (
 from sources.espreso.dates import KYIV
 from sources.espreso.template import SITE_RULES
 from sources.outlets import DEFAULT_OUTLET, Outlet, outlet
+
+if TYPE_CHECKING:
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationSuiteValidationResult,
+        ExpectationValidationResult,
+    )
 
 SUITES_DIR = Path(__file__).parent / "suites"
 # How a suite names a list of the site's patterns instead of copying them (see `site_rule`).
@@ -65,6 +71,10 @@ ON_FAILURE = ("block", "quarantine", "warn")
 # What a failed check did to the batch, by its `on_failure`; a suite's result is its worst check's.
 FAILED_RESULT = {"block": "blocked", "quarantine": "quarantined", "warn": "warned"}
 RESULTS = ("blocked", "quarantined", "warned", "passed")
+# The result formats of a suite's run: every expectation BASIC, then COMPLETE (with the indexes of
+# the unexpected rows) for those that found something (see `Gate._suite_result`).
+SCREEN = {"result_format": "BASIC"}
+COMPLETE = {"result_format": "COMPLETE"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +271,12 @@ def validation_frame(table: str, frame: pl.DataFrame) -> pd.DataFrame:
     return frame.to_pandas()
 
 
+def found_nothing(result: ExpectationValidationResult) -> bool:
+    """Whether an expectation passed without counting a row unexpected: its COMPLETE result then
+    lists no row either, so its BASIC one gives the same check."""
+    return bool(result.success) and not result.result.get("unexpected_count")
+
+
 def _exception_message(info: Mapping[str, Any] | None) -> str | None:
     """Great Expectations reports a failed evaluation either flat or per metric; find it in both."""
     if not info:
@@ -275,7 +291,8 @@ def _exception_message(info: Mapping[str, Any] | None) -> str | None:
 
 class Gate:
     """Great Expectations set up once per process (its import and context cost ~3 s); with a
-    `docs_dir`, each run writes Data Docs there, keeping the pages of the newest `keep_runs` runs."""
+    `docs_dir`, each run writes Data Docs there, keeping the pages of the newest `keep_runs` runs.
+    `screen=False` runs every expectation COMPLETE (the reference the screened runs must equal)."""
 
     def __init__(
         self,
@@ -283,7 +300,9 @@ class Gate:
         suites: tuple[str, ...] = SUITES,
         *,
         keep_runs: int = KEEP_RUNS,
+        screen: bool = True,
     ) -> None:
+        self.screen = screen
         self.keep_runs = checked_keep_runs(keep_runs)
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         import great_expectations as gx
@@ -303,16 +322,17 @@ class Gate:
         self._suite_pages_written = False
         if docs_dir is not None:
             private_folder(docs_dir)
-            self.context.add_data_docs_site(
-                site_name="newsflow",
-                site_config={
-                    "class_name": "SiteBuilder",
-                    "store_backend": {
-                        "class_name": "TupleFilesystemStoreBackend",
-                        "base_directory": str(docs_dir),
-                    },
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            from great_expectations.render.renderer.site_builder import SiteBuilder
+
+            # Held for the gate's life: its page renderers and their compiled templates are reused.
+            self._site = SiteBuilder(
+                data_context=self.context,
+                store_backend={
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
                 },
+                site_name="newsflow",
+                site_index_builder={"class_name": "DefaultSiteIndexBuilder"},
             )
         asset = self.context.data_sources.add_pandas("newsflow").add_dataframe_asset("batch")
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
@@ -329,12 +349,7 @@ class Gate:
         self, table: str, frame: pl.DataFrame, parameters: Mapping[str, Any]
     ) -> tuple[list[Check], dict[int, list[str]]]:
         """Validate one frame; return every check and, per failing row index, its quarantine reasons."""
-        data = validation_frame(table, frame)
-        result = self._validations[table].run(
-            batch_parameters={"dataframe": data},
-            expectation_parameters=dict(parameters),
-            result_format={"result_format": "COMPLETE"},
-        )
+        result = self._suite_result(table, validation_frame(table, frame), parameters)
         order = {e["meta"]["name"]: i for i, e in enumerate(self._suites[table]["expectations"])}
         found: list[tuple[Check, list[int]]] = []
         for outcome in result.results:
@@ -369,6 +384,61 @@ class Gate:
                 for index in indexes:
                     reasons.setdefault(index, []).append(check.label)
         return [check for check, _ in found], reasons
+
+    def _suite_result(
+        self, table: str, data: pd.DataFrame, parameters: Mapping[str, Any]
+    ) -> ExpectationSuiteValidationResult:
+        """The suite's result on `data`, each expectation's as COMPLETE gives it. COMPLETE costs
+        about 1.5× BASIC (unexpected indexes, lists and counts for every expectation), and for an
+        expectation that found nothing unexpected both say the same: so the suite runs BASIC and
+        only the expectations that failed or counted unexpected rows run again COMPLETE, their
+        results taking the BASIC ones' places. With docs, the result is kept for its page."""
+        from great_expectations.validator.v1_validator import Validator
+
+        definition = self._validations[table]
+        batch = {"dataframe": data}
+        result = Validator(
+            definition.batch_definition, SCREEN if self.screen else COMPLETE, batch
+        ).validate_expectation_suite(definition.suite, dict(parameters))
+        again = [i for i, r in enumerate(result.results) if self.screen and not found_nothing(r)]
+        if again:
+            complete = Validator(definition.batch_definition, COMPLETE, batch)
+            expectations = {e.meta["name"]: e for e in definition.suite.expectations if e.meta}
+            for i in again:
+                config = result.results[i].expectation_config
+                assert config is not None and config.meta, (
+                    f"suite {table}: a result without its expectation"
+                )
+                result.results[i] = complete.validate_expectation(
+                    expectations[config.meta["name"]], dict(parameters)
+                )
+        if self.docs_dir is not None:
+            self._keep_for_docs(table, result)
+        return result
+
+    def _keep_for_docs(self, table: str, result: ExpectationSuiteValidationResult) -> None:
+        """Store the result as `ValidationDefinition.run` does, for `_write_data_docs` to render."""
+        from great_expectations.constants import DATAFRAME_REPLACEMENT_STR
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
+        run_id = RunIdentifier(run_time=datetime.now(UTC))
+        result.meta["validation_id"] = self._validations[table].id
+        result.meta["checkpoint_id"] = None
+        result.meta["run_id"] = run_id
+        result.meta["validation_time"] = run_id.run_time
+        result.meta["batch_parameters"] = {"dataframe": DATAFRAME_REPLACEMENT_STR}
+        suite = ExpectationSuiteIdentifier(name=table)
+        self.context.validation_results_store.store_validation_results(
+            suite_validation_result=result,
+            suite_validation_result_identifier=ValidationResultIdentifier(
+                batch_identifier=result.batch_id, expectation_suite_identifier=suite, run_id=run_id
+            ),
+            expectation_suite_identifier=suite,
+        )
 
     def run(self, frames: Mapping[str, pl.DataFrame], parameters: Mapping[str, Any]) -> GateReport:
         """Check every table of the batch; raise `GateBlocked` if a blocking check failed."""
@@ -414,8 +484,9 @@ class Gate:
     def _write_data_docs(self, docs_dir: Path, checks: list[Check]) -> list[Validation]:
         """GX writes this batch's validation pages (not its index, which lists only the results
         it holds and deletes the pages of the others); `write_site` does the rest. The suite pages
-        do not change while the process lives: GX renders them (about half of its Data Docs time)
-        on the gate's first run and again only when one has gone missing."""
+        do not change while the process lives: GX renders them (about half of its Data Docs time),
+        and copies its static files, on the gate's first run and again only when one has gone
+        missing."""
         from great_expectations.data_context.types.resource_identifiers import (
             ExpectationSuiteIdentifier,
             ValidationResultIdentifier,
@@ -427,12 +498,16 @@ class Gate:
             for key in store.list_keys():
                 assert isinstance(key, ValidationResultIdentifier)
                 keys.append(key)
-            self.context.build_data_docs(build_index=False, resource_identifiers=keys)
+            self._site.site_section_builders["validations"].build(resource_identifiers=keys)
             pages = [docs_dir / "expectations" / f"{t}.html" for t in self.suites]
-            if self._suite_pages_written and all(page.is_file() for page in pages):
+            if (
+                self._suite_pages_written
+                and all(page.is_file() for page in pages)
+                and (docs_dir / "static").is_dir()
+            ):
                 pages = []
-            else:
-                self.context.build_data_docs(
+            else:  # the suite pages, and the static files GX's pages use
+                self._site.build(
                     build_index=False,
                     resource_identifiers=[ExpectationSuiteIdentifier(name=t) for t in self.suites],
                 )
