@@ -725,6 +725,24 @@ _BOUND_TAGS_SOURCE = (
 )
 _BOUND_TAGS_TEXT = re.compile(_BOUND_TAGS_SOURCE)
 _BOUND_TAGS_BYTES = re.compile(_BOUND_TAGS_SOURCE.encode())
+# A start tag, text without tags, and the end tag of the same name (`<li class="x">text</li>`),
+# on the ASCII-lower-cased page (the tokenizer's own lower-casing) and for names whose element
+# its own end tag surely pops there (see `tree_bound`).
+_PAIR_SOURCE = rf"<([a-z][^{_WS}/>]*+){_ATTRIBUTES}>[^<]*+</(?P=name)>".replace(
+    "([a-z]", "(?P<name>[a-z]", 1
+)
+_PAIR_TEXT = re.compile(_PAIR_SOURCE)
+_PAIR_BYTES = re.compile(_PAIR_SOURCE.encode())
+# Names a pair may not have: void elements and those whose end tag may leave the element open
+# or leave elements it implied (table parts, forms, selects, templates, plaintext, and the
+# MathML and SVG integration points, whose text may reopen formatting its end tag stops at).
+_UNPAIRED = (
+    VOID
+    | TABLE_PARTS
+    | HTML_INSIDE
+    | frozenset(["annotation-xml", "col", "image", "plaintext", "form", "select", "option"])
+    | frozenset(["optgroup", "template", "html", "head", "body", "frameset"])
+)
 _MARKERS = frozenset(["applet", "caption", "marquee", "object", "template", "td", "th"])
 _IMPLYING = frozenset(["td", "th", "tr", "col"])
 _NEVER_NEST = frozenset(["br", "embed", "hr", "img", "meta"])
@@ -741,6 +759,13 @@ def tree_bound(html: str | bytes, max_depth: int, *, tags: int | None = None) ->
     (after any tag or text) makes at most one element per formatting element that can be
     pending: every one but `a`, which a new `<a>` always closes (one per marker level); each
     misnested formatting end tag (and `<a>`) clones at most ADOPTION_CLONES.
+
+    A pair (`_pairs`: a start tag, text without tags, the end tag of the same name) counts once
+    for all its pairs but one: when its start tag is a real one, the element it pushes is popped
+    by its end tag (no tag stands between them; text may reopen formatting on top, which the end
+    tag pops too, and which counts for its own start tag) and two pairs are never open at once;
+    when it is not (its `<` is in a comment, an attribute value or raw text), its `<` was never a
+    start tag. Its end tag's `<` is one of the end tags (no element, no depth).
     """
     if tags is None:
         tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
@@ -765,6 +790,8 @@ def tree_bound(html: str | bytes, max_depth: int, *, tags: int | None = None) ->
     depth = 2 + tags - voids + implied
     if depth > max_depth:  # only then is it worth telling end tags from start tags
         depth -= ends
+    if depth > max_depth:  # and then pairs from the rest
+        depth -= max(_pairs(html) - 1, 0)
     elements = (
         3
         + tags  # each start tag, and each `</p>` or `</br>` (which make an element too)
@@ -773,3 +800,13 @@ def tree_bound(html: str | bytes, max_depth: int, *, tags: int | None = None) ->
         + (2 * tags + 1) * pending
     )
     return TreeShape(max(depth, 2), elements)
+
+
+def _pairs(html: str | bytes) -> int:
+    """How many pairs the page holds whose name can pair (`tree_bound`), its tag names lower-cased
+    as the tokenizer does (ASCII letters only: `str.lower` would make the Kelvin sign a `k`)."""
+    if isinstance(html, bytes):
+        names = [name.decode("latin-1") for name in _PAIR_BYTES.findall(html.lower())]
+    else:
+        names = _PAIR_TEXT.findall(html.translate(_ASCII_LOWER))
+    return sum(1 for name in names if name not in _UNPAIRED)
