@@ -29,7 +29,7 @@ from transforms.article_tags import article_tags
 from transforms.articles import articles
 from transforms.feed_items import feed_items
 from transforms.feed_observations import ObservedFeed, feed_observations
-from transforms.schemas import TABLES
+from transforms.schemas import TABLES, of_batch
 
 SITE = "https://global.espreso.tv"
 NOW = datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
@@ -71,17 +71,21 @@ def batch(size: int, *, start: int = 0, at: datetime = NOW) -> dict[str, pl.Data
         )
         for n in range(size // 40 + 1)
     ]
-    return {
+    shaped = {
         "articles": articles(items, at),
         "article_tags": article_tags(items),
         "article_related": article_related(items),
         "feed_items": feed_items(feeds),
         "feed_observations": feed_observations(feeds),
+    }
+    espreso = {"outlet": "espreso", "reader": "espreso"}
+    return {
+        **{name: of_batch(name, frame, espreso) for name, frame in shaped.items()},
         "fetch_log": pl.DataFrame(schema=TABLES["fetch_log"]),
         "quarantine": pl.DataFrame(schema=TABLES["quarantine"]),
         "article_pages": article_pages(pages),
         "headline_sources": pl.DataFrame(schema=TABLES["headline_sources"]),
-    }  # fmt: skip
+    }
 
 
 def fixed_cost(runs: int) -> tuple[dict[str, float], dict[str, float], Gate, float]:

@@ -44,6 +44,7 @@ def observations(rows: int) -> pl.DataFrame:
             ("https://global.espreso.tv/article-" + (pl.col("n") % 5000).cast(pl.String)).alias(
                 "url"
             ),
+            pl.lit("espreso").alias("outlet"),
         )
         .cast(TABLES["feed_observations"])
     )
