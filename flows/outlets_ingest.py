@@ -52,19 +52,23 @@ def ingest_outlets(
 
     Args:
         outlets: The outlets to read, in order (default: every outlet of the outlets file).
-        sites: An outlet's site address in place of its own (a mirror, a local copy), by name.
+        sites: An outlet's site address in place of its own (a mirror, a local copy), by name;
+            each outlet's own otherwise (`NEWSFLOW_BASE_URL` is not used: it names one site).
         warehouse: The warehouse to load into, its lake catalog (created when missing).
         min_interval_s: Seconds between two requests to a site (default: each outlet's own).
     """
     settings = Settings.build(dict(warehouse=warehouse))
-    names = outlets if outlets is not None else list(configured(settings.outlets_file))
+    known = configured(settings.outlets_file)
+    names = outlets if outlets is not None else list(known)
     if not names:
         return failed("no outlets to read: give at least one name")
     ends = []
     for name in names:
         state = ingest(
             outlet=name,
-            base_url=(sites or {}).get(name),
+            # Each outlet's own site (never NEWSFLOW_BASE_URL, which would send every outlet to
+            # one site); an unknown name is refused by its own run.
+            base_url=(sites or {}).get(name) or (known[name].base_url if name in known else None),
             warehouse=warehouse,
             min_interval_s=min_interval_s,
             return_state=True,

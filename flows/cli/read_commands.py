@@ -18,6 +18,12 @@ from warehouse.location import DEFAULT_WAREHOUSE
 if TYPE_CHECKING:
     import duckdb
 
+OutletFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--outlet", metavar="NAME", help="Only rows of this outlet (`newsflow outlets` lists them)."
+    ),
+]
 Since = Annotated[
     date | None,
     typer.Option(
@@ -41,6 +47,7 @@ def search(
     limit: Annotated[
         int, typer.Option(min=1, metavar="N", help="Hits to show at most.", show_default=True)
     ] = 10,
+    outlet: OutletFilter = None,
     warehouse: Warehouse = None,
 ) -> None:
     """Full-text search (BM25 over title, lead and body)."""
@@ -48,13 +55,13 @@ def search(
     from warehouse.search import search as bm25
 
     with _opened(ctx.params) as con:
-        hits = bm25(con, query, since=since, badge=badge, limit=limit)
+        hits = bm25(con, query, since=since, badge=badge, outlet=outlet, limit=limit)
         for n, hit in enumerate(hits, 1):
             print(
                 f"{n:>2}. {hit.title}\n    {hit.kyiv_date} {hit.kyiv_time} Kyiv · {hit.badge or '-'} · {hit.url}\n    {hit.snippet}"
             )
         if not hits:
-            print(no_hits_reason(con, query, since=since, badge=badge))
+            print(no_hits_reason(con, query, since=since, badge=badge, outlet=outlet))
 
 
 def quarantine(

@@ -26,14 +26,13 @@ REPO = Path(__file__).resolve().parents[2]
 ESPRESO_SITE = "https://global.espreso.tv"
 
 
-def _outlets_file(path: Path, espreso: str, broken: str) -> Path:
-    """The shipped Espreso outlet at `espreso`, after an outlet `broken` read generically."""
+def espreso_outlets_file(path: Path, espreso: str, before: str = "") -> Path:
+    """An outlets file of the shipped Espreso outlet with its site at `espreso` (a local server),
+    after the outlets of `before` (TOML text)."""
     shipped = (REPO / "sources" / "outlets.toml").read_text(encoding="utf-8")
     block = shipped.split("[outlets.espreso]", 1)[1].split("\n[outlets.", 1)[0]
     path.write_text(
-        f'[outlets.broken]\nbase_url = "{broken}"\nreader = "generic"\nfeeds = ["/rss"]\n\n'
-        f"[outlets.espreso]{block.replace(ESPRESO_SITE, espreso)}",
-        encoding="utf-8",
+        f"{before}[outlets.espreso]{block.replace(ESPRESO_SITE, espreso)}", encoding="utf-8"
     )
     return path
 
@@ -65,7 +64,11 @@ def outlets_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any,
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
             "NEWSFLOW_OUTLETS_FILE": str(
-                _outlets_file(folder / "outlets.toml", site.base_url, broken.base_url)
+                espreso_outlets_file(
+                    folder / "outlets.toml",
+                    site.base_url,
+                    f'[outlets.broken]\nbase_url = "{broken.base_url}"\nreader = "generic"\n\n',
+                )
             ),
             "NEWSFLOW_WAREHOUSE": str(warehouse),
             "NEWSFLOW_LOOKBACK_DAYS": "3650",
@@ -106,7 +109,7 @@ def test_a_failing_outlet_never_stops_the_next(outlets_run: tuple[Any, str, Path
     assert (run.state.type.value, run.state.message) == (
         "COMPLETED",
         "1 of 2 outlets did not complete: broken (failed: robots.txt could not be read "
-        f"(HTTP 500): nothing was fetched)",
+        "(HTTP 500): nothing was fetched)",
     )
     assert rows(warehouse, "SELECT outlet, count(*) FROM articles GROUP BY outlet") == [
         ("espreso", 21)
