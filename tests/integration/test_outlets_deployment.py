@@ -45,8 +45,8 @@ class AlwaysFailing(SnapshotServer):
 
 
 @pytest.fixture(scope="module")
-def outlets_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str, Path]]:
-    """(the triggered run, the API URL, the warehouse)."""
+def outlets_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str, Path, str]]:
+    """(the triggered run, the API URL, the warehouse, the broken outlet's site)."""
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -97,31 +97,33 @@ def outlets_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any,
                     _wait(lambda: "outlets" in _deployment_names(api), "the deployments", 120)
                     with temporary_settings({PREFECT_API_URL: api}):
                         run = run_deployment("ingest-outlets/outlets", timeout=300)
-                    yield run, api, warehouse
+                    yield run, api, warehouse, broken.base_url
                 finally:
                     _stop(serve)
             finally:
                 _stop(server)
 
 
-def test_a_failing_outlet_never_stops_the_next(outlets_run: tuple[Any, str, Path]) -> None:
-    run, _, warehouse = outlets_run
+def test_a_failing_outlet_never_stops_the_next(outlets_run: tuple[Any, str, Path, str]) -> None:
+    run, _, warehouse, broken = outlets_run
     assert (run.state.type.value, run.state.message) == (
         "COMPLETED",
-        "1 of 2 outlets did not complete: broken (failed: robots.txt could not be read "
-        "(HTTP 500): nothing was fetched)",
+        f"1 of 2 outlets did not complete: broken (failed: robots.txt of {broken} could not be "
+        "read (HTTP 500 (after 4 attempts)), so nothing may be fetched; the next run tries again.)",
     )
     assert rows(warehouse, "SELECT outlet, count(*) FROM articles GROUP BY outlet") == [
         ("espreso", 21)
     ]
 
 
-def test_the_summary_says_per_outlet_what_happened(outlets_run: tuple[Any, str, Path]) -> None:
+def test_the_summary_says_per_outlet_what_happened(
+    outlets_run: tuple[Any, str, Path, str],
+) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    run, api, _ = outlets_run
+    run, api, _, _ = outlets_run
     with temporary_settings({PREFECT_API_URL: api}), get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
