@@ -47,13 +47,14 @@ def search(
     limit: Annotated[
         int, typer.Option(min=1, metavar="N", help="Hits to show at most.", show_default=True)
     ] = 10,
-    outlet: OutletFilter = None,
+    of_outlet: OutletFilter = None,
     warehouse: Warehouse = None,
 ) -> None:
     """Full-text search (BM25 over title, lead and body)."""
     from warehouse.search import no_hits_reason
     from warehouse.search import search as bm25
 
+    outlet = _known_outlet(of_outlet, ctx.params)
     with _opened(ctx.params) as con:
         hits = bm25(con, query, since=since, badge=badge, outlet=outlet, limit=limit)
         for n, hit in enumerate(hits, 1):
@@ -128,6 +129,19 @@ def report(
     print(
         f"Report of {summary.articles} articles with {len(summary.charts)} charts: {summary.path}"
     )
+
+
+def _known_outlet(name: str | None, params: Mapping[str, Any]) -> str | None:
+    """An `--outlet` filter's name, refused (exit 2, the names listed) when the outlets file
+    has no such outlet."""
+    from sources.outlets import UnknownOutlet, outlet
+
+    if name is None:
+        return None
+    try:
+        return outlet(name, settings_of(params).outlets_file).name
+    except UnknownOutlet as error:
+        raise typer.BadParameter(str(error), param_hint="'--outlet'") from None
 
 
 @contextmanager

@@ -86,8 +86,11 @@ def test_search_says_when_the_outlet_has_no_match(warehouse: Path) -> None:
 
 def test_an_unknown_outlet_is_refused(warehouse: Path) -> None:
     done = _newsflow("search", "Pokrovsk", "--outlet", "nowhere", "--warehouse", str(warehouse))
-    assert done.returncode != 0
-    assert "no outlet named 'nowhere'" in done.stderr
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        "newsflow search: Invalid value for '--outlet': no outlet named 'nowhere'; the outlets "
+        "are: espreso, kyiv-independent,"
+    ), done.stderr
 
 
 def test_v_articles_shows_the_outlet(warehouse: Path) -> None:
