@@ -18,10 +18,15 @@ from warehouse.location import DEFAULT_WAREHOUSE
 if TYPE_CHECKING:
     import duckdb
 
+    from sources.outlets import Outlet
+
 OutletFilter = Annotated[
     str | None,
     typer.Option(
-        "--outlet", metavar="NAME", help="Only rows of this outlet (`newsflow outlets` lists them)."
+        "--outlet",
+        metavar="NAME",
+        help="Only rows of this outlet (`newsflow outlets` lists them); quarantined records: "
+        "those whose URL is on its site.",
     ),
 ]
 Since = Annotated[
@@ -54,7 +59,8 @@ def search(
     from warehouse.search import no_hits_reason
     from warehouse.search import search as bm25
 
-    outlet = _known_outlet(of_outlet, ctx.params)
+    chosen = _known_outlet(of_outlet, ctx.params)
+    outlet = chosen.name if chosen else None
     with _opened(ctx.params) as con:
         hits = bm25(con, query, since=since, badge=badge, outlet=outlet, limit=limit)
         for n, hit in enumerate(hits, 1):
@@ -70,15 +76,21 @@ def quarantine(
     limit: Annotated[
         int, typer.Option(min=1, metavar="N", help="Rows to show at most.", show_default=True)
     ] = 50,
+    of_outlet: OutletFilter = None,
     warehouse: Warehouse = None,
 ) -> None:
     """List what the quality gate kept out, and why."""
     from warehouse.summary import quarantined
 
+    chosen = _known_outlet(of_outlet, ctx.params)
     with _opened(ctx.params) as con:
-        rows = quarantined(con, limit)
+        rows = quarantined(con, limit, chosen.base_url if chosen else None)
     if not rows:
-        print("Nothing is quarantined.")
+        print(
+            "Nothing is quarantined."
+            if chosen is None
+            else f"Nothing of {chosen.name} is quarantined."
+        )
     for when, table, url, reasons in rows:
         print(f"{when}  {table:<16} {url}\n    {reasons}")
 
@@ -131,15 +143,15 @@ def report(
     )
 
 
-def _known_outlet(name: str | None, params: Mapping[str, Any]) -> str | None:
-    """An `--outlet` filter's name, refused (exit 2, the names listed) when the outlets file
+def _known_outlet(name: str | None, params: Mapping[str, Any]) -> Outlet | None:
+    """An `--outlet` filter's outlet, refused (exit 2, the names listed) when the outlets file
     has no such outlet."""
     from sources.outlets import UnknownOutlet, outlet
 
     if name is None:
         return None
     try:
-        return outlet(name, settings_of(params).outlets_file).name
+        return outlet(name, settings_of(params).outlets_file)
     except UnknownOutlet as error:
         raise typer.BadParameter(str(error), param_hint="'--outlet'") from None
 

@@ -15,6 +15,7 @@ import pytest
 from sources.records import Article, FetchedArticle
 from tests.snapshot import rows
 from transforms.articles import articles
+from transforms.quarantine import quarantine
 from transforms.schemas import TABLES, of_batch
 from warehouse.connection import connect
 from warehouse.load import load_batch
@@ -42,6 +43,12 @@ def _load(
     frames = {name: pl.DataFrame(schema=schema) for name, schema in TABLES.items()}
     shaped = articles([FetchedArticle(item, FETCHED)], FETCHED, outlet)
     frames["articles"] = of_batch("articles", shaped, {"outlet": outlet, "reader": reader})
+    broken = item.url.replace(item.slug, "broken-page")
+    frames["quarantine"] = quarantine(
+        run_id,
+        FETCHED,
+        [("articles", {"url": broken, "problems": ["no title"]}, ["parse: no title"])],
+    )
     load_batch(con, run_id, frames, kind=RunKind.CRAWL, started_at=FETCHED, finished_at=FETCHED)
 
 
@@ -91,6 +98,19 @@ def test_an_unknown_outlet_is_refused(warehouse: Path) -> None:
         "newsflow search: Invalid value for '--outlet': no outlet named 'nowhere'; the outlets "
         "are: espreso, kyiv-independent,"
     ), done.stderr
+
+
+def test_quarantine_lists_only_the_records_on_the_outlets_site(warehouse: Path) -> None:
+    done = _newsflow("quarantine", "--outlet", "kyiv-independent", "--warehouse", str(warehouse))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "2025-06-17 10:30  articles         https://kyivindependent.com/broken-page/\n"
+        "    parse: no title\n"
+    )
+    none = _newsflow("quarantine", "--outlet", "ukrinform", "--warehouse", str(warehouse))
+    assert none.stdout == "Nothing of ukrinform is quarantined.\n"
+    every = _newsflow("quarantine", "--warehouse", str(warehouse))
+    assert every.stdout.count("/broken-page") == 2
 
 
 def test_v_articles_shows_the_outlet(warehouse: Path) -> None:
