@@ -32,6 +32,11 @@ class DeploymentSpec:
 DEPLOYMENTS = (
     DeploymentSpec("ingest", "flows/ingest.py:ingest", "The feed, RSS and recent sitemap entries, every 10 minutes.", interval_s=600),
     DeploymentSpec(
+        "outlets", "flows/outlets_ingest.py:ingest_outlets",
+        "Every configured outlet in turn, each on its own (one failing never stops the others), hourly.",
+        interval_s=3600,
+    ),
+    DeploymentSpec(
         "backfill-nightly", "flows/backfill.py:backfill", "The last two days again, nightly, to catch late edits.",
         cron="30 3 * * *", parameters={"days_back": 2},
     ),
@@ -58,10 +63,12 @@ def to_deployments(overrides: dict[str, Any] | None = None) -> list[Any]:
     from flows.ingest import ingest
     from flows.maintenance import maintenance
     from flows.news_facts import facts, official_losses
+    from flows.outlets_ingest import ingest_outlets
     from flows.reparse import reparse
 
     flows: dict[str, Flow[..., Any]] = {
         "ingest": ingest,
+        "ingest_outlets": ingest_outlets,
         "backfill": backfill,
         "reparse": reparse,
         "facts": facts,

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from expectations.data_docs import KEEP_RUNS
 from sources.limits import FETCH_BUDGET_S, MAX_CRAWL_DELAY_S, MAX_NEW_URLS, REQUEST_DEADLINE_S
-from sources.outlets import DEFAULT_OUTLET, Outlet, UnknownOutlet, outlet
+from sources.outlets import DEFAULT_OUTLET, Outlet, OutletsError, UnknownOutlet, outlet
 from warehouse.catalog import CatalogError, check_postgres, link_shared_catalog
 from warehouse.location import DEFAULT_WAREHOUSE
 
@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         env_prefix=ENV_PREFIX, extra="forbid", hide_input_in_errors=True
     )
 
+    outlets_file: Path | None = Field(
+        None,
+        description="The outlets file to read outlets from (the keys of `sources/outlets.toml`); "
+        "unset: the one shipped in `sources/`.",
+    )
     outlet: str = Field(
         DEFAULT_OUTLET,
         description="The outlet to read (`newsflow outlets` lists them): its site, discovery, "
@@ -204,18 +209,23 @@ class Settings(BaseSettings):
         if not isinstance(given, dict):
             return given
         try:
-            chosen = outlet(str(given.get("outlet", DEFAULT_OUTLET)))
-        except UnknownOutlet:
+            file = given.get("outlets_file")
+            chosen = outlet(str(given.get("outlet", DEFAULT_OUTLET)), Path(file) if file else None)
+        except (UnknownOutlet, OutletsError, OSError):
             return given  # refused by name below
         return {"base_url": chosen.base_url, **chosen.politeness(), **given}
 
     @field_validator("outlet")
     @classmethod
-    def _known_outlet(cls, value: str) -> str:
+    def _known_outlet(cls, value: str, info: ValidationInfo) -> str:
         try:
-            return outlet(value).name
-        except UnknownOutlet as error:
+            return outlet(value, info.data.get("outlets_file")).name
+        except (UnknownOutlet, OutletsError) as error:
             raise PydanticCustomError("unknown_outlet", str(error)) from None
+        except OSError as error:
+            raise PydanticCustomError(
+                "outlets_file", f"cannot read the outlets file: {error.strerror}"
+            ) from None
 
     @field_validator("base_url")
     @classmethod
@@ -269,7 +279,7 @@ class Settings(BaseSettings):
     @property
     def site(self) -> Outlet:
         """The outlet this run reads."""
-        return outlet(self.outlet)
+        return outlet(self.outlet, self.outlets_file)
 
     @property
     def user_agent(self) -> str:

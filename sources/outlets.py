@@ -216,9 +216,10 @@ def outlets(path: Path | None = None) -> dict[str, Outlet]:
     return read_outlets(path.read_text(encoding="utf-8"), str(path))
 
 
-def outlet(name: str) -> Outlet:
-    """The shipped outlet of that name; `UnknownOutlet` (listing the names) when there is none."""
-    known = outlets()
+def outlet(name: str, path: Path | None = None) -> Outlet:
+    """The outlet of that name in `path` (the shipped file by default); `UnknownOutlet` (listing
+    the names) when there is none."""
+    known = outlets(path)
     if name not in known:
         raise UnknownOutlet(name, list(known))
     return known[name]

@@ -44,6 +44,7 @@ SLOWEST_FIRST = (
     "tests/integration/test_scale_out.py",
     "tests/integration/test_site_faults.py",
     "tests/integration/test_work_pool.py",
+    "tests/integration/test_outlets_deployment.py",
     "tests/integration/test_crash_safety.py",
     "tests/integration/test_crawler.py",
     "tests/integration/test_run_outcome.py",

@@ -160,13 +160,16 @@ def snippet(text: str, query: str, width: int = 160) -> str:
 # site writes the same badge in several (Exclusive, OPINION).
 _FILTERS = (
     "(CAST(? AS DATE) IS NULL OR s.kyiv_date >= ?) "
-    "AND (CAST(? AS VARCHAR) IS NULL OR lower(s.badge) = lower(?))"
+    "AND (CAST(? AS VARCHAR) IS NULL OR lower(s.badge) = lower(?)) "
+    "AND (CAST(? AS VARCHAR) IS NULL OR s.url IN (SELECT url FROM articles WHERE outlet = ?))"
 )
 
 
-def _filter_values(since: date | None, badge: str | None) -> list[object]:
+def _filter_values(
+    since: date | None, badge: str | None, outlet: str | None = None
+) -> list[object]:
     wanted = badge.strip() if badge is not None else None
-    return [since, since, wanted, wanted]
+    return [since, since, wanted, wanted, outlet, outlet]
 
 
 def search(
@@ -175,10 +178,11 @@ def search(
     *,
     since: date | None = None,
     badge: str | None = None,
+    outlet: str | None = None,
     limit: int = 10,
 ) -> list[Hit]:
     """Articles ranked by BM25 for `query`, newest first among equal scores; `since` is a Kyiv
-    date, `badge` any case of a badge."""
+    date, `badge` any case of a badge, `outlet` an outlet's name."""
     load_fts(con)
     attach_index(con)
     rows = con.execute(
@@ -186,7 +190,7 @@ def search(
         "coalesce(s.lead, '') || ' ' || a.body_text "
         f"FROM search_articles(?) AS s JOIN articles AS a USING (url) WHERE {_FILTERS} "
         "ORDER BY s.score DESC, s.published_at DESC LIMIT ?",
-        [query, *_filter_values(since, badge), limit],
+        [query, *_filter_values(since, badge, outlet), limit],
     ).fetchall()
     return [
         Hit(
@@ -204,11 +208,15 @@ def search(
 
 
 def _matches(
-    con: duckdb.DuckDBPyConnection, query: str, since: date | None, badge: str | None
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    since: date | None,
+    badge: str | None,
+    outlet: str | None = None,
 ) -> int:
     found = con.execute(
         f"SELECT count(*) FROM search_articles(?) AS s WHERE {_FILTERS}",
-        [query, *_filter_values(since, badge)],
+        [query, *_filter_values(since, badge, outlet)],
     ).fetchone()
     return int(found[0]) if found else 0
 
@@ -219,6 +227,7 @@ def no_hits_reason(
     *,
     since: date | None = None,
     badge: str | None = None,
+    outlet: str | None = None,
 ) -> str:
     """Why `search` found nothing: no article matches the query, or which filter left none."""
     load_fts(con)
@@ -241,6 +250,10 @@ def no_hits_reason(
         )
     if since is not None and not _matches(con, query, since, None):
         reasons.append(f"none was published on or after {since} (Kyiv date)")
+    if outlet is not None and not _matches(con, query, None, None, outlet):
+        reasons.append(f"none is from the outlet {outlet!r}")
+    if not reasons and outlet is not None:
+        reasons.append("none meets all the filters given together")
     if not reasons:
         reasons.append(
             f"none of them has the badge {badge!r} and was published on or after {since}"

@@ -99,11 +99,17 @@ def summarize(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> 
     )
 
 
-def quarantined(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[tuple[str, str, str, str]]:
-    """The newest quarantined records: (Kyiv time, table, URL, reasons)."""
+def quarantined(
+    con: duckdb.DuckDBPyConnection, limit: int = 50, site: str | None = None
+) -> list[tuple[str, str, str, str]]:
+    """The newest quarantined records: (Kyiv time, table, URL, reasons); with `site` (an
+    outlet's base URL) only the records whose URL is on it (a record kept out of its table has
+    no outlet column: its URL says where it came from)."""
     rows = con.execute(
         "SELECT strftime(timezone('Europe/Kyiv', quarantined_at), '%Y-%m-%d %H:%M'), table_name, "
-        "coalesce(url, '-'), reasons FROM v_quarantine ORDER BY quarantined_at DESC, reasons = 'articles.row_quarantined', table_name, url LIMIT ?",
-        [limit],
+        "coalesce(url, '-'), reasons FROM v_quarantine "
+        "WHERE CAST(? AS VARCHAR) IS NULL OR url = ? OR starts_with(url, ? || '/') "
+        "ORDER BY quarantined_at DESC, reasons = 'articles.row_quarantined', table_name, url LIMIT ?",
+        [site, site, site, limit],
     ).fetchall()
     return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]

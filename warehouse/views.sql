@@ -18,12 +18,13 @@ SELECT
     a.word_count,
     a.language,
     a.first_seen_at,
-    a.fetched_at
+    a.fetched_at,
+    a.outlet
 FROM articles AS a
 LEFT JOIN (
     SELECT url, list(tag ORDER BY position) AS tags FROM article_tags GROUP BY url
 ) AS t USING (url);
-COMMENT ON VIEW v_articles IS 'One row per article, with its Kyiv publication date and time and its tags as a list in page order.';
+COMMENT ON VIEW v_articles IS 'One row per article, with its Kyiv publication date and time, its tags as a list in page order, and its outlet.';
 
 CREATE OR REPLACE VIEW v_daily_volume AS
 SELECT kyiv_date, coalesce(badge, '(none)') AS badge, count(*) AS articles

@@ -18,6 +18,17 @@ from warehouse.location import DEFAULT_WAREHOUSE
 if TYPE_CHECKING:
     import duckdb
 
+    from sources.outlets import Outlet
+
+OutletFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--outlet",
+        metavar="NAME",
+        help="Only rows of this outlet (`newsflow outlets` lists them); quarantined records: "
+        "those whose URL is on its site.",
+    ),
+]
 Since = Annotated[
     date | None,
     typer.Option(
@@ -41,20 +52,23 @@ def search(
     limit: Annotated[
         int, typer.Option(min=1, metavar="N", help="Hits to show at most.", show_default=True)
     ] = 10,
+    of_outlet: OutletFilter = None,
     warehouse: Warehouse = None,
 ) -> None:
     """Full-text search (BM25 over title, lead and body)."""
     from warehouse.search import no_hits_reason
     from warehouse.search import search as bm25
 
+    chosen = _known_outlet(of_outlet, ctx.params)
+    outlet = chosen.name if chosen else None
     with _opened(ctx.params) as con:
-        hits = bm25(con, query, since=since, badge=badge, limit=limit)
+        hits = bm25(con, query, since=since, badge=badge, outlet=outlet, limit=limit)
         for n, hit in enumerate(hits, 1):
             print(
                 f"{n:>2}. {hit.title}\n    {hit.kyiv_date} {hit.kyiv_time} Kyiv · {hit.badge or '-'} · {hit.url}\n    {hit.snippet}"
             )
         if not hits:
-            print(no_hits_reason(con, query, since=since, badge=badge))
+            print(no_hits_reason(con, query, since=since, badge=badge, outlet=outlet))
 
 
 def quarantine(
@@ -62,15 +76,21 @@ def quarantine(
     limit: Annotated[
         int, typer.Option(min=1, metavar="N", help="Rows to show at most.", show_default=True)
     ] = 50,
+    of_outlet: OutletFilter = None,
     warehouse: Warehouse = None,
 ) -> None:
     """List what the quality gate kept out, and why."""
     from warehouse.summary import quarantined
 
+    chosen = _known_outlet(of_outlet, ctx.params)
     with _opened(ctx.params) as con:
-        rows = quarantined(con, limit)
+        rows = quarantined(con, limit, chosen.base_url if chosen else None)
     if not rows:
-        print("Nothing is quarantined.")
+        print(
+            "Nothing is quarantined."
+            if chosen is None
+            else f"Nothing of {chosen.name} is quarantined."
+        )
     for when, table, url, reasons in rows:
         print(f"{when}  {table:<16} {url}\n    {reasons}")
 
@@ -121,6 +141,19 @@ def report(
     print(
         f"Report of {summary.articles} articles with {len(summary.charts)} charts: {summary.path}"
     )
+
+
+def _known_outlet(name: str | None, params: Mapping[str, Any]) -> Outlet | None:
+    """An `--outlet` filter's outlet, refused (exit 2, the names listed) when the outlets file
+    has no such outlet."""
+    from sources.outlets import UnknownOutlet, outlet
+
+    if name is None:
+        return None
+    try:
+        return outlet(name, settings_of(params).outlets_file)
+    except UnknownOutlet as error:
+        raise typer.BadParameter(str(error), param_hint="'--outlet'") from None
 
 
 @contextmanager

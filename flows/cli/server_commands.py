@@ -14,6 +14,7 @@ import typer
 from flows.cli.options import DEMO_PORT, SNAPSHOT_PROFILE, BaseUrl, Warehouse, settings_of
 from flows.deployments import DEPLOYMENTS
 from flows.settings import Settings
+from sources.outlets import DEFAULT_OUTLET
 
 SERVED = ", ".join(f"{d.name} ({d.schedule})" for d in DEPLOYMENTS)
 SERVE_HELP = (
@@ -85,7 +86,11 @@ def serve(
             from sources.snapshot_server import SnapshotServer
 
             site = stack.enter_context(SnapshotServer(port=port))
-            given = {**SNAPSHOT_PROFILE, "offline": True, **given, "base_url": site.base_url}
+            given = {
+                **SNAPSHOT_PROFILE, "offline": True, **given, "base_url": site.base_url,
+                # The outlets' deployment reads the snapshot's one outlet, there.
+                "outlets": [DEFAULT_OUTLET], "sites": {DEFAULT_OUTLET: site.base_url},
+            }  # fmt: skip
             print(f"Serving the bundled snapshot of Espreso Global at {site.base_url}", flush=True)
         print(
             f"Serving newsflow's deployments on {os.environ['PREFECT_API_URL']} (stop with SIGTERM)",

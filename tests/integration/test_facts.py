@@ -20,7 +20,7 @@ from sources.records import Article, FetchedArticle
 from sources.snapshot_server import Response, SnapshotServer
 from tests.snapshot import rows
 from transforms.articles import articles
-from transforms.schemas import TABLES
+from transforms.schemas import TABLES, of_batch
 from warehouse.connection import connect
 from warehouse.integrity import integrity_problems
 from warehouse.load import load_batch
@@ -53,7 +53,8 @@ def article(
 
 def load(warehouse: Path, run_id: str, items: list[Article], fetched_at: datetime) -> None:
     frames = {name: pl.DataFrame(schema=schema) for name, schema in TABLES.items()}
-    frames["articles"] = articles([FetchedArticle(a, fetched_at) for a in items], fetched_at)
+    shaped = articles([FetchedArticle(a, fetched_at) for a in items], fetched_at)
+    frames["articles"] = of_batch("articles", shaped, {"outlet": "espreso", "reader": "espreso"})
     with connect(warehouse) as con:
         load_batch(
             con, run_id, frames, kind=RunKind.CRAWL, started_at=fetched_at, finished_at=fetched_at

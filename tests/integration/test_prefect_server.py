@@ -138,6 +138,7 @@ def triggered(served: Served) -> dict[str, Any]:
     done = {}
     for name in (
         "ingest/ingest",
+        "ingest-outlets/outlets",
         "facts/facts",
         "official-losses/official-losses",
         "backfill/backfill-nightly",
@@ -227,11 +228,16 @@ def test_a_cli_run_shows_in_the_running_server(
         )
     by_flow = sorted({r.name.split(" ")[0] for r in named if r.state and r.state.is_completed()})
     # The deployments' runs (maintenance's among them) and the CLI's.
-    assert by_flow == ["facts", "ingest", "maintenance", "official-losses"]
-    # The CLI's ingest and facts runs are there beside the deployments' runs.
+    assert by_flow == ["facts", "ingest", "ingest-outlets", "maintenance", "official-losses"]
+    # The CLI's ingest and facts runs are there beside the deployments' runs (and the ingest runs
+    # of the outlets deployment, each a subflow of its run).
     assert rows(
         tmp_path / "cli.duckdb", "SELECT run_id FROM load_runs WHERE run_id NOT LIKE 'facts-%'"
-    ) == [(str(r.id),) for r in named if r.name.startswith("ingest ") and r.deployment_id is None]
+    ) == [
+        (str(r.id),)
+        for r in named
+        if r.name.startswith("ingest ") and r.deployment_id is None and r.parent_task_run_id is None
+    ]
 
 
 def test_a_triggered_run_has_its_artifacts(served: Served, triggered: dict[str, Any]) -> None:

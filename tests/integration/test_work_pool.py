@@ -20,6 +20,7 @@ from flows.deployments import DEPLOYMENTS
 from flows.settings import OFFICIAL_BUNDLED_DIR
 from sources.general_staff import EQUIPMENT, PERSONNEL
 from sources.snapshot_server import Response, SnapshotServer
+from tests.integration.test_outlets_deployment import espreso_outlets_file
 from tests.integration.test_prefect_server import BIN, _free_port, _stop, _wait
 from tests.snapshot import rows
 
@@ -60,6 +61,10 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, 
             "NEWSFLOW_LOOKBACK_DAYS": "3650",
             "NEWSFLOW_MIN_INTERVAL_S": "0",
             "NEWSFLOW_OFFICIAL_URL": f"{site.base_url}/data",
+            # The outlets deployment reads each outlet at its own site: Espreso's is the snapshot.
+            "NEWSFLOW_OUTLETS_FILE": str(
+                espreso_outlets_file(logs / "outlets.toml", site.base_url)
+            ),
         }
         with (
             (logs / "server.log").open("wb") as server_log,
@@ -107,7 +112,15 @@ def test_every_prefect_yaml_deployment_completes_on_a_worker(
     pool: tuple[str, Path, str],
 ) -> None:
     api, warehouse, site = pool
-    order = ["ingest", "facts", "official-losses", "backfill-nightly", "maintenance", "reparse"]
+    order = [
+        "ingest",
+        "outlets",
+        "facts",
+        "official-losses",
+        "backfill-nightly",
+        "maintenance",
+        "reparse",
+    ]
     assert sorted(order) == sorted(d.name for d in DEPLOYMENTS)
     flows = {d.name: d.entrypoint.rsplit(":", 1)[1].replace("_", "-") for d in DEPLOYMENTS}
     states = {}

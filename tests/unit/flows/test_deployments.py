@@ -41,6 +41,12 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
     assert served == [
         ("ingest", "flows/ingest.py:ingest", {}, [(600, None, "Europe/Kyiv")]),
         (
+            "outlets",
+            "flows/outlets_ingest.py:ingest_outlets",
+            {},
+            [(3600, None, "Europe/Kyiv")],
+        ),
+        (
             "backfill-nightly",
             "flows/backfill.py:backfill",
             {"days_back": 2},
@@ -74,6 +80,7 @@ def test_runner_deployments_carry_the_schedules_and_parameters() -> None:
         "ingest",
         "maintenance",
         "official-losses",
+        "outlets",
         "reparse",
     ]
     ingest = deployments["ingest"]
@@ -105,6 +112,8 @@ def test_runner_deployments_carry_the_schedules_and_parameters() -> None:
         "15 4 * * *",
         "Europe/Kyiv",
     )
+    # The outlets' loop takes each outlet's own site: only the warehouse is passed on.
+    assert deployments["outlets"].parameters == {"warehouse": "/tmp/w.duckdb"}
     # The UI form describes every parameter.
     for deployment in deployments.values():
         properties = deployment._parameter_openapi_schema.properties
@@ -128,6 +137,6 @@ def test_serve_help_names_every_deployment() -> None:
     for spec in DEPLOYMENTS:
         assert f"{spec.name} ({spec.schedule})" in text
     assert [spec.schedule for spec in DEPLOYMENTS] == [
-        "every 10 min", "cron 30 3 * * * Kyiv", "on demand", "every 1 h", "cron 0 11 * * * Kyiv",
+        "every 10 min", "every 1 h", "cron 30 3 * * * Kyiv", "on demand", "every 1 h", "cron 0 11 * * * Kyiv",
         "cron 15 4 * * * Kyiv",
     ]  # fmt: skip
