@@ -1,7 +1,8 @@
 """When Espreso's article template is gone (the gate's layout checks block the batch), the same
 pages are read again by the generic reader and loaded marked `reader = 'generic'`, with a loud
 warning in the log and the run summary: analysts keep getting articles while the site's own
-parser is fixed. Only articles not loaded before are taken: nothing already loaded changes."""
+parser is fixed. Only articles not loaded before are taken: nothing already loaded changes. When
+the generic reader reads none of the pages either, the block stands."""
 
 from __future__ import annotations
 
@@ -23,9 +24,8 @@ def layout_blocked(report: GateReport) -> list[str]:
     return [c.label for c in report.blocking if c.table == "article_pages"]
 
 
-def read_again(answers: list[LoggedFetch], known: Known) -> Parsed:
-    """The pages read by the generic reader, only the articles not loaded before kept."""
-    parsed = read_pages(answers)
+def new_articles(parsed: Parsed, known: Known) -> Parsed:
+    """The pages as read, only the articles not loaded before kept."""
     return replace(
         parsed, items=[i for i in parsed.items if i.article.url not in known.article_urls]
     )
@@ -61,7 +61,10 @@ def gated_batch(
         checks = layout_blocked(blocked.report)
         if site.reader != "espreso" or not checks:
             raise
-    again = read_again(answers, known)
+        read = read_pages(answers)
+        if not read.items:
+            raise  # the generic reader cannot read the pages either: the block stands
+    again = new_articles(read, known)
     warning = fallback_warning(checks, again)
     get_run_logger().error("%s", warning)
     shaped = shape_tables(run_id, found, again, now, site, "generic")

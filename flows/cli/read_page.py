@@ -32,8 +32,14 @@ def read(
         str, typer.Option("--url", help="The page's URL (links and the slug are read against it).")
     ],
     reader: Annotated[
-        Reader, typer.Option("--reader", help="generic (any outlet) or espreso.")
-    ] = Reader.generic,
+        Reader | None,
+        typer.Option(
+            "--reader",
+            help="generic (any outlet) or espreso; by default the reader of the outlet whose "
+            "site the URL is on (sources/outlets.toml), else generic.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read one saved article page and print its record as one JSON object: the articles
     table's fields, instants in ISO 8601 with their offset (or null), `paragraphs`, `problems`."""
@@ -45,7 +51,20 @@ def read(
             file=sys.stderr,
         )
         raise typer.Exit(2) from None
-    print(json.dumps(record(parse(body, url, reader)), ensure_ascii=False))
+    print(json.dumps(record(parse(body, url, reader or reader_for(url))), ensure_ascii=False))
+
+
+def reader_for(url: str) -> Reader:
+    """The reader of the bundled outlet whose site `url` is on, else the generic one."""
+    from urllib.parse import urlsplit
+
+    from sources.outlets import outlets
+
+    host = urlsplit(url).hostname
+    for site in outlets().values():
+        if urlsplit(site.base_url).hostname == host:
+            return Reader(site.reader)
+    return Reader.generic
 
 
 def page_bytes(file: Path) -> bytes:

@@ -52,6 +52,7 @@ CALLED_BY = {
     "outlets": "test_outlets_cli.py::test_outlets_lists_every_outlet_one_line_each",
     "sql": "test_cli.py::test_sql_reads_the_lake_beside_a_writer",
     "migrate-warehouse": "test_cli.py::test_migrate_warehouse_copies_a_duckdb_file_into_a_lake",
+    "read": "test_read_page.py::test_the_console_script_reads_a_saved_page_with_its_kyiv_time",
 }
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from sources.snapshot_expected import ARTICLES, LIVE, page_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
-NEWSFLOW = Path(sys.executable).parent / "newsflow"
+BIN = Path(sys.executable).parent
+NEWSFLOW = BIN / "newsflow"
 # Runs the command in-process and says on stderr whether Prefect was imported.
 PROBE = "import sys; from flows.cli import main; code = main(sys.argv[1:]); print('prefect' in sys.modules, file=sys.stderr); sys.exit(code)"
 
@@ -91,3 +92,20 @@ def test_a_bad_reader_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
     assert "'fancy' is not one of 'generic', 'espreso'" in done.stderr
+
+
+def test_the_console_script_reads_a_saved_page_with_its_kyiv_time(tmp_path: Path) -> None:
+    known = ARTICLES[1]  # 10:55 Kyiv on 27 October 2025, the day after the clocks went back
+    page = tmp_path / "page.html"
+    page.write_bytes(page_bytes(known["slug"]))
+    done = subprocess.run(
+        [BIN / "newsflow", "read", str(page), "--url", f"{LIVE}/{known['slug']}"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert (record["title"], record["badge"], record["published_at"]) == (
+        known["title"],
+        "Exclusive",
+        "2025-10-27T08:55:00+00:00",
+    )

@@ -28,10 +28,14 @@ def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _date_line_renamed() -> dict[str, Response]:
-    """Every article page with its date element renamed, as after a redesign: the gate blocks."""
+    """Every article page with its date element renamed and its JSON-LD gone, as after a redesign
+    that neither reader can date: the gate blocks and the generic reader cannot stand in."""
     return {
         f"/{a['slug']}": Response(
-            200, page_bytes(a["slug"]).replace(b"news__author_date__date", b"news__meta__date")
+            200,
+            page_bytes(a["slug"])
+            .replace(b"news__author_date__date", b"news__meta__date")
+            .replace(b"application/ld+json", b"application/x-removed"),
         )
         for a in ARTICLES
     }
