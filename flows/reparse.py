@@ -15,7 +15,7 @@ artifact; Data Docs are left to live runs (their pages cost more than the checks
 from __future__ import annotations
 
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import UTC, date, datetime
@@ -52,6 +52,13 @@ def archived_batches(
         [part for run in read_runs(folder, since) for part in split_run(run, batch_pages)],
         batch_pages,
     )
+
+
+def other_outlets(batches: list[tuple[ArchivedRun, ...]]) -> str:
+    """The outlets other than Espreso that archived runs are of, with their run counts ("" if none)."""
+    runs = {run.run_id.split(".")[0]: run.outlet for batch in batches for run in batch}
+    counts = Counter(outlet for outlet in runs.values() if outlet != "espreso")
+    return ", ".join(f"{name}: {n} runs" for name, n in sorted(counts.items()))
 
 
 @task(cache_policy=NO_CACHE, task_run_name="parse and shape {runs[0].run_id} ({n_runs} runs)")
@@ -176,6 +183,11 @@ def reparse(
         after = f" started on or after {since}" if since else ""
         return failed(
             f"No archived runs{after} in {folder}: nothing to rebuild; the warehouse is unchanged."
+        )
+    if others := other_outlets(runs):
+        return failed(
+            f"The archive in {folder} holds runs of other outlets than espreso ({others}): reparse "
+            "rebuilds Espreso's runs only and would drop their rows; the warehouse is unchanged."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = scratch_path(target)

@@ -183,10 +183,10 @@ async def fetch_archived(
 def start_archive_run(
     settings: Settings, run_id: str, started_at: datetime, site_url: str | None = None
 ) -> None:
-    """Open the run in the archive (its `warcinfo` record carries the run's start time and the site
-    it reads: the configured one unless `site_url` says otherwise)."""
+    """Open the run in the archive (its `warcinfo` record carries the run's start time, its outlet
+    and the site it reads: the configured one unless `site_url` says otherwise)."""
     with RawArchive(settings.raw_dir, settings.warc_max_bytes) as archive:
-        archive.start_run(run_id, started_at, site_url or settings.base_url)
+        archive.start_run(run_id, started_at, site_url or settings.base_url, settings.outlet)
 
 
 @task(cache_policy=NO_CACHE)

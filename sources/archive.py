@@ -67,6 +67,8 @@ class ArchivedRun:
     site_url: str
     folder: Path
     records: tuple[ArchivedRecord, ...] = ()
+    # Runs archived before outlets were recorded are Espreso's.
+    outlet: str = "espreso"
 
     def read(self) -> Iterator[tuple[Fetched, str, WarcLocation]]:
         """The run's requests, rebuilt as `Fetched`, with their kind and location."""
@@ -131,10 +133,14 @@ class RawArchive:
             fcntl.flock(self._file, fcntl.LOCK_UN)
         return offset
 
-    def start_run(self, run_id: str, started_at: datetime, site_url: str) -> WarcLocation:
-        """A `warcinfo` record opening a run."""
+    def start_run(
+        self, run_id: str, started_at: datetime, site_url: str, outlet: str = "espreso"
+    ) -> WarcLocation:
+        """A `warcinfo` record opening a run of `outlet`."""
         writer, name = self._target(started_at)
-        record = writer.create_warcinfo_record(name, warcinfo_fields(run_id, started_at, site_url))
+        record = writer.create_warcinfo_record(
+            name, warcinfo_fields(run_id, started_at, site_url, outlet)
+        )
         return WarcLocation(name, self._append(writer, record))
 
     def write(self, fetched: Fetched, *, run_id: str, kind: str) -> WarcLocation:
@@ -170,13 +176,16 @@ def warc_date(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def warcinfo_fields(run_id: str, started_at: datetime, site_url: str) -> dict[str, str]:
+def warcinfo_fields(
+    run_id: str, started_at: datetime, site_url: str, outlet: str = "espreso"
+) -> dict[str, str]:
     """The fields of the `warcinfo` record that opens a run."""
     return {
         "software": "newsflow",
         "Newsflow-Run-Id": run_id,
         "Newsflow-Started-At": started_at.isoformat(),
         "Newsflow-Site": site_url,
+        "Newsflow-Outlet": outlet,
     }
 
 
@@ -261,6 +270,7 @@ def _index_file(
                         datetime.fromisoformat(info["Newsflow-Started-At"]),
                         info.get("Newsflow-Site", ""),
                         folder,
+                        outlet=info.get("Newsflow-Outlet", "espreso"),
                     )
                     found[run_id] = (run, [])
                 continue

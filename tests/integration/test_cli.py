@@ -268,8 +268,8 @@ def test_maintain_prints_what_it_did(tmp_path: Path) -> None:
         tmp_path,
     )  # fmt: skip
     assert out == (
-        "maintenance: 30 rows flushed, 5 files merged into 1, 0 snapshots expired, 0 files "
-        "deleted; snapshots 10 → 12, Parquet files 5 → 11\n"
+        "maintenance: 31 rows flushed, 5 files merged into 1, 0 snapshots expired, 0 files "
+        "deleted; snapshots 11 → 13, Parquet files 5 → 11\n"
     )
     missing = subprocess.run(
         [BIN / "newsflow", "maintain", "--warehouse", "none.ducklake"],

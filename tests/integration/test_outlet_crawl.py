@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from flows.ingest import ingest
+from flows.reparse import reparse
 from sources.snapshot_server import Response, SnapshotServer
 from tests.snapshot import rows
 
@@ -129,3 +130,17 @@ def test_the_requests_are_the_outlets_feed_sitemap_and_pages(crawled: tuple[str,
     ]
     assert rows(warehouse, "SELECT count(*) FROM quarantine") == [(0,)]
     assert rows(warehouse, "SELECT DISTINCT outlet FROM feed_items") == []
+
+
+def test_reparse_refuses_an_archive_with_another_outlets_runs(crawled: tuple[str, Path]) -> None:
+    _, warehouse = crawled
+    before = rows(warehouse, "SELECT url, outlet, reader FROM articles ORDER BY url")
+    state = reparse(warehouse=str(warehouse), return_state=True)
+    assert state.is_failed()
+    assert state.message == (
+        f"The archive in {warehouse.parent / 'raw'} holds runs of other outlets than espreso "
+        f"({OUTLET}: 1 runs): reparse rebuilds Espreso's runs only and would drop their rows; "
+        "the warehouse is unchanged."
+    )
+    assert rows(warehouse, "SELECT url, outlet, reader FROM articles ORDER BY url") == before
+    assert len(before) == 5
