@@ -3,6 +3,7 @@ paragraph text, without what pages put between them (captions, asides, promotion
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -12,18 +13,17 @@ from sources.html import node_text
 # The smallest block holding this share of the page's paragraph text is the article's body.
 BODY_SHARE = 0.6
 # Elements whose paragraphs are never the article's text.
-_OUTSIDE = frozenset({"figure", "figcaption", "aside", "nav", "footer", "header", "form", "noscript", "button", "template", "dialog"})  # fmt: skip
+_OUTSIDE = frozenset({"figure", "figcaption", "aside", "nav", "footer", "header", "form", "noscript", "button", "template", "dialog", "video", "audio", "iframe", "object"})  # fmt: skip
+# ARIA roles of landmarks and widgets around the text, not the text.
+_OUTSIDE_ROLES = frozenset({"complementary", "navigation", "banner", "contentinfo", "dialog", "alertdialog", "search"})  # fmt: skip
 # Elements that mark the page's main content, and the text they must hold to be believed.
 _MARKED = frozenset({"article", "main"})
 _MARKED_TEXT = 500
-# Class or id words of blocks around the text, not the text.
-_NOISE = re.compile(
-    r"(?:^|[\s_-])(?:related|newsletter|promo|share|sharing|social|caption|ad|ads|advert|"
-    r"advertisement|subscribe|subscription|comments?|recommended|recommendations|sidebar|footer|"
-    r"breadcrumbs?|byline|bio|author|tags|nav|menu|cookie|disclaimer|outbrain|taboola|teaser|"
-    r"trending|popular|signup|paywall|hidden|visually-hidden|sr-only|credit|copyright)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
+# Class or id words (split at `-`, `_`, spaces and camelCase humps) of blocks around the text,
+# not the text: promotions, sharing, captions and credits, bylines and bios, embedded posts,
+# fact boxes and carousels, and what is hidden.
+_NOISE = frozenset({"related", "newsletter", "promo", "share", "sharing", "social", "caption", "ad", "ads", "advert", "advertisement", "subscribe", "subscription", "comment", "comments", "recommended", "recommendations", "sidebar", "footer", "breadcrumb", "breadcrumbs", "byline", "bio", "author", "tags", "nav", "menu", "cookie", "disclaimer", "outbrain", "taboola", "teaser", "trending", "popular", "signup", "paywall", "hidden", "hide", "sr-only", "credit", "copyright", "tweet", "instagram", "tiktok", "embed", "embedded", "factbox", "infobox", "carousel"})  # fmt: skip
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Past this share of the paragraphs found in the JSON-LD articleBody, the others are not body.
 _DECLARED_SHARE = 0.6
 
@@ -91,7 +91,10 @@ def _is_noise(node: LexborNode, seen: dict[int, bool]) -> bool:
         attrs = node.attributes
         words = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         seen[key] = (
-            bool(_NOISE.search(words)) or attrs.get("aria-hidden") == "true" or "hidden" in attrs
+            not _NOISE.isdisjoint(_words(words))
+            or attrs.get("aria-hidden") == "true"
+            or "hidden" in attrs
+            or (attrs.get("role") or "") in _OUTSIDE_ROLES
         )
     return seen[key]
 
@@ -103,3 +106,14 @@ def _confirmed(paragraphs: list[str], declared_body: str) -> list[str]:
     squeezed = "".join(declared_body.split())
     inside = [p for p in paragraphs if "".join(p.split()) in squeezed]
     return inside if len(inside) >= _DECLARED_SHARE * len(paragraphs) else paragraphs
+
+
+def _words(names: str) -> set[str]:
+    """Class or id names as lower-case words: `CarouselSlide-info sr-only` as carousel, slide,
+    info, sr, only and sr-only (the joined pairs keep names like `sr-only` whole)."""
+    found: set[str] = set()
+    for name in names.split():
+        parts = [w.lower() for w in _WORD.findall(name)]
+        found.update(parts)
+        found.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
+    return found
