@@ -9,6 +9,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from sources.html import node_text
+from sources.text import clean_text
 
 # The smallest block holding this share of the page's paragraph text is the article's body.
 BODY_SHARE = 0.6
@@ -22,7 +23,10 @@ _MARKED_TEXT = 500
 # Class or id words (split at `-`, `_`, spaces and camelCase humps) of blocks around the text,
 # not the text: promotions, sharing, captions and credits, bylines and bios, embedded posts,
 # fact boxes and carousels, and what is hidden.
-_NOISE = frozenset({"related", "newsletter", "promo", "share", "sharing", "social", "caption", "ad", "ads", "advert", "advertisement", "subscribe", "subscription", "comment", "comments", "recommended", "recommendations", "sidebar", "footer", "breadcrumb", "breadcrumbs", "byline", "bio", "author", "tags", "nav", "menu", "cookie", "disclaimer", "outbrain", "taboola", "teaser", "trending", "popular", "signup", "paywall", "hidden", "hide", "sr-only", "credit", "copyright", "tweet", "instagram", "tiktok", "embed", "embedded", "factbox", "infobox", "carousel"})  # fmt: skip
+_NOISE = frozenset({"related", "newsletter", "promo", "share", "sharing", "social", "caption", "ad", "ads", "advert", "advertisement", "subscribe", "subscription", "comment", "comments", "recommended", "recommendations", "sidebar", "footer", "breadcrumb", "breadcrumbs", "byline", "bio", "author", "tags", "nav", "menu", "cookie", "disclaimer", "outbrain", "taboola", "teaser", "trending", "popular", "signup", "credit", "copyright", "tweet", "instagram", "tiktok", "embed", "embedded", "factbox", "infobox", "carousel"})  # fmt: skip
+# Words of a block that is hidden or locked: its paragraphs are not the text, but a paragraph
+# itself may carry them (the body's locked part is often `<p class="paywall">`).
+_CONCEALED = frozenset({"paywall", "hidden", "hide", "sr-only"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Past this share of the paragraphs found in the JSON-LD articleBody, the others are not body.
 _DECLARED_SHARE = 0.6
@@ -32,7 +36,8 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
     """The body's paragraphs in page order; `declared_body` (JSON-LD `articleBody`) confirms them."""
     found: list[tuple[str, list[LexborNode]]] = []
     for node in tree.css("body p"):
-        text = node_text(node)
+        # A paragraph named like noise (a byline, a caption, a credit) is not the text.
+        text = "" if _is_named_noise(node) else _paragraph_text(node)
         chain = _ancestors(node) if text else None
         if chain is not None and not any(a.tag in _OUTSIDE for a in chain):
             found.append((text, chain))
@@ -89,9 +94,9 @@ def _is_noise(node: LexborNode, seen: dict[int, bool]) -> bool:
     key = node.mem_id
     if key not in seen:
         attrs = node.attributes
-        words = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         seen[key] = (
-            not _NOISE.isdisjoint(_words(words))
+            _is_named_noise(node)
+            or not _CONCEALED.isdisjoint(_words(_names(node)))
             or attrs.get("aria-hidden") == "true"
             or "hidden" in attrs
             or (attrs.get("role") or "") in _OUTSIDE_ROLES
@@ -106,6 +111,29 @@ def _confirmed(paragraphs: list[str], declared_body: str) -> list[str]:
     squeezed = "".join(declared_body.split())
     inside = [p for p in paragraphs if "".join(p.split()) in squeezed]
     return inside if len(inside) >= _DECLARED_SHARE * len(paragraphs) else paragraphs
+
+
+def _paragraph_text(node: LexborNode) -> str:
+    """The paragraph's text as a browser shows it: without the code of a script inside it."""
+    if node.css_first("script, style") is None:
+        return node_text(node)
+    parts = [
+        child.text_content or ""
+        for child in node.traverse(include_text=True)
+        if child.tag == "-text"
+        and child.parent is not None
+        and child.parent.tag not in ("script", "style")
+    ]
+    return clean_text(" ".join(parts))
+
+
+def _is_named_noise(node: LexborNode) -> bool:
+    return not _NOISE.isdisjoint(_words(_names(node)))
+
+
+def _names(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
 def _words(names: str) -> set[str]:
