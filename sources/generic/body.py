@@ -3,6 +3,7 @@ paragraph text, without what pages put between them (captions, asides, promotion
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -28,6 +29,10 @@ _NOISE = frozenset({"related", "newsletter", "promo", "share", "sharing", "socia
 # itself may carry them (the body's locked part is often `<p class="paywall">`).
 _CONCEALED = frozenset({"paywall", "hidden", "hide", "sr-only"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Elements that may sit inside a paragraph's text.
+_INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "u", "br", "sup", "sub", "small", "mark", "abbr", "cite", "q", "time", "code", "svg", "s", "-comment"})  # fmt: skip
+# A `<div>` used as a paragraph ends like a sentence (not like a label, a credit, a heading).
+_SENTENCE_END = re.compile(r"\w\W*[.!?…]['\"’”)]*$")
 # Past this share of the paragraphs found in the JSON-LD articleBody, the others are not body.
 _DECLARED_SHARE = 0.6
 
@@ -35,9 +40,13 @@ _DECLARED_SHARE = 0.6
 def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[str, ...]:
     """The body's paragraphs in page order; `declared_body` (JSON-LD `articleBody`) confirms them."""
     found: list[tuple[str, list[LexborNode]]] = []
-    for node in tree.css("body p"):
+    for node in tree.css("body p, body div"):
+        if node.tag == "div" and not _is_text_div(node):
+            continue
         # A paragraph named like noise (a byline, a caption, a credit) is not the text.
         text = "" if _is_named_noise(node) else _paragraph_text(node)
+        if node.tag == "div" and not _SENTENCE_END.search(text):
+            text = ""
         chain = _ancestors(node) if text else None
         if chain is not None and not any(a.tag in _OUTSIDE for a in chain):
             found.append((text, chain))
@@ -127,6 +136,18 @@ def _paragraph_text(node: LexborNode) -> str:
     return clean_text(" ".join(parts))
 
 
+def _is_text_div(node: LexborNode) -> bool:
+    """A `<div>` used as a paragraph: text of its own and only inline elements in it."""
+    if not node.text(deep=False).strip():
+        return False
+    child = node.child
+    while child is not None:
+        if child.tag not in _INLINE and child.tag != "-text":
+            return False
+        child = child.next
+    return True
+
+
 def _is_named_noise(node: LexborNode) -> bool:
     return not _NOISE.isdisjoint(_words(_names(node)))
 
@@ -136,7 +157,8 @@ def _names(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def _words(names: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _words(names: str) -> frozenset[str]:
     """Class or id names as lower-case words: `CarouselSlide-info sr-only` as carousel, slide,
     info, sr, only and sr-only (the joined pairs keep names like `sr-only` whole)."""
     found: set[str] = set()
@@ -144,4 +166,4 @@ def _words(names: str) -> set[str]:
         parts = [w.lower() for w in _WORD.findall(name)]
         found.update(parts)
         found.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
-    return found
+    return frozenset(found)
