@@ -23,11 +23,17 @@ _MARKED = frozenset({"article", "main"})
 _MARKED_TEXT = 500
 # Class or id words (split at `-`, `_`, spaces and camelCase humps) of blocks around the text,
 # not the text: promotions, sharing, captions and credits, bylines and bios, embedded posts,
-# fact boxes and carousels, and what is hidden.
-_NOISE = frozenset({"related", "newsletter", "promo", "share", "sharing", "social", "caption", "ad", "ads", "advert", "advertisement", "subscribe", "subscription", "comment", "comments", "recommended", "recommendations", "sidebar", "footer", "breadcrumb", "breadcrumbs", "byline", "bio", "author", "tags", "nav", "menu", "cookie", "disclaimer", "outbrain", "taboola", "teaser", "trending", "popular", "signup", "credit", "copyright", "tweet", "instagram", "tiktok", "embed", "embedded", "factbox", "infobox", "carousel"})  # fmt: skip
+# fact boxes, carousels and pull quotes.
+_NOISE = frozenset({"related", "newsletter", "promo", "share", "sharing", "social", "caption", "ad", "ads", "advert", "advertisement", "subscribe", "subscription", "comment", "comments", "recommended", "recommendations", "sidebar", "footer", "breadcrumb", "breadcrumbs", "byline", "bio", "author", "tags", "nav", "menu", "cookie", "disclaimer", "outbrain", "taboola", "teaser", "trending", "popular", "signup", "credit", "copyright", "tweet", "instagram", "tiktok", "embed", "embedded", "factbox", "infobox", "carousel", "pullquote", "pull-quote"})  # fmt: skip
 # Words of a block that is hidden or locked: its paragraphs are not the text, but a paragraph
 # itself may carry them (the body's locked part is often `<p class="paywall">`).
 _CONCEALED = frozenset({"paywall", "hidden", "hide", "sr-only"})
+# Class words of text that only screen readers get.
+_READER_ONLY = frozenset({"sr-only", "visually-hidden", "screen-reader"})
+# Elements inside a paragraph whose text is not shown (checked by `_is_unshown`).
+_UNSHOWN = "script, style, [hidden], [class], [style*=clip]"
+# The attributes that name what an element is.
+_NAMING = ("class", "id", "data-test", "data-testid")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Elements that may sit inside a paragraph's text.
 _INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "u", "br", "sup", "sub", "small", "mark", "abbr", "cite", "q", "time", "code", "svg", "s", "-comment"})  # fmt: skip
@@ -123,17 +129,35 @@ def _confirmed(paragraphs: list[str], declared_body: str) -> list[str]:
 
 
 def _paragraph_text(node: LexborNode) -> str:
-    """The paragraph's text as a browser shows it: without the code of a script inside it."""
-    if node.css_first("script, style") is None:
+    """The paragraph's text as a browser shows it: without a script's code or text that only
+    screen readers get (`, opens new tab` in a clipped `<span>`)."""
+    unshown = {n.mem_id for n in node.css(_UNSHOWN) if n.tag != "-text" and _is_unshown(n)}
+    if not unshown:
         return node_text(node)
     parts = [
         child.text_content or ""
         for child in node.traverse(include_text=True)
-        if child.tag == "-text"
-        and child.parent is not None
-        and child.parent.tag not in ("script", "style")
+        if child.tag == "-text" and not _inside(child, unshown, node)
     ]
-    return clean_text(" ".join(parts))
+    return clean_text("".join(parts))
+
+
+def _is_unshown(node: LexborNode) -> bool:
+    if node.tag in ("script", "style") or "hidden" in node.attributes:
+        return True
+    if not _READER_ONLY.isdisjoint(_words(_names(node))):
+        return True
+    style = "".join((node.attributes.get("style") or "").split()).lower()
+    return "clip:rect(0" in style or "clip-path:inset(50%)" in style
+
+
+def _inside(node: LexborNode, ids: set[int], top: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.mem_id != top.mem_id:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _is_text_div(node: LexborNode) -> bool:
@@ -154,7 +178,7 @@ def _is_named_noise(node: LexborNode) -> bool:
 
 def _names(node: LexborNode) -> str:
     attrs = node.attributes
-    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return " ".join(attrs.get(name) or "" for name in _NAMING)
 
 
 @functools.lru_cache(maxsize=4096)
