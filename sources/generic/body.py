@@ -39,6 +39,8 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "u", "br", "sup", "sub", "small", "mark", "abbr", "cite", "q", "time", "code", "svg", "s", "-comment"})  # fmt: skip
 # A `<div>` used as a paragraph ends like a sentence (not like a label, a credit, a heading).
 _SENTENCE_END = re.compile(r"\w\W*[.!?…]['\"’”)]*$")
+# A paragraph with this share of its text in links points elsewhere.
+_LINK_SHARE = 0.8
 # Past this share of the paragraphs found in the JSON-LD articleBody, the others are not body.
 _DECLARED_SHARE = 0.6
 
@@ -52,6 +54,9 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
         # A paragraph named like noise (a byline, a caption, a credit) is not the text.
         text = "" if _is_named_noise(node) else _paragraph_text(node)
         if node.tag == "div" and not _SENTENCE_END.search(text):
+            text = ""
+        # A line in capitals that is all link shouts for another page (`CLICK HERE TO ...`).
+        if text.isupper() and _link_share(node, text) >= _LINK_SHARE:
             text = ""
         chain = _ancestors(node) if text else None
         if chain is not None and not any(a.tag in _OUTSIDE for a in chain):
@@ -158,6 +163,10 @@ def _inside(node: LexborNode, ids: set[int], top: LexborNode) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def _link_share(node: LexborNode, text: str) -> float:
+    return sum(len(node_text(a)) for a in node.css("a")) / len(text) if text else 0.0
 
 
 def _is_text_div(node: LexborNode) -> bool:
