@@ -41,6 +41,14 @@ _INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "u", "br", "sup", "s
 _SENTENCE_END = re.compile(r"\w\W*[.!?…]['\"’”)]*$")
 # A paragraph with this share of its text in links points elsewhere.
 _LINK_SHARE = 0.8
+# A story's closing lines that credit its reporters and editors, not the story: among its last
+# `_CREDIT_LINES` paragraphs.
+_CREDIT = re.compile(
+    r"^(?:additional )?reporting (?:by|from)\b|^(?:writing|editing) by\b|; editing by\b|"
+    r"\bcontributed (?:reporting|to this (?:report|story))",
+    re.IGNORECASE,
+)
+_CREDIT_LINES = 3
 # Past this share of the paragraphs found in the JSON-LD articleBody, the others are not body.
 _DECLARED_SHARE = 0.6
 
@@ -89,7 +97,7 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
     paragraphs = [
         text for text, chain in kept if block is None or any(a.mem_id == block for a in chain)
     ]
-    return tuple(_confirmed(paragraphs, declared_body))
+    return tuple(_without_credits(_confirmed(paragraphs, declared_body)))
 
 
 def _weights(found: list[tuple[str, list[LexborNode]]]) -> dict[int, int]:
@@ -131,6 +139,12 @@ def _confirmed(paragraphs: list[str], declared_body: str) -> list[str]:
     squeezed = "".join(declared_body.split())
     inside = [p for p in paragraphs if "".join(p.split()) in squeezed]
     return inside if len(inside) >= _DECLARED_SHARE * len(paragraphs) else paragraphs
+
+
+def _without_credits(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without the credit lines that close a story."""
+    head, tail = paragraphs[:-_CREDIT_LINES], paragraphs[-_CREDIT_LINES:]
+    return head + [p for p in tail if not _CREDIT.search(p)]
 
 
 def _paragraph_text(node: LexborNode) -> str:
