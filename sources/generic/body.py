@@ -41,6 +41,14 @@ _INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "u", "br", "sup", "s
 _SENTENCE_END = re.compile(r"\w\W*[.!?…]['\"’”)]*$")
 # A paragraph with this share of its text in links points elsewhere.
 _LINK_SHARE = 0.8
+# What a page asks of its reader, not the story: send a story or a tip (to an e-mail address),
+# sign up for a newsletter, follow the outlet on a network.
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:get in touch|story|tips?)\b.*[\w.+-]+@[\w-]+\.\w|"
+    r"\b(?:sign(?:ing)? up|subscribe)\b[^.]*\bnewsletters?\b|"
+    r"^follow [\w.]+(?: [\w.]+)? on (?:twitter|facebook|google news|instagram|x)\b",
+    re.IGNORECASE,
+)
 # A story's closing lines that credit its reporters and editors, not the story: among its last
 # `_CREDIT_LINES` paragraphs.
 _CREDIT = re.compile(
@@ -62,6 +70,8 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
         # A paragraph named like noise (a byline, a caption, a credit) is not the text.
         text = "" if _is_named_noise(node) else _paragraph_text(node)
         if node.tag == "div" and not _SENTENCE_END.search(text):
+            text = ""
+        if _CALL_TO_ACTION.search(text):
             text = ""
         # A line in capitals that is all link shouts for another page (`CLICK HERE TO ...`).
         if text.isupper() and _link_share(node, text) >= _LINK_SHARE:
