@@ -31,7 +31,7 @@ _CONCEALED = frozenset({"paywall", "hidden", "hide", "sr-only"})
 # Class words of text that only screen readers get.
 _READER_ONLY = frozenset({"sr-only", "visually-hidden", "screen-reader"})
 # Elements inside a paragraph whose text is not shown (checked by `_is_unshown`).
-_UNSHOWN = "script, style, [hidden], [class], [style*=clip]"
+_UNSHOWN = "script, style, [hidden], [style*=clip], [class*=sr-only], [class*=visually-hidden], [class*=screen-reader]"
 # The attributes that name what an element is.
 _NAMING = ("class", "id", "data-test", "data-testid")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -39,16 +39,19 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "u", "br", "sup", "sub", "small", "mark", "abbr", "cite", "q", "time", "code", "svg", "s", "-comment"})  # fmt: skip
 # A `<div>` used as a paragraph ends like a sentence (not like a label, a credit, a heading).
 _SENTENCE_END = re.compile(r"\w\W*[.!?…]['\"’”)]*$")
+_SENTENCE_TAIL = 12
 # A paragraph with this share of its text in links points elsewhere.
 _LINK_SHARE = 0.8
 # What a page asks of its reader, not the story: send a story or a tip (to an e-mail address),
 # sign up for a newsletter, follow the outlet on a network.
 _CALL_TO_ACTION = re.compile(
-    r"\b(?:get in touch|story|tips?)\b.*[\w.+-]+@[\w-]+\.\w|"
+    r"\b(?:get in touch|story|tips?)\b[^@]*\w@[\w-]+\.\w|"
     r"\b(?:sign(?:ing)? up|subscribe)\b[^.]*\bnewsletters?\b|"
     r"^follow [\w.]+(?: [\w.]+)? on (?:twitter|facebook|google news|instagram|x)\b",
     re.IGNORECASE,
 )
+# A call to action is a sentence or two.
+_CALL_TO_ACTION_LENGTH = 300
 # A story's closing lines that credit its reporters and editors, not the story: among its last
 # `_CREDIT_LINES` paragraphs.
 _CREDIT = re.compile(
@@ -69,9 +72,9 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
             continue
         # A paragraph named like noise (a byline, a caption, a credit) is not the text.
         text = "" if _is_named_noise(node) else _paragraph_text(node)
-        if node.tag == "div" and not _SENTENCE_END.search(text):
+        if node.tag == "div" and not _SENTENCE_END.search(text[-_SENTENCE_TAIL:]):
             text = ""
-        if _CALL_TO_ACTION.search(text):
+        if len(text) <= _CALL_TO_ACTION_LENGTH and _CALL_TO_ACTION.search(text):
             text = ""
         # A line in capitals that is all link shouts for another page (`CLICK HERE TO ...`).
         if text.isupper() and _link_share(node, text) >= _LINK_SHARE:
