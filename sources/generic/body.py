@@ -1,5 +1,6 @@
-"""An article's body as paragraphs: the `<p>`s of the block that holds most of the page's
-paragraph text, without what pages put between them (captions, asides, promotions, sharing)."""
+"""An article's body as paragraphs: the `<p>`s (and `<div>`s used as paragraphs) of the block
+that holds most of the page's paragraph text, without what pages put between them (captions,
+asides, embeds, fact boxes, promotions, sharing, calls to action, closing credit lines)."""
 
 from __future__ import annotations
 
@@ -68,17 +69,7 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
     """The body's paragraphs in page order; `declared_body` (JSON-LD `articleBody`) confirms them."""
     found: list[tuple[str, list[LexborNode]]] = []
     for node in tree.css("body p, body div"):
-        if node.tag == "div" and not _is_text_div(node):
-            continue
-        # A paragraph named like noise (a byline, a caption, a credit) is not the text.
-        text = "" if _is_named_noise(node) else _paragraph_text(node)
-        if node.tag == "div" and not _SENTENCE_END.search(text[-_SENTENCE_TAIL:]):
-            text = ""
-        if len(text) <= _CALL_TO_ACTION_LENGTH and _CALL_TO_ACTION.search(text):
-            text = ""
-        # A line in capitals that is all link shouts for another page (`CLICK HERE TO ...`).
-        if text.isupper() and _link_share(node, text) >= _LINK_SHARE:
-            text = ""
+        text = _candidate_text(node)
         chain = _ancestors(node) if text else None
         if chain is not None and not any(a.tag in _OUTSIDE for a in chain):
             found.append((text, chain))
@@ -111,6 +102,22 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
         text for text, chain in kept if block is None or any(a.mem_id == block for a in chain)
     ]
     return tuple(_without_credits(_confirmed(paragraphs, declared_body)))
+
+
+def _candidate_text(node: LexborNode) -> str:
+    """A `<p>`'s or a paragraph-like `<div>`'s text, or "" when it is plainly not the story's."""
+    if node.tag == "div" and not _is_text_div(node):
+        return ""
+    # A paragraph named like noise (a byline, a caption, a credit) is not the text.
+    text = "" if _is_named_noise(node) else _paragraph_text(node)
+    if node.tag == "div" and not _SENTENCE_END.search(text[-_SENTENCE_TAIL:]):
+        return ""
+    if len(text) <= _CALL_TO_ACTION_LENGTH and _CALL_TO_ACTION.search(text):
+        return ""
+    # A line in capitals that is all link shouts for another page (`CLICK HERE TO ...`).
+    if text.isupper() and _link_share(node, text) >= _LINK_SHARE:
+        return ""
+    return text
 
 
 def _weights(found: list[tuple[str, list[LexborNode]]]) -> dict[int, int]:
