@@ -25,7 +25,7 @@ _MARKED_TEXT = 500
 # Class or id words (split at `-`, `_`, spaces and camelCase humps) of blocks around the text,
 # not the text: promotions, sharing, captions and credits, bylines and bios, embedded posts,
 # fact boxes, carousels and pull quotes.
-_NOISE = frozenset({"related", "newsletter", "promo", "share", "sharing", "social", "caption", "ad", "ads", "advert", "advertisement", "subscribe", "subscription", "comment", "comments", "recommended", "recommendations", "sidebar", "footer", "breadcrumb", "breadcrumbs", "byline", "bio", "author", "tags", "nav", "menu", "cookie", "disclaimer", "outbrain", "taboola", "trending", "popular", "signup", "credit", "copyright", "tweet", "instagram", "tiktok", "embed", "embedded", "factbox", "infobox", "carousel", "pullquote", "pull-quote"})  # fmt: skip
+_NOISE = frozenset({"related", "newsletter", "promo", "share", "sharing", "social", "caption", "ad", "ads", "advert", "advertisement", "subscribe", "subscription", "comment", "comments", "recommended", "recommendations", "sidebar", "footer", "breadcrumb", "breadcrumbs", "byline", "bio", "author", "tags", "nav", "menu", "cookie", "disclaimer", "outbrain", "taboola", "trending", "popular", "signup", "credit", "copyright", "tweet", "instagram", "tiktok", "embed", "embedded", "factbox", "fact-box", "infobox", "info-box", "carousel", "pullquote", "pull-quote"})  # fmt: skip
 # Words of a block that is hidden or locked: its paragraphs are not the text, but a paragraph
 # itself may carry them (the body's locked part is often `<p class="paywall">`).
 _CONCEALED = frozenset({"paywall", "hidden", "hide", "sr-only"})
