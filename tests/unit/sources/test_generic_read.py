@@ -87,3 +87,28 @@ def test_odd_pages_give_problems_not_exceptions() -> None:
         "no publication time (JSON-LD datePublished, article:published_time, time)",
     )
     assert read_generic(b"\xff\xfe<h1>x</h1>", "https://example.com/a").article is None
+
+
+BOXED = """<html><head><meta property="og:title" content="Boxed"></head><body><article>
+<p class="byline-section">By Ann Writer, 27 April 2024</p>
+<div class="story">First paragraph of the story, set in a div as some sites do.</div>
+<p>Second paragraph, with a link<span style="clip:rect(0 0 0 0)">, opens new tab</span> in it.</p>
+<blockquote class="twitter-tweet"><p>An embedded post that repeats the news</p></blockquote>
+<div class="FactBox-items"><p>A fact box beside the story, not in it.</p></div>
+<blockquote class="Pullquote">“A quote pulled out of the story.”</blockquote>
+<p>Third paragraph of the story, long enough to hold most of its text here.</p>
+<p><a href="/app">CLICK HERE TO GET THE APP</a></p>
+<p>Got a story? Get in touch at news@example.com.</p>
+<div>Getty Images</div>
+<p>Reporting by Bo Reporter; Editing by Cy Editor</p>
+</article></body></html>"""
+
+
+def test_the_body_leaves_out_boxes_embeds_credits_and_calls_to_action() -> None:
+    a = read_generic(BOXED.encode(), "https://example.com/a").article
+    assert a is not None
+    assert a.paragraphs == (
+        "First paragraph of the story, set in a div as some sites do.",
+        "Second paragraph, with a link in it.",
+        "Third paragraph of the story, long enough to hold most of its text here.",
+    )
