@@ -98,7 +98,9 @@ def test_every_page_lands_with_its_outlet_reader_title_and_instant(
         ),
         (
             f"{base}/metro-2024-07-17", OUTLET, "generic", OUTLET,
-            "King's speech summary: Five key policies announced in state opening",
+            # The page's og:title; Fundus takes its h1, "King's speech summary: Five key policies
+            # announced in state opening" (og:title first is right on 42 of the corpus's 53 pages, h1 on 33).
+            "Five key policies announced in first King's Speech of Labour government",
             datetime(2024, 7, 17, 10, 21, 3, tzinfo=UTC), None, True,
         ),
         (
