@@ -2,7 +2,7 @@
 pages are read again by the generic reader and loaded marked `reader = 'generic'`, with a loud
 warning in the log and the run summary: analysts keep getting articles while the site's own
 parser is fixed. Only articles not loaded before are taken: nothing already loaded changes. When
-the generic reader reads none of the pages either, the block stands."""
+the generic reader cannot read the new pages either (every one quarantined), the block stands."""
 
 from __future__ import annotations
 
@@ -61,11 +61,13 @@ def gated_batch(
         checks = layout_blocked(blocked.report)
         if site.reader != "espreso" or not checks:
             raise
-        read = read_pages(answers)
-        if not read.items:
-            raise  # the generic reader cannot read the pages either: the block stands
-    again = new_articles(read, known)
+        espreso_block = blocked
+    again = new_articles(read_pages(answers), known)
+    shaped = shape_tables(run_id, found, again, now, site, "generic")
+    frames = gate(shaped, settings, run_id, now, pages_read)
+    if again.items and frames["articles"].is_empty():
+        # The generic reader cannot read the new pages either (all quarantined): the block stands.
+        raise espreso_block
     warning = fallback_warning(checks, again)
     get_run_logger().error("%s", warning)
-    shaped = shape_tables(run_id, found, again, now, site, "generic")
-    return gate(shaped, settings, run_id, now, pages_read), again, warning
+    return frames, again, warning
