@@ -36,7 +36,7 @@ def test_maintenance_reports_what_it_did_and_changes_no_table(
     assert isinstance(done, Maintenance)
     assert _tables(path) == before
     # Expired: the snapshots taken before the run started; its flush and merge are kept.
-    assert (done.snapshots_before, done.snapshots_expired, done.snapshots_after) == (10, 10, 2)
+    assert (done.snapshots_before, done.snapshots_expired, done.snapshots_after) == (11, 11, 2)
     assert (done.files_before, done.files_after, done.files_waiting) == (5, 11, 5)
     with get_client(sync_client=True) as client:
         (artifact,) = client.read_artifacts(

@@ -72,6 +72,7 @@ def _every_row_failure() -> Frames:
             "source": ["Zelensky", "x" * 81, "General Staff"],
             "source_kind": ["person", "role", "rumour"],
             "claim": ["a claim", "", "another claim"],
+            "outlet": ["espreso"] * 3,
         },
         schema=TABLES["headline_sources"],
     )
