@@ -82,6 +82,11 @@ def _kill_in(target: str, base_url: str, warehouse: Path, home: Path, delay: flo
         log.append(line.decode())
         if FINISHED.search(log[-1]) and FINISHED.findall(log[-1]) == [after]:
             break
+    else:
+        # The run ended without reaching that stage (it landed nowhere): it is tried again.
+        assert run.wait(timeout=60) == 0, log
+        run.stdout.close()
+        return "ended before the stage"
     time.sleep(delay)
     processes = tree(run.pid)
     assert len(processes) >= 2, log  # the command and Prefect's temporary server
