@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench import backfill, commands, crawler, fundus, gate, lake, load, parse, reparse
-from flows.cli.app import PREFECT_DEFAULTS
+from bench.environment import use_bench_prefect
 
 STAGES: dict[
     str, tuple[Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
@@ -160,10 +159,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--only", choices=sorted(STAGES), help="one stage, no headline table")
     args = parser.parse_args()
-    # The stages start Prefect's temporary server as `newsflow` does: with its settings (no
-    # telemetry, a start timeout a busy machine meets).
-    for name, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(name, value)
+    use_bench_prefect()
     args.results.mkdir(parents=True, exist_ok=True)
     figures: dict[str, dict[str, Any]] = {}
     for name, (measure, report) in STAGES.items():

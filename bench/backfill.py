@@ -8,7 +8,6 @@ frames die with the batch). Prints a table and writes bench/results/backfill.jso
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -17,11 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
+from bench.environment import use_bench_prefect
 from bench.reparse import PeakMemory
 
 # Peak RSS of the long backfill over the short one's at most this: "flat".
@@ -93,4 +88,5 @@ def report(figures: dict[str, Any]) -> list[str]:
 
 
 if __name__ == "__main__":
+    use_bench_prefect()
     print(json.dumps(child(int(sys.argv[1]))))

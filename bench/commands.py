@@ -36,6 +36,7 @@ from typing import Any
 import httpx
 import psutil
 
+from bench.environment import BENCH_PREFECT
 from bench.gate import NOW, batch
 from sources.snapshot_server import SnapshotServer
 from warehouse.connection import connect
@@ -66,11 +67,6 @@ PROBE = (
     "print(json.dumps([m for m in json.loads(sys.argv[1]) if m in sys.modules]), file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
-QUIET = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "GX_ANALYTICS_ENABLED": "false",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +167,7 @@ def prefect_server(home: Path, ready_within_s: float = 300) -> Iterator[dict[str
     to answer and how many of its processes outlived it (`left_behind`, filled in at the end)."""
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, **QUIET, "PREFECT_HOME": str(home), "PREFECT_API_URL": api}
+    env = {**os.environ, **BENCH_PREFECT, "PREFECT_HOME": str(home), "PREFECT_API_URL": api}
     started = time.perf_counter()
     with (home / "server.log").open("wb") as log:
         server = subprocess.Popen(
@@ -214,7 +210,7 @@ def no_change_run(folder: Path, repeats: int) -> dict[str, Any]:
     home = folder / "prefect"
     home.mkdir()
     with prefect_server(home) as server, SnapshotServer() as site:
-        env = {**os.environ, **QUIET, "PREFECT_HOME": str(home), "PREFECT_API_URL": server["api"],
+        env = {**os.environ, **BENCH_PREFECT, "PREFECT_HOME": str(home), "PREFECT_API_URL": server["api"],
                "NEWSFLOW_WAREHOUSE": str(folder / "run.ducklake")}  # fmt: skip
         argv = [str(BIN / "newsflow"), "run", "--base-url", site.base_url,
                 "--lookback-days", "3650", "--min-interval", "0"]  # fmt: skip
@@ -242,7 +238,7 @@ def run(tiny: bool = False) -> dict[str, Any]:
     measured)."""
     repeats = 1 if tiny else 3
     folder = Path(tempfile.mkdtemp(prefix="newsflow-bench-commands-"))
-    env = {**os.environ, **QUIET, "PREFECT_HOME": str(folder / "no-server")}
+    env = {**os.environ, **BENCH_PREFECT, "PREFECT_HOME": str(folder / "no-server")}
     env.pop("PREFECT_API_URL", None)
     lake = searchable_lake(folder / "search.ducklake", 20 if tiny else 1000)
     starts = [command_start(words, env, repeats) for words in (HELPS[:3] if tiny else HELPS)]

@@ -9,7 +9,6 @@ no-change run over 10,000 articles under 5 s, not growing with the warehouse.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import statistics
 import tempfile
@@ -19,11 +18,6 @@ from multiprocessing import Event, Process
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import Any
-
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-bench-prefect-"))
 
 from bench.gate import batch
 from sources.http import SiteClient

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -30,13 +29,8 @@ from typing import Any
 import polars as pl
 import psutil
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-bench-prefect-"))
-
 from bench.archive.generate import generate_archive
+from bench.environment import use_bench_prefect
 from sources.archive import ArchivedRun, read_runs, split_run
 
 RESULTS = Path(__file__).parent / "results"
@@ -351,6 +345,7 @@ def main() -> None:
     parser.add_argument("--batch-pages", type=int, default=1000)
     parser.add_argument("--pages", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
+    use_bench_prefect()
     if args.child:
         raw, warehouse = args.child
         print(json.dumps(child(raw, warehouse, args.workers, args.batch_pages)))

@@ -61,7 +61,8 @@ def _run(base_url: str, warehouse: Path, home: Path) -> subprocess.Popen[bytes]:
         "--min-interval",
         "0.1",
     ]
-    env = {**os.environ, "PREFECT_HOME": str(home)}
+    # The stages are read from Prefect's INFO lines, whatever the environment says.
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "INFO"}
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 

@@ -60,9 +60,9 @@ LOADS: dict[str, set[str] | None] = {
 }  # fmt: skip
 
 PROBE = """
-import importlib, importlib.metadata, json, pkgutil, sys
+import importlib, importlib.metadata, json, os, pkgutil, sys
 target = sys.argv[1]
-before = set(sys.modules)
+before, environment = set(sys.modules), dict(os.environ)
 module = importlib.import_module(target)
 for info in pkgutil.walk_packages(getattr(module, "__path__", []), target + "."):
     if not info.name.endswith("__main__"):
@@ -72,11 +72,14 @@ dists = importlib.metadata.packages_distributions()
 print(json.dumps({
     "ours": sorted(name for name in top if name in json.loads(sys.argv[2])),
     "third_party": sorted({d for name in top for d in dists.get(name, ())}),
+    "environment": sorted(k for k in {*os.environ, *environment} if os.environ.get(k) != environment.get(k)),
 }))
 """
 
 
 def _loaded(target: str) -> dict[str, list[str]]:
+    """What importing `target` (every module of a package) loads: our packages, third-party
+    distributions, and the environment variables it changed."""
     # The .venv's interpreter, as `make setup` made it (the one running the tests).
     done = subprocess.run(
         [sys.executable, "-c", PROBE, target, json.dumps(sorted(RANK))],
@@ -102,6 +105,11 @@ def test_importing_a_stage_loads_only_what_it_needs(target: str) -> None:
     expected = LOADS[target]
     if expected is not None:
         assert set(loaded["third_party"]) == expected
+    if package != "tests":  # the tests' conftest sets up an offline Prefect on purpose
+        # An import that set PREFECT_LOGGING_LEVEL silenced the commands a test started later.
+        # (Polars sets its allocator's variable; that is its own.)
+        ours = [k for k in loaded["environment"] if k.startswith(("PREFECT_", "NEWSFLOW_", "GX_"))]
+        assert ours == []
 
 
 def test_the_probe_sees_what_a_module_loads() -> None:
