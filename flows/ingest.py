@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from prefect import State, flow, get_run_logger, task
@@ -29,11 +30,40 @@ from sources.espreso.crawl import discover, new_urls, read_articles
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import RSS_PATH, SITEMAP_PATH, article_candidates, site_page
 from sources.generic.crawl import discover_outlet, listing_urls, outlet_candidates, read_pages
-from sources.http import FetchBudget
+from sources.http import FetchBudget, SiteClient
 from sources.outcome import run_outcome
 from sources.outlets import Reader
-from sources.records import Discovery, LoggedFetch, Parsed
+from sources.records import Discovery, LoggedFetch, Parsed, Validators
 from warehouse.load import LoadResult
+
+Read = Callable[[SiteClient, dict[str, Validators]], Awaitable[Discovery]]
+
+
+def _discovered(
+    settings: Settings,
+    now: datetime,
+    run_id: str,
+    robots: tuple[str | None, list[LoggedFetch]],
+    budget: FetchBudget,
+    listings: Callable[[str], list[str]],
+    read: Read,
+) -> Discovery:
+    """What `read` found with the run's client (conditionally for the `listings` of robots.txt),
+    every answer archived, robots.txt's first; with robots.txt unreadable nothing is asked: only
+    that request is kept."""
+    robots_text, robots_requests = robots
+    start_archive_run(settings, run_id, now)
+    if robots_text is None:
+        return Discovery(requests=archive_requests(settings, run_id, robots_requests))
+    validators = read_validators.fn(settings.warehouse, listings(robots_text))
+
+    async def run() -> Discovery:
+        async with site_client(settings, robots_text, budget) as client:
+            return await read(client, validators)
+
+    found = asyncio.run(run())
+    found.requests = archive_requests(settings, run_id, robots_requests + found.requests)
+    return found
 
 
 @task(cache_policy=NO_CACHE)
@@ -46,29 +76,22 @@ def discover_pages(
     budget: FetchBudget,
 ) -> Discovery:
     """Read feed pages, RSS and sitemaps (robots.txt already read), within the run's fetch budget;
-    archive every answer. With robots.txt unreadable nothing is asked: only that request is kept."""
-    robots_text, robots_requests = robots
-    start_archive_run(settings, run_id, now)
-    if robots_text is None:
-        return Discovery(requests=archive_requests(settings, run_id, robots_requests))
-    validators = read_validators.fn(
-        settings.warehouse, [site_page(settings.base_url, p) for p in (RSS_PATH, SITEMAP_PATH)]
-    )
+    archive every answer."""
 
-    async def run() -> Discovery:
-        async with site_client(settings, robots_text, budget) as client:
-            return await discover(
-                client,
-                pages=settings.pages,
-                known_feed_urls=feed_urls,
-                today=now.astimezone(KYIV).date(),
-                lookback_days=settings.lookback_days,
-                validators=validators,
-            )
+    def read(client: SiteClient, validators: dict[str, Validators]) -> Awaitable[Discovery]:
+        return discover(
+            client,
+            pages=settings.pages,
+            known_feed_urls=feed_urls,
+            today=now.astimezone(KYIV).date(),
+            lookback_days=settings.lookback_days,
+            validators=validators,
+        )
 
-    found = asyncio.run(run())
-    found.requests = archive_requests(settings, run_id, robots_requests + found.requests)
-    return found
+    def listings(_: str) -> list[str]:
+        return [site_page(settings.base_url, p) for p in (RSS_PATH, SITEMAP_PATH)]
+
+    return _discovered(settings, now, run_id, robots, budget, listings, read)
 
 
 @task(cache_policy=NO_CACHE)
@@ -81,26 +104,21 @@ def discover_outlet_pages(
 ) -> Discovery:
     """Read an outlet's feeds and sitemaps (robots.txt already read; the generic reader's
     outlets), within the run's fetch budget; archive every answer."""
-    robots_text, robots_requests = robots
-    start_archive_run(settings, run_id, now)
-    if robots_text is None:
-        return Discovery(requests=archive_requests(settings, run_id, robots_requests))
-    feeds, sitemaps = listing_urls(settings.site, settings.base_url, robots_text)
-    validators = read_validators.fn(settings.warehouse, feeds + sitemaps)
 
-    async def run() -> Discovery:
-        async with site_client(settings, robots_text, budget) as client:
-            return await discover_outlet(
-                client,
-                settings.site,
-                today=now.astimezone(KYIV).date(),
-                lookback_days=settings.lookback_days,
-                validators=validators,
-            )
+    def read(client: SiteClient, validators: dict[str, Validators]) -> Awaitable[Discovery]:
+        return discover_outlet(
+            client,
+            settings.site,
+            today=now.astimezone(KYIV).date(),
+            lookback_days=settings.lookback_days,
+            validators=validators,
+        )
 
-    found = asyncio.run(run())
-    found.requests = archive_requests(settings, run_id, robots_requests + found.requests)
-    return found
+    def listings(robots_text: str) -> list[str]:
+        feeds, sitemaps = listing_urls(settings.site, settings.base_url, robots_text)
+        return feeds + sitemaps
+
+    return _discovered(settings, now, run_id, robots, budget, listings, read)
 
 
 def discover_urls(
