@@ -56,18 +56,27 @@ CALLED_BY = {
 }
 
 
-def _newsflow(argv: list[str | Path], cwd: Path, timeout: float = 600) -> tuple[str, str]:
-    """Run a command to its end: (stdout, stderr); it must succeed."""
+def _newsflow(
+    argv: list[str | Path], cwd: Path, timeout: float = 600, api: str | None = None
+) -> tuple[str, str]:
+    """Run a command to its end: (stdout, stderr); it must succeed. With `api` its flow runs go
+    to that Prefect server (the session's), which it names first, instead of a temporary one of
+    its own (about 15 s of CPU; `demo` and other tests prove that start)."""
+    env = {**os.environ, "PREFECT_HOME": str(cwd / "prefect")}
     done = subprocess.run(
         argv,
         cwd=cwd,
-        env={**os.environ, "PREFECT_HOME": str(cwd / "prefect")},
+        env=env | ({"PREFECT_API_URL": api} if api else {}),
         capture_output=True,
         text=True,
         timeout=timeout,
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout, done.stderr
+    if api is None:
+        return done.stdout, done.stderr
+    shown, _, rest = done.stdout.partition("\n")
+    assert shown == f"Runs show in the Prefect UI at {api.removesuffix('/api')}"
+    return rest, done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +138,13 @@ def test_search_quarantine_and_report(demo: tuple[Path, str, str]) -> None:
     assert "<h1>newsflow — Espreso Global report</h1>" in (cwd / "r.html").read_text("utf-8")
 
 
-def test_facts_and_official_losses(demo: tuple[Path, str, str], tmp_path: Path) -> None:
+def test_facts_and_official_losses(
+    demo: tuple[Path, str, str], prefect_api: str, tmp_path: Path
+) -> None:
     copy_lake(demo[0] / DEFAULT_WAREHOUSE, tmp_path / "w.duckdb")
-    out, _ = _newsflow([BIN / "newsflow", "facts", "--warehouse", "w.duckdb"], tmp_path)
+    out, _ = _newsflow(
+        [BIN / "newsflow", "facts", "--warehouse", "w.duckdb"], tmp_path, api=prefect_api
+    )
     assert out == (
         "Facts from the news: loss_reports 0, strike_events 2, combat_reports 2, "
         "prisoner_exchanges 0, places 21, quarantined 0\n"
@@ -139,16 +152,20 @@ def test_facts_and_official_losses(demo: tuple[Path, str, str], tmp_path: Path) 
     bundled = REPO.parent / "shared" / "realdata" / "general-staff"
     out, _ = _newsflow(
         [BIN / "newsflow", "official-losses", "--offline", "--bundled", bundled, "--warehouse", "w.duckdb"],
-        tmp_path,
+        tmp_path, api=prefect_api,
     )  # fmt: skip
     assert out == f"official_losses: 22248 rows from {bundled}\n"
     assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM official_losses") == [(22248,)]
 
 
-def test_reparse_rebuilds_from_the_archive(demo: tuple[Path, str, str], tmp_path: Path) -> None:
+def test_reparse_rebuilds_from_the_archive(
+    demo: tuple[Path, str, str], prefect_api: str, tmp_path: Path
+) -> None:
     raw = demo[0] / "warehouse" / "raw"
     out, _ = _newsflow(
-        [BIN / "newsflow", "reparse", "--raw", raw, "--warehouse", "again.duckdb"], tmp_path
+        [BIN / "newsflow", "reparse", "--raw", raw, "--warehouse", "again.duckdb"],
+        tmp_path,
+        api=prefect_api,
     )
     assert out.startswith(
         f"Rebuilt again.duckdb from 1 batches of {raw}\n\nWarehouse again.duckdb\n"
@@ -247,13 +264,13 @@ def test_migrate_warehouse_copies_a_duckdb_file_into_a_lake(tmp_path: Path) -> N
         )  # fmt: skip
 
 
-def test_backfill_stops_after_max_batches(tmp_path: Path) -> None:
+def test_backfill_stops_after_max_batches(prefect_api: str, tmp_path: Path) -> None:
     with SnapshotServer() as server:
         out, _ = _newsflow(
             [BIN / "newsflow", "backfill", "--since", "2025-10-25", "--until", "2025-10-26",
              "--max-batches", "4", "--batch-size", "5", "--pages-per-batch", "1",
              "--min-interval", "0", "--base-url", server.base_url, "--warehouse", "w.duckdb"],
-            tmp_path,
+            tmp_path, api=prefect_api,
         )  # fmt: skip
     assert out == (
         "Backfill: 4 batches, 5 articles loaded; 9 articles still queued: run it again to go on\n"
@@ -261,11 +278,11 @@ def test_backfill_stops_after_max_batches(tmp_path: Path) -> None:
     assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM backfill_queue") == [(9,)]
 
 
-def test_maintain_prints_what_it_did(tmp_path: Path) -> None:
+def test_maintain_prints_what_it_did(prefect_api: str, tmp_path: Path) -> None:
     small_loads(tmp_path / "w.ducklake")
     out, _ = _newsflow(
         [BIN / "newsflow", "maintain", "--snapshot-retention-days", "30", "--warehouse", "w.ducklake"],
-        tmp_path,
+        tmp_path, api=prefect_api,
     )  # fmt: skip
     assert out == (
         "maintenance: 31 rows flushed, 5 files merged into 1, 0 snapshots expired, 0 files "
@@ -273,10 +290,12 @@ def test_maintain_prints_what_it_did(tmp_path: Path) -> None:
     )
     missing = subprocess.run(
         [BIN / "newsflow", "maintain", "--warehouse", "none.ducklake"],
-        cwd=tmp_path, env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")},
+        cwd=tmp_path,
+        env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": prefect_api},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    assert (missing.returncode, missing.stdout) == (1, "")
+    shown = f"Runs show in the Prefect UI at {prefect_api.removesuffix('/api')}\n"
+    assert (missing.returncode, missing.stdout) == (1, shown)
     assert (
         "newsflow maintain: the run failed: There is no warehouse at none.ducklake to maintain yet."
         in missing.stderr.splitlines()
