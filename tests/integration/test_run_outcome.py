@@ -101,14 +101,16 @@ def test_every_article_failing_fails_the_run_but_keeps_the_feed(
     ) == [("HTTP 500 (after 4 attempts)", 21)]
 
 
-def test_some_pages_failing_is_a_warning_with_counts(tmp_path: Path) -> None:
+def test_some_pages_failing_is_a_warning_with_counts(prefect_api: str, tmp_path: Path) -> None:
     slow, gone = ARTICLES[0]["slug"], ARTICLES[1]["slug"]
     overrides = {f"/{slow}": Response(503, b"busy"), f"/{gone}": Response(500, b"down")}
     with SnapshotServer(overrides=overrides) as server:
         done = subprocess.run(
             [BIN / "newsflow", "run", "--base-url", server.base_url, "--warehouse", str(tmp_path / "w.duckdb"), "--lookback-days", "3650", "--min-interval", "0"],
             # Options win over the environment.
-            env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "NEWSFLOW_WAREHOUSE": str(tmp_path / "env.duckdb"), "NEWSFLOW_LOOKBACK_DAYS": "0"},
+            # Its flow run reports to the session's Prefect server (no temporary one: 15 s of CPU).
+            env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": prefect_api,
+                 "NEWSFLOW_WAREHOUSE": str(tmp_path / "env.duckdb"), "NEWSFLOW_LOOKBACK_DAYS": "0"},
             capture_output=True, text=True, timeout=300,
         )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -125,12 +127,13 @@ def test_some_pages_failing_is_a_warning_with_counts(tmp_path: Path) -> None:
     assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM articles") == [(19,)]
 
 
-def test_a_dead_site_from_the_cli_is_one_sentence(tmp_path: Path) -> None:
+def test_a_dead_site_from_the_cli_is_one_sentence(prefect_api: str, tmp_path: Path) -> None:
     port = _closed_port()
     done = subprocess.run(
         [BIN / "newsflow", "run"],
         # The site and the warehouse from the environment alone.
-        env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "NEWSFLOW_BACKOFF_S": "0.01",
+        env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": prefect_api,
+             "NEWSFLOW_BACKOFF_S": "0.01",
              "NEWSFLOW_BASE_URL": f"http://127.0.0.1:{port}", "NEWSFLOW_WAREHOUSE": str(tmp_path / "w.duckdb")},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
