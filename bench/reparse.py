@@ -247,9 +247,9 @@ BACKFILL_RUN_PAGES = 50
 
 def run(tiny: bool = False) -> dict[str, Any]:
     """Archives of 10,000 and 100,000 pages, and one of 10,000 in backfill-sized runs (tiny: 200
-    pages in batches of 50 with no warm-up round, and 100 in runs of 50)."""
+    pages in batches of 50 with 2 workers only and no warm-up round, and 100 in runs of 50)."""
     if tiny:
-        return measure((200,), 50, repeats=1, warm=False, backfill_pages=100)
+        return measure((200,), 50, repeats=1, warm=False, backfill_pages=100, one_worker=False)
     return measure((10_000, 100_000), 1000, backfill_pages=10_000)
 
 
@@ -268,9 +268,10 @@ def measure(
     repeats: int = 3,
     warm: bool = True,
     backfill_pages: int = 10_000,
+    one_worker: bool = True,
 ) -> dict[str, Any]:
-    """Every figure of this bench for archives of these sizes (the first also with 1 worker),
-    and for one of `backfill_pages` pages in backfill-sized runs."""
+    """Every figure of this bench for archives of these sizes (the first also with 1 worker when
+    `one_worker`), and for one of `backfill_pages` pages in backfill-sized runs."""
     figures: dict[str, Any] = {"archives": [], "reparse": []}
     for n, pages in enumerate(sizes):
         raw = Path(tempfile.mkdtemp(prefix=f"newsflow-bench-{pages}-"))
@@ -285,7 +286,8 @@ def measure(
         )
         if n == 0:
             figures["stage"] = stage_speedup(raw, batch_pages)
-            figures["reparse"].append(reparse_once(raw, pages, 1, batch_pages))
+            if one_worker:
+                figures["reparse"].append(reparse_once(raw, pages, 1, batch_pages))
         figures["reparse"].append(reparse_once(raw, pages, 2, batch_pages))
     figures["backfill_shaped"] = backfill_shaped(backfill_pages, batch_pages)
     figures["orchestration"] = orchestration(repeats, warm)
