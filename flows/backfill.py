@@ -28,6 +28,7 @@ from sources.espreso.crawl import read_articles, read_sitemaps, walk_feed
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import article_candidates, rows_in_window
 from sources.outcome import run_outcome
+from sources.outlets import Outlet
 from sources.records import Discovery, LoggedFetch, Parsed
 from warehouse.connection import connect
 from warehouse.state import BackfillState, article_urls, backfill_state, save_backfill_state
@@ -137,10 +138,26 @@ def one_batch(
     if outcome.failed:
         get_run_logger().warning("batch %s: %s (see fetch_log)", batch_id, outcome.summary())
     frames = gate(
-        shape_tables(batch_id, found, parsed, now), settings, batch_id, now, len(found.feeds)
+        shape_tables(batch_id, found, parsed, now, settings.site),
+        settings,
+        batch_id,
+        now,
+        len(found.feeds),
     )
     load(settings.warehouse, batch_id, frames, now, also=save)
     return int(frames["articles"].height)
+
+
+def backfill_refusal(site: Outlet) -> str | None:
+    """Why a backfill cannot read `site`, and what to run instead (None: it can): it walks the
+    "More news" feed pages only the Espreso reader's outlets have."""
+    if site.reader == "espreso":
+        return None
+    return (
+        f'newsflow backfill walks Espreso\'s "More news" feed pages, which {site.name} does not '
+        f"have: run `newsflow run --outlet {site.name} --lookback-days N` instead to read what "
+        "its sitemaps list from the last N days."
+    )
 
 
 def backfill_run_name() -> str:
@@ -156,6 +173,7 @@ def backfill(
     since: date | None = None,
     until: date | None = None,
     days_back: int | None = None,
+    outlet: str | None = None,
     base_url: str | None = None,
     warehouse: str | None = None,
     batch_size: int | None = None,
@@ -170,7 +188,9 @@ def backfill(
         since: First Kyiv date of the window; empty means `days_back` days before today.
         until: Last Kyiv date of the window; empty means today.
         days_back: With no `since`: how many days back the window starts (the nightly run's 2).
-        base_url: The site to crawl: scheme and host.
+        outlet: The outlet to read (default espreso); one of the generic reader's is refused
+            (it has no feed pages to walk: `newsflow run --outlet NAME --lookback-days N`).
+        base_url: The site to crawl: scheme and host (default: the outlet's).
         warehouse: The warehouse to load into, its lake catalog.
         batch_size: Articles fetched and loaded per batch.
         pages_per_batch: Feed pages walked per batch.
@@ -179,6 +199,7 @@ def backfill(
     """
     settings = Settings.build(
         dict(
+            outlet=outlet,
             base_url=base_url,
             warehouse=warehouse,
             batch_size=batch_size,
@@ -187,6 +208,8 @@ def backfill(
             min_interval_s=min_interval_s,
         )
     )
+    if refusal := backfill_refusal(settings.site):
+        return failed(refusal)
     last = until or datetime.now(UTC).astimezone(KYIV).date()
     since = since or last - timedelta(days=settings.days_back)
     flow_id = run_id()

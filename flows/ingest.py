@@ -26,13 +26,14 @@ from flows.tasks import (
     site_robots,
     start_archive_run,
 )
-from sources.espreso.crawl import discover, new_urls, read_articles
+from sources.espreso.crawl import discover, new_urls
 from sources.espreso.dates import KYIV
 from sources.espreso.discover import RSS_PATH, SITEMAP_PATH, article_candidates, site_page
-from sources.generic.crawl import discover_outlet, listing_urls, outlet_candidates, read_pages
+from sources.generic.crawl import discover_outlet, listing_urls, outlet_candidates
 from sources.http import FetchBudget, SiteClient
 from sources.outcome import run_outcome
 from sources.outlets import Reader
+from sources.readers import PAGE_READERS
 from sources.records import Discovery, LoggedFetch, Parsed, Validators
 from warehouse.load import LoadResult
 
@@ -168,7 +169,7 @@ def fetch_articles(
 @task(cache_policy=NO_CACHE)
 def parse_pages(answers: list[LoggedFetch], reader: Reader = "espreso") -> Parsed:
     """Read the article pages with the outlet's reader."""
-    parsed = read_articles(answers) if reader == "espreso" else read_pages(answers)
+    parsed = PAGE_READERS[reader](answers)
     logger = get_run_logger()
     for request in parsed.requests:
         if request.error:

@@ -1,7 +1,10 @@
 """The `reparse` flow: rebuild the tables from the raw WARC archive alone, with no network.
 
 Each archived run is replayed through the same parse → shape → gate → load stages as when it was
-fetched, with its own start time, so an unchanged parser gives the warehouse the original runs gave.
+fetched, with its own start time and its own outlet (named in its `warcinfo`: its pages read by
+that outlet's reader, its rows marked with it, the gate's site rules its), so an unchanged parser
+gives the warehouse the original runs gave. Runs of an outlet the outlets file no longer has are
+left out, with one warning naming the outlet and its runs.
 The archive is read as an index first; pages are read, parsed and loaded in batches (`batch_pages`),
 so memory stays flat however big the archive is: a big run is cut into parts, and small runs (a
 backfill's) share a batch, each still checked and loaded as a run of its own, through one
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import UTC, date, datetime
 from multiprocessing import get_context
@@ -35,41 +38,53 @@ from flows.runs import failed
 from flows.settings import Settings
 from flows.tasks import checked, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
+from sources.outlets import Outlet, outlets
 from warehouse.connection import connect, writer_lock
 from warehouse.load import LoadResult, load_batch
 from warehouse.rebuild import carry_over, discard, rebuild_problems, scratch_path, swap_in
 from warehouse.runs import RunKind
 
 
+def unconfigured(runs: list[ArchivedRun], sites: Mapping[str, Outlet]) -> str:
+    """The outlets archived runs are of that `sites` no longer has, with their run counts
+    ("" if none)."""
+    counts = Counter(run.outlet for run in runs if run.outlet not in sites)
+    return ", ".join(f"{name!r}: {n} runs" for name, n in sorted(counts.items()))
+
+
 @task(cache_policy=NO_CACHE)
 def archived_batches(
-    folder: Path, since: date | None, batch_pages: int
-) -> list[tuple[ArchivedRun, ...]]:
-    """The runs in the archive, oldest first (those started on or after `since`), big ones cut
-    into parts of `batch_pages` pages and small ones side by side up to that many pages: an
-    index only, no page is read yet."""
-    return batches(
-        [part for run in read_runs(folder, since) for part in split_run(run, batch_pages)],
-        batch_pages,
-    )
-
-
-def other_outlets(batches: list[tuple[ArchivedRun, ...]]) -> str:
-    """The outlets other than Espreso that archived runs are of, with their run counts ("" if none)."""
-    runs = {run.run_id.split(".")[0]: run.outlet for batch in batches for run in batch}
-    counts = Counter(outlet for outlet in runs.values() if outlet != "espreso")
-    return ", ".join(f"{name}: {n} runs" for name, n in sorted(counts.items()))
+    folder: Path, since: date | None, batch_pages: int, sites: Mapping[str, Outlet]
+) -> tuple[list[tuple[ArchivedRun, ...]], str]:
+    """The runs in the archive of the outlets in `sites`, oldest first (those started on or
+    after `since`), big ones cut into parts of `batch_pages` pages and small ones side by side
+    up to that many pages: an index only, no page is read yet. Runs of an outlet no longer
+    configured are left out, with one warning; they are the second value (`unconfigured`)."""
+    runs = read_runs(folder, since)
+    if left := unconfigured(runs, sites):
+        get_run_logger().warning(
+            "Archived runs of outlets the outlets file no longer has are left out of the "
+            "rebuild (%s): add the outlet back to the outlets file to rebuild its rows.",
+            left,
+        )
+    kept = [part for run in runs if run.outlet in sites for part in split_run(run, batch_pages)]
+    return batches(kept, batch_pages), left
 
 
 @task(cache_policy=NO_CACHE, task_run_name="parse and shape {runs[0].run_id} ({n_runs} runs)")
 def parse_and_shape(
-    runs: tuple[ArchivedRun, ...], n_runs: int, spill_dir: Path, pool: Executor | None = None
+    runs: tuple[ArchivedRun, ...],
+    n_runs: int,
+    spill_dir: Path,
+    sites: Mapping[str, Outlet],
+    pool: Executor | None = None,
 ) -> list[Spilled]:
-    """Read a batch's pages from the archive, parse them, and shape each run's frames (written
-    under `spill_dir`); in one of `pool`'s processes when given (this task's thread waits)."""
+    """Read a batch's pages from the archive, parse them (each run with its outlet's reader,
+    from `sites`), and shape each run's frames (written under `spill_dir`); in one of `pool`'s
+    processes when given (this task's thread waits)."""
     if pool is None:
-        return replay_batch(runs, spill_dir)
-    return pool.submit(replay_batch, runs, spill_dir).result()
+        return replay_batch(runs, spill_dir, sites)
+    return pool.submit(replay_batch, runs, spill_dir, sites).result()
 
 
 def check_and_load_run(
@@ -79,7 +94,8 @@ def check_and_load_run(
     None when the gate refuses the run (it stays out, as it did when it was fetched)."""
     run = spilled.run
     frames = unspilled(spilled)
-    run_settings = settings.model_copy(update={"base_url": run.site_url})
+    # The gate takes its site rules from the run's outlet, at the site the run read.
+    run_settings = settings.model_copy(update={"base_url": run.site_url, "outlet": run.outlet})
     try:
         passed = checked(
             frames, run_settings, run.run_id, run.started_at, spilled.feed_pages, data_docs=False
@@ -139,17 +155,19 @@ def replay_all(
         connect(settings.warehouse) as con,
     ):
         spill_dir = Path(spill)
+        sites = outlets(settings.outlets_file)
         if workers > 1:
             # Spawned, not forked: this process runs threads (Prefect's), which fork does not copy.
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
                 submitted = (
-                    parse_and_shape.submit(batch, len(batch), spill_dir, pool) for batch in runs
+                    parse_and_shape.submit(batch, len(batch), spill_dir, sites, pool)
+                    for batch in runs
                 )
                 for done in in_order(submitted, window=2 * workers):
                     results.extend(check_and_load(done, len(done), settings, con))
         else:
             for batch in runs:
-                done = parse_and_shape(batch, len(batch), spill_dir)
+                done = parse_and_shape(batch, len(batch), spill_dir, sites)
                 results.extend(check_and_load(done, len(done), settings, con))
     return results
 
@@ -178,16 +196,13 @@ def reparse(
     settings = Settings.build(dict(warehouse=warehouse, batch_pages=batch_pages, workers=workers))
     target = settings.warehouse
     folder = Path(raw_dir) if raw_dir else settings.raw_dir
-    runs = archived_batches(folder, since, settings.batch_pages)
+    sites = outlets(settings.outlets_file)
+    runs, left = archived_batches(folder, since, settings.batch_pages, sites)
     if not runs:
         after = f" started on or after {since}" if since else ""
+        of = f" of a configured outlet (left out: {left})" if left else ""
         return failed(
-            f"No archived runs{after} in {folder}: nothing to rebuild; the warehouse is unchanged."
-        )
-    if others := other_outlets(runs):
-        return failed(
-            f"The archive in {folder} holds runs of other outlets than espreso ({others}): reparse "
-            "rebuilds Espreso's runs only and would drop their rows; the warehouse is unchanged."
+            f"No archived runs{after}{of} in {folder}: nothing to rebuild; the warehouse is unchanged."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = scratch_path(target)

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
 from sources.archive import ArchivedRun
-from sources.espreso.crawl import add_feed, add_rss, add_sitemap, read_articles
-from sources.records import Discovery, LoggedFetch, Parsed
-from transforms.batch import batch_frames
+from sources.espreso.crawl import add_feed, add_rss, add_sitemap
+from sources.generic.crawl import add_sitemap as add_outlet_sitemap
+from sources.outlets import Outlet
+from sources.readers import PAGE_READERS
+from sources.records import Discovery, Fetched, LoggedFetch, Parsed
+from transforms.batch import batch_frames, default_outlet
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +31,21 @@ class Replayed:
     feed_pages: int
 
 
-def replay(run: ArchivedRun) -> tuple[Discovery, Parsed]:
-    """Read a run's archived answers as discovery and parsing read them live."""
+def add_listing(found: Discovery, fetched: Fetched, run: ArchivedRun, site: Outlet) -> None:
+    """A sitemap's archived answer read as the outlet's discovery read it live (the dates it
+    lists do not matter here: the run's URLs are its archived article requests)."""
+    today = run.started_at.date()
+    if site.reader == "espreso":
+        add_sitemap(found, fetched, run.site_url, today, today)
+    else:
+        add_outlet_sitemap(found, fetched, today, today)
+
+
+def replay(run: ArchivedRun, site: Outlet) -> tuple[Discovery, Parsed]:
+    """Read a run's archived answers as discovery and parsing read them live, its article pages
+    with the reader of `site` (the run's outlet)."""
     found = Discovery()
     articles: list[LoggedFetch] = []
-    today = run.started_at.date()
     for fetched, kind, where in run.read():
         if kind == "article":
             articles.append(
@@ -43,19 +57,21 @@ def replay(run: ArchivedRun) -> tuple[Discovery, Parsed]:
         elif kind == "rss":
             add_rss(found, fetched)
         elif kind == "sitemap":
-            add_sitemap(found, fetched, run.site_url, today, today)
+            add_listing(found, fetched, run, site)
         else:
             found.log(fetched, kind)
         found.requests[-1] = replace(
             found.requests[-1], warc_file=where.file, warc_offset=where.offset
         )
-    return found, read_articles(articles)
+    return found, PAGE_READERS[site.reader](articles)
 
 
-def replayed(run: ArchivedRun) -> Replayed:
-    """Read one run's pages from the archive, parse them, and shape the run's frames."""
-    found, parsed = replay(run)
-    frames = batch_frames(run.run_id, found, parsed, run.started_at)
+def replayed(run: ArchivedRun, site: Outlet | None = None) -> Replayed:
+    """Read one run's pages from the archive, parse them with its outlet's reader (`site`;
+    Espreso's when not given), and shape the run's frames, its rows marked with that outlet."""
+    outlet = site or default_outlet()
+    found, parsed = replay(run, outlet)
+    frames = batch_frames(run.run_id, found, parsed, run.started_at, outlet)
     return Replayed(frames, len(found.feeds))
 
 
@@ -88,9 +104,9 @@ class Spilled:
     feed_pages: int
 
 
-def replay_to(run: ArchivedRun, spill_dir: Path) -> Spilled:
+def replay_to(run: ArchivedRun, spill_dir: Path, site: Outlet) -> Spilled:
     """`replayed`, with the frames written under `spill_dir`."""
-    done = replayed(run)
+    done = replayed(run, site)
     folder = spill_dir / re.sub(r"[^\w.-]", "_", run.run_id)
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in done.frames.items():
@@ -98,10 +114,13 @@ def replay_to(run: ArchivedRun, spill_dir: Path) -> Spilled:
     return Spilled(run, folder, done.feed_pages)
 
 
-def replay_batch(runs: tuple[ArchivedRun, ...], spill_dir: Path) -> list[Spilled]:
-    """Every run of a batch replayed and spilled under `spill_dir`, in order: what a worker
-    process runs (here, not in the flow's module, so that the worker imports no Prefect)."""
-    return [replay_to(run, spill_dir) for run in runs]
+def replay_batch(
+    runs: tuple[ArchivedRun, ...], spill_dir: Path, sites: Mapping[str, Outlet]
+) -> list[Spilled]:
+    """Every run of a batch replayed (each with its outlet's reader, from `sites` by name) and
+    spilled under `spill_dir`, in order: what a worker process runs (here, not in the flow's
+    module, so that the worker imports no Prefect)."""
+    return [replay_to(run, spill_dir, sites[run.outlet]) for run in runs]
 
 
 def unspilled(spilled: Spilled) -> dict[str, pl.DataFrame]:

@@ -8,12 +8,19 @@ from pydantic import ValidationError
 from flows.settings import Settings
 
 
+class Refused(Exception):
+    """A command that cannot do what was asked: its message says why and what to run instead
+    (exit code 1, nothing started)."""
+
+
 def user_message(error: Exception) -> str | None:
     """One paragraph for a failure a person can act on; None for a bug (its traceback shows)."""
     from prefect.exceptions import FailedRun
 
     from warehouse.connection import WarehouseError
 
+    if isinstance(error, Refused):
+        return str(error)
     if isinstance(error, FailedRun):
         return f"the run failed: {error}"
     if isinstance(error, ValidationError):

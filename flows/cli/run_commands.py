@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from flows.cli.errors import Refused
 from flows.cli.options import (
     DEMO_PORT,
     SNAPSHOT_PROFILE,
@@ -119,20 +120,26 @@ def backfill(
             min=1, metavar="N", help="Stop after this many loads (the next call goes on)."
         ),
     ] = None,
+    outlet: OutletName = None,
     base_url: BaseUrl = None,
     batch_size: BatchSize = None,
     pages_per_batch: PagesPerBatch = None,
     min_interval_s: MinInterval = None,
     warehouse: Warehouse = None,
 ) -> None:
-    """Walk the feed and sitemaps back to a date; resumable."""
+    """Walk the feed and sitemaps back to a date; resumable (Espreso's feed pages: an outlet
+    of the generic reader is refused)."""
     from flows.backfill import backfill as backfill_flow
+    from flows.backfill import backfill_refusal
 
+    if refusal := backfill_refusal(settings_of(ctx.params).site):
+        raise Refused(refusal)  # before Prefect starts
     settings = started(ctx.params)
     result = _completed(
         backfill_flow(
             since=since,
             until=until,
+            outlet=settings.outlet,
             base_url=settings.base_url,
             warehouse=str(settings.warehouse),
             batch_size=settings.batch_size,

@@ -4,51 +4,15 @@ generated from them (the sitemap named by robots.txt), through the whole flow in
 
 from __future__ import annotations
 
-import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from flows.ingest import ingest
-from flows.reparse import reparse
-from sources.snapshot_server import Response, SnapshotServer
+from sources.snapshot_server import SnapshotServer
+from tests.outlet_site import OUTLET, outlet_site
 from tests.snapshot import rows
-
-# (country, file): the pages served; the first three through RSS, the others through the sitemap.
-PAGES = (
-    ("uk", "TheGuardian_2024_02_24.html.gz"),
-    ("uk", "Metro_2024_07_17.html.gz"),
-    ("us", "FoxNews_2023_04_28.html.gz"),
-    ("uk", "BBC_2024_08_01.html.gz"),
-    ("us", "WashingtonTimes_2023_04_28.html.gz"),
-)
-OUTLET = "kyiv-independent"  # its feed is /news-archive/rss/; it reads robots.txt's Sitemap lines
-
-
-def _path(file: str) -> str:
-    return "/" + file.removesuffix(".html.gz").lower().replace("_", "-")
-
-
-def _rss(base: str, paths: list[str]) -> bytes:
-    items = "".join(f"<item><title>t</title><link>{base}{p}</link></item>" for p in paths)
-    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
-
-
-def _news_sitemap(base: str, paths: list[str], day: str) -> bytes:
-    urls = "".join(
-        f"<url><loc>{base}{p}</loc><news:news><news:publication>"
-        "<news:name>N</news:name><news:language>en</news:language></news:publication>"
-        f"<news:publication_date>{day}T09:00:00+02:00</news:publication_date>"
-        "<news:title>t</news:title></news:news></url>"
-        for p in paths
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-        f"{urls}</urlset>"
-    ).encode()
 
 
 @pytest.fixture
@@ -57,21 +21,7 @@ def crawled(prefect_harness: None, realdata: Path, tmp_path: Path) -> tuple[str,
     warehouse = tmp_path / "w.ducklake"
     with SnapshotServer(root=tmp_path / "empty") as server:
         base = server.base_url
-        paths = [_path(file) for _, file in PAGES]
-        for (country, file), path in zip(PAGES, paths, strict=True):
-            body = gzip.decompress((realdata / "fundus" / country / file).read_bytes())
-            server.overrides[path] = Response(200, body)
-        today = datetime.now(UTC).date().isoformat()
-        server.overrides |= {
-            "/robots.txt": Response(
-                200, f"User-agent: *\nAllow: /\nSitemap: {base}/news-sitemap.xml\n".encode(),
-                "text/plain",
-            ),
-            "/news-archive/rss/": Response(200, _rss(base, paths[:3]), "application/rss+xml"),
-            "/news-sitemap.xml": Response(
-                200, _news_sitemap(base, paths[2:], today), "application/xml"
-            ),
-        }  # fmt: skip
+        server.overrides |= outlet_site(base, realdata)
         ingest(outlet=OUTLET, base_url=base, warehouse=str(warehouse), min_interval_s=0.0)
         return base, warehouse
 
@@ -132,17 +82,3 @@ def test_the_requests_are_the_outlets_feed_sitemap_and_pages(crawled: tuple[str,
     ]
     assert rows(warehouse, "SELECT count(*) FROM quarantine") == [(0,)]
     assert rows(warehouse, "SELECT DISTINCT outlet FROM feed_items") == []
-
-
-def test_reparse_refuses_an_archive_with_another_outlets_runs(crawled: tuple[str, Path]) -> None:
-    _, warehouse = crawled
-    before = rows(warehouse, "SELECT url, outlet, reader FROM articles ORDER BY url")
-    state = reparse(warehouse=str(warehouse), return_state=True)
-    assert state.is_failed()
-    assert state.message == (
-        f"The archive in {warehouse.parent / 'raw'} holds runs of other outlets than espreso "
-        f"({OUTLET}: 1 runs): reparse rebuilds Espreso's runs only and would drop their rows; "
-        "the warehouse is unchanged."
-    )
-    assert rows(warehouse, "SELECT url, outlet, reader FROM articles ORDER BY url") == before
-    assert len(before) == 5
