@@ -156,7 +156,8 @@ def export_table(
     target = folder / table
     chosen = outlet_filter(con, table) if outlet else None
     where = chosen or "true"
-    params = {"outlet": outlet.name, "site": outlet.base_url} if outlet and chosen else {}
+    given = {"outlet": outlet.name, "site": outlet.base_url} if outlet and chosen else {}
+    params = {k: v for k, v in given.items() if f"${k}" in where}  # DuckDB refuses unused ones
     rows_row = con.execute(f'SELECT count(*) FROM "{table}" AS t WHERE {where}', params).fetchone()
     rows = int(rows_row[0]) if rows_row else 0
     dating = DATED_BY.get(table)

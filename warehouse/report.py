@@ -92,7 +92,7 @@ def _daily_volume(con: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure:
     rows = _rows(
         con,
         "SELECT kyiv_date, badge, sum(articles) FROM v_daily_volume "
-        f"WHERE {_where('kyiv_date', 'outlet')} GROUP BY ALL "
+        f"WHERE {_where('kyiv_date', 'outlet')} GROUP BY kyiv_date, badge "
         "ORDER BY badge = '(none)' DESC, badge, kyiv_date",
         scope,
     )
