@@ -68,7 +68,7 @@ OUTLET_COLUMN = "outlet"
 OUTLET_OF: dict[str, str] = {
     "article_revisions": f"t.url IN (SELECT url FROM articles WHERE {OUTLET_COLUMN} = $outlet)",
     # A record kept out of its table has no outlet column: its URL says where it came from.
-    "quarantine": "(t.record ->> 'url' = $site OR starts_with(t.record ->> 'url', $site || '/'))",
+    "quarantine": "((t.record ->> 'url') = $site OR starts_with(t.record ->> 'url', $site || '/'))",
 }
 WHOLE = "belongs to no outlet: written whole"
 

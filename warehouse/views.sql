@@ -128,7 +128,7 @@ WITH reported AS (
         CAST(record ->> 'count' AS BIGINT), record ->> 'url', CAST(record ->> 'stated_at' AS TIMESTAMPTZ),
         CAST(record -> 'fields' AS VARCHAR[]), record ->> 'sentence', record ->> 'rule', true,
         -- A record quarantined before facts had an outlet: its article's.
-        coalesce(record ->> 'outlet', (SELECT a.outlet FROM articles AS a WHERE a.url = record ->> 'url'))
+        coalesce(record ->> 'outlet', (SELECT a.outlet FROM articles AS a WHERE a.url = (record ->> 'url')))
     FROM quarantine
     WHERE table_name = 'loss_reports'
 )

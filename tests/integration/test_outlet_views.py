@@ -207,7 +207,11 @@ def test_export_of_every_outlet_is_unchanged_by_the_option(warehouse: Path, tmp_
 def test_an_unknown_outlet_is_refused_naming_the_known_ones(
     warehouse: Path, tmp_path: Path
 ) -> None:
-    for command in (["export", tmp_path / "out"], ["report", "--out", tmp_path / "r.html"]):
+    commands: list[list[str | Path]] = [
+        ["export", tmp_path / "out"],
+        ["report", "--out", tmp_path / "r.html"],
+    ]
+    for command in commands:
         done = _newsflow(*command, "--outlet", "nowhere", "--warehouse", warehouse)
         assert done.returncode == 2
         assert done.stderr.startswith(
