@@ -20,7 +20,8 @@ from transforms.schemas import FACT_KEYS, FACT_TABLES, frame
 class ArticleVersion:
     """One stated version of an article: its headline and lead, when it was stated, and the Kyiv
     date it was published (dates the text leaves implicit are read against it). `current` marks
-    the version the site shows now (places are read from it only)."""
+    the version the site shows now (places are read from it only); `outlet` is the article's,
+    which every fact it states carries."""
 
     url: str
     stated_at: datetime
@@ -28,6 +29,7 @@ class ArticleVersion:
     title: str
     lead: str
     current: bool
+    outlet: str | None
 
 
 def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
@@ -37,7 +39,7 @@ def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
     `official` of `loss_reports` is still empty: see `with_official`."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in FACT_TABLES}
     for version in versions:
-        stated = {"url": version.url, "stated_at": version.stated_at}
+        stated = {"url": version.url, "stated_at": version.stated_at, "outlet": version.outlet}
         found = extract_facts(version.title, version.lead, version.published)
         statements: dict[str, list[dict[str, Any]]] = {
             "loss_reports": [asdict(x) for x in found.losses],

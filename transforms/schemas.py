@@ -161,12 +161,16 @@ PLACES = _schema(
         "latitude": pl.Float64, "longitude": pl.Float64, "precision": pl.String, "rule": pl.String,
     }
 )  # fmt: skip
+# Every fact carries the outlet of the article stating it (NULL for none: never guessed), last.
 FACT_TABLES: dict[str, pl.Schema] = {
-    "loss_reports": LOSS_REPORTS,
-    "strike_events": STRIKE_EVENTS,
-    "combat_reports": COMBAT_REPORTS,
-    "prisoner_exchanges": PRISONER_EXCHANGES,
-    "places": PLACES,
+    name: _schema({**shaped, "outlet": pl.String})
+    for name, shaped in {
+        "loss_reports": LOSS_REPORTS,
+        "strike_events": STRIKE_EVENTS,
+        "combat_reports": COMBAT_REPORTS,
+        "prisoner_exchanges": PRISONER_EXCHANGES,
+        "places": PLACES,
+    }.items()
 }
 
 # A fact's identity: what it states. Statements with equal keys are one fact (one row naming

@@ -4,6 +4,11 @@ The tables are read from the warehouse itself (`duckdb_tables()`), so a table ad
 exported without a change here. A table whose rows have an instant of their own is partitioned by
 its Kyiv date (`<table>/kyiv_date=YYYY-MM-DD/*.parquet`); any other table is one file
 (`<table>/data_0.parquet`). Folders are 0700 and files 0600: an export holds what the warehouse holds.
+
+For one outlet (`export --outlet`), every table with an `outlet` column holds only that outlet's
+rows; `article_revisions` those of its articles, `quarantine` the records whose URL is on its site.
+The tables that belong to no outlet (the General Staff series the loss reports are checked
+against, the runs, the backfill's state, the migrations) are written whole.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from sources.outlets import Outlet
 from warehouse.connection import owner_only
 
 EXPORTED_SCHEMA = "main"
@@ -56,12 +62,22 @@ UNDATED: dict[str, str] = {
     "schema_migrations": "the warehouse's migration history",
 }
 NOT_DECLARED = "no dating instant declared in warehouse/export.py"
+OUTLET_COLUMN = "outlet"
+# Tables without an `outlet` column whose rows still come from an outlet: the SQL over the table
+# as `t` choosing one outlet's rows ($outlet its name, $site its base URL).
+OUTLET_OF: dict[str, str] = {
+    "article_revisions": f"t.url IN (SELECT url FROM articles WHERE {OUTLET_COLUMN} = $outlet)",
+    # A record kept out of its table has no outlet column: its URL says where it came from.
+    "quarantine": "((t.record ->> 'url') = $site OR starts_with(t.record ->> 'url', $site || '/'))",
+}
+WHOLE = "belongs to no outlet: written whole"
 
 
 @dataclass(frozen=True, slots=True)
 class Exported:
     """One table's export: its rows, its folder, the instant whose Kyiv date partitions it and
-    into how many dates (None: one file, and why)."""
+    into how many dates (None: one file, and why); for one outlet, why the table was written
+    whole (None: only the outlet's rows)."""
 
     table: str
     rows: int
@@ -69,6 +85,7 @@ class Exported:
     dated_by: str | None
     partitions: int
     why_one_file: str | None
+    why_whole: str | None = None
 
     @property
     def layout(self) -> str:
@@ -102,10 +119,23 @@ def warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(name) for (name,) in rows]
 
 
-def _kyiv_dated(table: str, instant: str) -> str:
+def outlet_filter(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """The SQL over `table` as `t` choosing one outlet's rows (see `OUTLET_OF`); None when the
+    table belongs to no outlet."""
+    if table in OUTLET_OF:
+        return OUTLET_OF[table]
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ? AND column_name = ?",
+        [EXPORTED_SCHEMA, table, OUTLET_COLUMN],
+    ).fetchone()
+    return f"t.{OUTLET_COLUMN} = $outlet" if found and found[0] else None
+
+
+def _kyiv_dated(table: str, instant: str, where: str) -> str:
     return (
         f"SELECT t.*, CAST(timezone('Europe/Kyiv', {instant}) AS DATE) AS {PARTITION_COLUMN} "
-        f'FROM "{table}" AS t'
+        f'FROM "{table}" AS t WHERE {where}'
     )
 
 
@@ -118,10 +148,17 @@ def _owner_only_tree(folder: Path) -> None:
             owner_only(path)
 
 
-def export_table(con: duckdb.DuckDBPyConnection, table: str, folder: Path) -> Exported:
-    """Write one table under `folder/<table>/`, replacing an earlier export of it."""
+def export_table(
+    con: duckdb.DuckDBPyConnection, table: str, folder: Path, outlet: Outlet | None = None
+) -> Exported:
+    """Write one table under `folder/<table>/`, replacing an earlier export of it; with `outlet`,
+    only that outlet's rows when the table has any outlet's (see `outlet_filter`)."""
     target = folder / table
-    rows_row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    chosen = outlet_filter(con, table) if outlet else None
+    where = chosen or "true"
+    given = {"outlet": outlet.name, "site": outlet.base_url} if outlet and chosen else {}
+    params = {k: v for k, v in given.items() if f"${k}" in where}  # DuckDB refuses unused ones
+    rows_row = con.execute(f'SELECT count(*) FROM "{table}" AS t WHERE {where}', params).fetchone()
     rows = int(rows_row[0]) if rows_row else 0
     dating = DATED_BY.get(table)
     # An empty table still gets a file, so its columns are there for whoever reads the export.
@@ -130,12 +167,15 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, folder: Path) -> Ex
     try:
         if dated_by is None:
             con.execute(
-                f"COPY (SELECT * FROM \"{table}\") TO '{staging / UNPARTITIONED_FILE}' (FORMAT parquet)"
+                f'COPY (SELECT * FROM "{table}" AS t WHERE {where}) '
+                f"TO '{staging / UNPARTITIONED_FILE}' (FORMAT parquet)",
+                params,
             )
         else:
             con.execute(
-                f"COPY ({_kyiv_dated(table, dated_by[1])}) TO '{staging}' "
-                f"(FORMAT parquet, PARTITION_BY ({PARTITION_COLUMN}), OVERWRITE_OR_IGNORE)"
+                f"COPY ({_kyiv_dated(table, dated_by[1], where)}) TO '{staging}' "
+                f"(FORMAT parquet, PARTITION_BY ({PARTITION_COLUMN}), OVERWRITE_OR_IGNORE)",
+                params,
             )
         _owner_only_tree(staging)
         if target.exists():
@@ -149,10 +189,14 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, folder: Path) -> Ex
         why = UNDATED.get(table, NOT_DECLARED)
     elif not rows:
         why = "empty"
-    return Exported(table, rows, target, dated_by[0] if dated_by else None, partitions, why)
+    whole = WHOLE if outlet and chosen is None else None
+    return Exported(table, rows, target, dated_by[0] if dated_by else None, partitions, why, whole)
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Exported]:
-    """Write every table of the warehouse under `folder` (created 0700 when missing)."""
+def export_parquet(
+    con: duckdb.DuckDBPyConnection, folder: Path, outlet: Outlet | None = None
+) -> list[Exported]:
+    """Write every table of the warehouse under `folder` (created 0700 when missing); with
+    `outlet`, only its rows of the tables holding any outlet's."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return [export_table(con, table, folder) for table in warehouse_tables(con)]
+    return [export_table(con, table, folder, outlet) for table in warehouse_tables(con)]

@@ -26,7 +26,7 @@ WITH versions AS (
     SELECT url, title, coalesce(lead, ''), modified_at, fetched_at, 1 FROM articles
 ),
 ordered AS (
-    SELECT v.*, a.published_at,
+    SELECT v.*, a.published_at, a.outlet,
         row_number() OVER w AS n,
         lag(v.title || chr(31) || v.lead) OVER w AS before
     FROM versions AS v JOIN articles AS a USING (url)
@@ -39,7 +39,8 @@ SELECT url,
     coalesce(modified_at, CASE WHEN n = 1 THEN published_at ELSE fetched_at END) AS stated_at,
     CAST(timezone('Europe/Kyiv', published_at) AS DATE) AS published,
     title, lead,
-    n = max(n) OVER (PARTITION BY url) AS current
+    n = max(n) OVER (PARTITION BY url) AS current,
+    outlet
 FROM changed
 ORDER BY url, n
 """

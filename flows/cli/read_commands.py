@@ -29,6 +29,27 @@ OutletFilter = Annotated[
         "those whose URL is on its site.",
     ),
 ]
+ExportOutlet = Annotated[
+    str | None,
+    typer.Option(
+        "--outlet",
+        metavar="NAME",
+        help="Only this outlet's rows (`newsflow outlets` lists them) of every table holding an "
+        "outlet's: those with an outlet column, article_revisions (its articles') and quarantine "
+        "(records whose URL is on its site); the tables of no outlet (official_losses, load_runs, "
+        "backfill_progress, backfill_queue, schema_migrations) are written whole.",
+    ),
+]
+ReportOutlet = Annotated[
+    str | None,
+    typer.Option(
+        "--outlet",
+        metavar="NAME",
+        help="Only this outlet's articles, feed items and headline sources (`newsflow outlets` "
+        "lists them), its name in the title; without it, across outlets, with the articles of "
+        "each when more than one has any.",
+    ),
+]
 Since = Annotated[
     date | None,
     typer.Option(
@@ -104,6 +125,7 @@ def export(
         Literal["parquet"],
         typer.Option("--format", metavar="FORMAT", help="File format.", show_default=True),
     ] = "parquet",
+    of_outlet: ExportOutlet = None,
     warehouse: Warehouse = None,
 ) -> None:
     """Write every table as Parquet (by Kyiv date where its rows have an instant, else one file);
@@ -111,8 +133,9 @@ def export(
     from warehouse.export import export_parquet, left_out
     from warehouse.lake import catalog_of, search_index_path
 
+    chosen = _known_outlet(of_outlet, ctx.params)
     with _opened(ctx.params) as con:
-        written = export_parquet(con, folder)
+        written = export_parquet(con, folder, chosen)
         index = search_index_path(catalog_of(con))
     for e in written:
         how = (
@@ -120,9 +143,11 @@ def export(
             if e.dated_by
             else f"one file: {e.why_one_file}"
         )
-        print(f"{e.table:<18} {e.rows:>7} rows → {e.layout} ({how})")
+        whole = f"; {e.why_whole}" if e.why_whole else ""
+        print(f"{e.table:<18} {e.rows:>7} rows → {e.layout} ({how}{whole})")
     total = sum(e.rows for e in written)
-    print(f"{len(written)} tables, {total} rows, in {folder}; left out: {left_out(index)}")
+    of = f" of {chosen.name}" if chosen else ""
+    print(f"{len(written)} tables, {total} rows{of}, in {folder}; left out: {left_out(index)}")
 
 
 def report(
@@ -131,15 +156,28 @@ def report(
     out: Annotated[
         Path, typer.Option(metavar="PATH", help="The HTML file to write.", show_default=True)
     ] = DEFAULT_WAREHOUSE.parent / "report.html",
+    of_outlet: ReportOutlet = None,
     warehouse: Warehouse = None,
 ) -> None:
     """Write a self-contained HTML report with charts."""
+    from sources.outlets import outlets
     from warehouse.report import build_report
 
+    chosen = _known_outlet(of_outlet, ctx.params)
+    titles = {o.name: o.title for o in outlets(settings_of(ctx.params).outlets_file).values()}
     with _opened(ctx.params) as con:
-        summary = build_report(con, out, since=since, generated_at=datetime.now(UTC))
+        summary = build_report(
+            con,
+            out,
+            since=since,
+            generated_at=datetime.now(UTC),
+            outlet=chosen.name if chosen else None,
+            titles=titles,
+        )
+    of = f" of {chosen.name}" if chosen else ""
     print(
-        f"Report of {summary.articles} articles with {len(summary.charts)} charts: {summary.path}"
+        f"Report of {summary.articles} articles{of} with {len(summary.charts)} charts: "
+        f"{summary.path}"
     )
 
 

@@ -74,10 +74,10 @@ def test_views_on_the_snapshot(built: tuple[str, Path]) -> None:
         (KOVALENKO, date(2025, 10, 27), "10:55", ["News", "missiles", "air defense", "energy"]),
     ]
     assert _q(warehouse, "SELECT * FROM v_daily_volume WHERE kyiv_date >= DATE '2025-10-26' ORDER BY ALL") == [
-        (date(2025, 10, 26), "(none)", 4), (date(2025, 10, 26), "Company news", 1), (date(2025, 10, 26), "Exclusive", 1),
-        (date(2025, 10, 26), "Interview", 1), (date(2025, 10, 26), "OPINION", 1), (date(2025, 10, 26), "Review", 1),
-        (date(2025, 10, 26), "Updated", 2), (date(2025, 10, 27), "(none)", 2), (date(2025, 10, 27), "Exclusive", 1),
-        (date(2025, 10, 27), "OPINION", 1),
+        (date(2025, 10, 26), "(none)", 4, "espreso"), (date(2025, 10, 26), "Company news", 1, "espreso"), (date(2025, 10, 26), "Exclusive", 1, "espreso"),
+        (date(2025, 10, 26), "Interview", 1, "espreso"), (date(2025, 10, 26), "OPINION", 1, "espreso"), (date(2025, 10, 26), "Review", 1, "espreso"),
+        (date(2025, 10, 26), "Updated", 2, "espreso"), (date(2025, 10, 27), "(none)", 2, "espreso"), (date(2025, 10, 27), "Exclusive", 1, "espreso"),
+        (date(2025, 10, 27), "OPINION", 1, "espreso"),
     ]  # fmt: skip
     assert _q(warehouse, "SELECT iso_year, iso_week, week_start, articles FROM v_tag_trends WHERE tag = 'air defense' ORDER BY ALL") == [
         (2025, 13, date(2025, 3, 24), 1), (2025, 29, date(2025, 7, 14), 1),
@@ -111,9 +111,9 @@ def test_headline_sources_and_their_ranking(built: tuple[str, Path]) -> None:
         ),
     ]  # fmt: skip
     assert _q(warehouse, "SELECT * FROM v_source_ranking ORDER BY rank, source") == [
-        ("2025-10", "expert", "role", 2, 1),
-        ("2025-10", "ISW", "organisation", 1, 2),
-        ("2025-10", "military expert Kovalenko", "person", 1, 2),
+        ("2025-10", "expert", "role", 2, 1, "espreso"),
+        ("2025-10", "ISW", "organisation", 1, 2, "espreso"),
+        ("2025-10", "military expert Kovalenko", "person", 1, 2, "espreso"),
     ]
 
 

@@ -24,7 +24,7 @@ KUPYANSK = {"geonameid": 703656, "latitude": 49.71003, "longitude": 37.61581}
 
 
 def frames(title: str, lead: str) -> dict[str, pl.DataFrame]:
-    return fact_frames([ArticleVersion(URL, AT, P, title, lead, current=True)])
+    return fact_frames([ArticleVersion(URL, AT, P, title, lead, current=True, outlet="espreso")])
 
 
 def table(title: str, lead: str, name: str, *columns: str) -> list[dict[str, Any]]:
@@ -144,8 +144,16 @@ def test_combat_places_are_gazetteer_entries_and_the_front_is_none() -> None:
 
 def test_every_version_states_its_own_rows() -> None:
     versions = [
-        ArticleVersion(URL, AT, P, T_STRIKE, "", current=False),
-        ArticleVersion(URL, AT.replace(hour=9), P, T_STRIKE.replace("5,", "7,"), "", current=True),
+        ArticleVersion(URL, AT, P, T_STRIKE, "", current=False, outlet="espreso"),
+        ArticleVersion(
+            URL,
+            AT.replace(hour=9),
+            P,
+            T_STRIKE.replace("5,", "7,"),
+            "",
+            current=True,
+            outlet="espreso",
+        ),
     ]
     found = fact_frames(versions)
     assert found["strike_events"].select("stated_at", "seq", "killed").rows() == [
@@ -215,9 +223,17 @@ def test_versions_stated_at_one_instant_state_each_fact_once() -> None:
     later = datetime(2025, 2, 5, 9, 0, tzinfo=UTC)
     got = fact_frames(
         [
-            ArticleVersion(URL, AT, P, T_STRIKE, "", current=False),
-            ArticleVersion(URL, AT, P, T_STRIKE, L_STRIKE, current=False),
-            ArticleVersion(URL, later, P, T_STRIKE.replace("kills 5", "kills 6"), "", current=True),
+            ArticleVersion(URL, AT, P, T_STRIKE, "", current=False, outlet="espreso"),
+            ArticleVersion(URL, AT, P, T_STRIKE, L_STRIKE, current=False, outlet="espreso"),
+            ArticleVersion(
+                URL,
+                later,
+                P,
+                T_STRIKE.replace("kills 5", "kills 6"),
+                "",
+                current=True,
+                outlet="espreso",
+            ),
         ]
     )["strike_events"]
     assert got.select("stated_at", "seq", "killed", "injured", "fields").to_dicts() == [

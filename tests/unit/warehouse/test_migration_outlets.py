@@ -43,7 +43,7 @@ def test_old_rows_are_espresos_and_a_page_without_a_zone_can_load_after(tmp_path
         _check(con)
     with duckdb.connect(str(path)) as con:
         con.execute("SET TimeZone = 'UTC'")
-        assert migrate(con) == 10
+        assert migrate(con) == 11
         _check(con)
 
 
