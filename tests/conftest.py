@@ -47,6 +47,8 @@ SLOWEST_FIRST = (
     "tests/integration/test_outlets_deployment.py",
     "tests/integration/test_crash_safety.py",
     "tests/integration/test_crawler.py",
+    "tests/integration/test_reparse_outlets.py",
+    "tests/integration/test_outlet_views.py",
     "tests/integration/test_run_outcome.py",
     "tests/integration/test_commands_end_cleanly.py",
 )
