@@ -115,7 +115,6 @@ class _Prepared:
 
     run: RunLoad
     batch: dict[str, pl.DataFrame]
-    filled: frozenset[str]
     rows_in: int
     rows_loaded: int
     rows_quarantined: int
@@ -143,21 +142,18 @@ def _prepared(run: RunLoad) -> _Prepared:
     return _Prepared(
         run,
         batch,
-        # A statement whose batch table is empty changes nothing: it is not sent (on the lake
-        # each one costs a catalog round trip even when it has no row to write).
-        frozenset(name for name, df in batch.items() if df.height),
         rows_in,
         sum(df.height for name, df in batch.items() if name != "quarantine"),
         rows_quarantined,
     )
 
 
-def _write_run(
-    con: duckdb.DuckDBPyConnection, run: _Prepared, kind: RunKind, commit_retries: int
-) -> None:
-    """Every statement of one run's load, and its `load_runs` row, in the caller's transaction."""
-    filled = set(run.filled)
-    for name, df in run.batch.items():
+def _write_frames(con: duckdb.DuckDBPyConnection, batch: Mapping[str, pl.DataFrame]) -> None:
+    """Every statement that writes frames, in the caller's transaction (`load_runs` apart)."""
+    # A statement whose batch table is empty changes nothing: it is not sent (on the lake each
+    # one costs a catalog round trip even when it has no row to write).
+    filled = {name for name, df in batch.items() if df.height}
+    for name, df in batch.items():
         con.register(f"batch_{name}", df.to_arrow())
     try:
         if "articles" in filled:
@@ -178,19 +174,38 @@ def _write_run(
         for table in ("headline_sources", "fetch_log", "quarantine"):
             _append(con, table, filled)
     finally:
-        for name in run.batch:
+        for name in batch:
             con.unregister(f"batch_{name}")
-    record_run(
-        con,
-        run.run.run_id,
-        kind,
-        started_at=run.run.started_at,
-        finished_at=run.run.finished_at,
-        rows_in=run.rows_in,
-        rows_loaded=run.rows_loaded,
-        rows_quarantined=run.rows_quarantined,
-        commit_retries=commit_retries,
-    )
+
+
+def _keys(run: _Prepared) -> set[tuple[object, ...]]:
+    """Every key the run's rows write under: the URLs of the tables keyed by URL, and its feed
+    observations' keys."""
+    urls = {
+        ("url", url)
+        for name, key in KEYS.items()
+        if key[0] == "url"
+        for url in run.batch[name]["url"].to_list()
+    }
+    observations = run.batch["feed_observations"].select(KEYS["feed_observations"]).rows()
+    return urls | {("observation", *row) for row in observations}
+
+
+def _disjoint_groups(runs: Sequence[_Prepared]) -> list[list[_Prepared]]:
+    """Consecutive runs, a new group wherever a run writes under a key that a run of the group
+    already wrote (an article read again). Loading a group's frames together is loading its runs
+    one by one: every statement of a load reads and writes only rows under the load's own keys,
+    and those of the runs of a group are apart."""
+    groups: list[list[_Prepared]] = []
+    taken: set[tuple[object, ...]] = set()
+    for run in runs:
+        keys = _keys(run) if len(runs) > 1 else set()
+        if not groups or keys & taken:
+            groups.append([])
+            taken = set()
+        groups[-1].append(run)
+        taken |= keys
+    return groups
 
 
 def load_batches(
@@ -203,16 +218,33 @@ def load_batches(
     """Write several runs' frames in a single transaction, each run's statements in turn, in
     the order given: the tables end as loading them one by one leaves them (a later run's
     version of an article wins, the one it replaces becomes a revision), with one `load_runs`
-    row per run and its own counts; all of it lands, or none of it. One commit for many small
-    runs (a backfill's, replayed by `reparse`) instead of one each. `also` as in `load_batch`."""
+    row per run and its own counts; all of it lands, or none of it. Consecutive runs that write
+    under no common key are written by one set of statements (`_disjoint_groups`): many small
+    runs (a backfill's, replayed by `reparse`) cost about what one run of their size costs.
+    `also` as in `load_batch`."""
     prepared = [_prepared(run) for run in runs]
+    groups = _disjoint_groups(prepared)
     attempts = 0
 
     def write() -> None:
         nonlocal attempts
         attempts += 1
-        for run in prepared:
-            _write_run(con, run, kind, attempts - 1)
+        for group in groups:
+            _write_frames(
+                con, {name: pl.concat([run.batch[name] for run in group]) for name in TABLES}
+            )
+            for run in group:
+                record_run(
+                    con,
+                    run.run.run_id,
+                    kind,
+                    started_at=run.run.started_at,
+                    finished_at=run.run.finished_at,
+                    rows_in=run.rows_in,
+                    rows_loaded=run.rows_loaded,
+                    rows_quarantined=run.rows_quarantined,
+                    commit_retries=attempts - 1,
+                )
         if also is not None:
             also(con)
 
