@@ -90,18 +90,18 @@ def growth_per_batch(rss_mb: list[float]) -> float | None:
     return round((rss_mb[-1] - rss_mb[half]) / (len(rss_mb) - 1 - half), 3)
 
 
-def _measured_per_run(rss_mb: list[float]) -> None:
-    """Record the main process's RSS after every run's load (the flow's own function, wrapped)."""
+def _measured_per_batch(rss_mb: list[float]) -> None:
+    """Record the main process's RSS after every batch's load (the flow's own task, wrapped)."""
     import flows.reparse
 
-    load_run = flows.reparse.check_and_load_run
+    load_batch = flows.reparse.check_and_load
 
     def measured(*args: Any, **kwargs: Any) -> Any:
-        result = load_run(*args, **kwargs)
+        result = load_batch(*args, **kwargs)
         rss_mb.append(psutil.Process().memory_info().rss / 2**20)
         return result
 
-    flows.reparse.check_and_load_run = measured
+    flows.reparse.check_and_load = measured  # type: ignore[assignment]
 
 
 def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[str, Any]:
@@ -109,8 +109,8 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
     from expectations.gate import shared_gate
     from flows.reparse import reparse
 
-    per_run: list[float] = []
-    _measured_per_run(per_run)
+    per_batch: list[float] = []
+    _measured_per_batch(per_batch)
 
     empty = Path(tempfile.mkdtemp(prefix="newsflow-bench-empty-"))
     # An empty archive: the run ends Failed (nothing to rebuild) once Prefect is up.
@@ -134,7 +134,7 @@ def child(raw: Path, warehouse: Path, workers: int, batch_pages: int) -> dict[st
         "workers_rss_mb": round(memory.peaks.get("workers", 0.0), 1),
         "peak_rss_mb": round(memory.peaks.get("total_without_server", 0.0), 1),
         "prefect_server_rss_mb": round(memory.peaks.get("prefect_server", 0.0), 1),
-        "main_growth_mb_per_batch": growth_per_batch(per_run),
+        "main_growth_mb_per_batch": growth_per_batch(per_batch),
     }
 
 

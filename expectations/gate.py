@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -243,6 +245,55 @@ def gate_parameters(
         "badges": list(rules.badges),
         "languages": list(rules.languages),
     }
+
+
+# What may differ between runs checked together (see `joint_parameters`): the upper bound of
+# their instants, and the least row count of their feed tables (checked per run: `row_counts_hold`).
+PER_RUN_BOUND = "latest_plausible"
+PER_RUN_ROW_COUNT = "feed_rows_min"
+ROW_COUNT = "expect_table_row_count_to_be_between"
+
+
+def joint_parameters(parameters: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The parameters to check several runs' frames under at once: the earliest run's instant
+    bound (a row within it is within its own run's) and no least row count; None when the runs'
+    parameters differ in anything else (another site, outlet or launch)."""
+    shared = [
+        {k: v for k, v in p.items() if k not in (PER_RUN_BOUND, PER_RUN_ROW_COUNT)}
+        for p in parameters
+    ]
+    if not parameters or any(p != shared[0] for p in shared[1:]):
+        return None
+    return {
+        **shared[0],
+        PER_RUN_BOUND: min(p[PER_RUN_BOUND] for p in parameters),
+        PER_RUN_ROW_COUNT: 0,
+    }
+
+
+def _bound(value: object, parameters: Mapping[str, Any]) -> int | None:
+    if isinstance(value, dict) and set(value) == {"$PARAMETER"}:
+        value = parameters[value["$PARAMETER"]]
+    return None if value is None else int(value)  # type: ignore[call-overload]
+
+
+def row_counts_hold(
+    suites: Mapping[str, Mapping[str, Any]],
+    frames: Mapping[str, pl.DataFrame],
+    parameters: Mapping[str, Any],
+) -> bool:
+    """Whether every table's row count is within its suite's `row_count` bounds under these
+    parameters (as `expect_table_row_count_to_be_between` judges it: a missing bound is none)."""
+    for table, suite in suites.items():
+        rows = frames[table].height
+        for expectation in suite["expectations"]:
+            if expectation["type"] != ROW_COUNT:
+                continue
+            low = _bound(expectation["kwargs"].get("min_value"), parameters)
+            high = _bound(expectation["kwargs"].get("max_value"), parameters)
+            if (low is not None and rows < low) or (high is not None and rows > high):
+                return False
+    return True
 
 
 def validation_frame(table: str, frame: pl.DataFrame) -> pd.DataFrame:
@@ -480,6 +531,50 @@ class Gate:
         if report.blocking:
             raise GateBlocked(report)
         return report
+
+    def run_together(
+        self, runs: Sequence[tuple[Mapping[str, pl.DataFrame], Mapping[str, Any]]]
+    ) -> tuple[list[Check], list[GateReport | GateBlocked]]:
+        """Each run's outcome as `run` gives it (its report, or the `GateBlocked` that refuses
+        it), for runs given as (frames, parameters); with the checks of the runs checked together.
+
+        Each suite runs once over all the runs' frames under `joint_parameters`: Great
+        Expectations' cost is mostly per suite run, not per row. A run none of whose rows a
+        quarantine check names, within its own row counts, passes whole, as it would alone: its
+        rows pass every row's check under a stricter instant bound, and share no key with
+        another run's. The runs whose rows were named are checked again alone. When a blocking
+        check finds anything (it judges the runs as a whole), when the runs' parameters differ
+        otherwise, or with Data Docs (a page per run), every run is checked alone."""
+        joint = joint_parameters([parameters for _, parameters in runs])
+        if len(runs) < 2 or joint is None or self.docs_dir is not None:
+            return [], [self._outcome(frames, parameters) for frames, parameters in runs]
+        checks: list[Check] = []
+        named: set[int] = set()
+        for table in self.suites:
+            parts = [frames[table] for frames, _ in runs]
+            table_checks, reasons = self.check_table(table, pl.concat(parts), joint)
+            checks.extend(table_checks)
+            if any(
+                c.on_failure == "block" and (c.unexpected or not c.success) for c in table_checks
+            ):
+                return checks, [self._outcome(frames, parameters) for frames, parameters in runs]
+            ends = list(accumulate(part.height for part in parts))
+            named.update(bisect_right(ends, index) for index in reasons)
+        outcomes: list[GateReport | GateBlocked] = [
+            self._outcome(frames, parameters)
+            if n in named or not row_counts_hold(self._suites, frames, parameters)
+            else GateReport(passed=dict(frames))
+            for n, (frames, parameters) in enumerate(runs)
+        ]
+        return checks, outcomes
+
+    def _outcome(
+        self, frames: Mapping[str, pl.DataFrame], parameters: Mapping[str, Any]
+    ) -> GateReport | GateBlocked:
+        try:
+            return self.run(frames, parameters)
+        except GateBlocked as blocked:
+            return blocked
 
     def _write_data_docs(self, docs_dir: Path, checks: list[Check]) -> list[Validation]:
         """GX writes this batch's validation pages (not its index, which lists only the results

@@ -7,8 +7,9 @@ gives the warehouse the original runs gave. Runs of an outlet the outlets file n
 left out, with one warning naming the outlet and its runs.
 The archive is read as an index first; pages are read, parsed and loaded in batches (`batch_pages`),
 so memory stays flat however big the archive is: a big run is cut into parts, and small runs (a
-backfill's) share a batch, each still checked and loaded as a run of its own, through one
-connection for the whole rebuild. With `workers` > 1, parsing and shaping run in
+backfill's) share a batch: they are checked together where that gives each the same result, and
+loaded in one transaction, each still recorded as a run of its own, through one connection for
+the whole rebuild. With `workers` > 1, parsing and shaping run in
 that many worker processes (a process pool, each batch a Prefect task that waits for its worker)
 while this process gates and loads, in run order. Frames pass between the two as Arrow files, never
 as task parameters or results (see `flows.replay.Spilled`). Each batch's checks are a Prefect table
@@ -36,11 +37,11 @@ from flows.news_facts import draw_facts
 from flows.replay import Spilled, batches, replay_batch, unspilled
 from flows.runs import failed
 from flows.settings import Settings
-from flows.tasks import checked, refresh_search
+from flows.tasks import RunToCheck, checked_runs, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
 from sources.outlets import Outlet, outlets
 from warehouse.connection import connect, writer_lock
-from warehouse.load import LoadResult, load_batch
+from warehouse.load import LoadResult, RunLoad, load_batches
 from warehouse.rebuild import carry_over, discard, rebuild_problems, scratch_path, swap_in
 from warehouse.runs import RunKind
 
@@ -87,39 +88,39 @@ def parse_and_shape(
     return pool.submit(replay_batch, runs, spill_dir, sites).result()
 
 
-def check_and_load_run(
-    spilled: Spilled, settings: Settings, con: duckdb.DuckDBPyConnection
-) -> LoadResult | None:
-    """Run a replayed run's frames through the quality gate and load what passes through `con`;
-    None when the gate refuses the run (it stays out, as it did when it was fetched)."""
-    run = spilled.run
-    frames = unspilled(spilled)
-    # The gate takes its site rules from the run's outlet, at the site the run read.
-    run_settings = settings.model_copy(update={"base_url": run.site_url, "outlet": run.outlet})
-    try:
-        passed = checked(
-            frames, run_settings, run.run_id, run.started_at, spilled.feed_pages, data_docs=False
-        )
-    except GateBlocked as blocked:
-        get_run_logger().warning("run %s of %s stays out: %s", run.run_id, run.started_at, blocked)
-        return None
-    return load_batch(
-        con,
-        run.run_id,
-        passed,
-        kind=RunKind.CRAWL,
-        started_at=run.started_at,
-        finished_at=datetime.now(UTC),
-    )
-
-
 @task(cache_policy=NO_CACHE, task_run_name="check and load {n_runs} runs")
 def check_and_load(
-    spilled: list[Spilled], n_runs: int, settings: Settings, con: duckdb.DuckDBPyConnection
+    spilled: list[Spilled],
+    n_runs: int,
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    sites: Mapping[str, Outlet],
 ) -> list[LoadResult | None]:
-    """Every run of a batch checked and loaded, one load each, in order (see
-    `check_and_load_run`)."""
-    return [check_and_load_run(one, settings, con) for one in spilled]
+    """Every run of a batch through the quality gate (together where that gives each run the
+    same result, see `checked_runs`), and what passes loaded through `con` in one transaction,
+    in order, one `load_runs` row per run (see `load_batches`); None for a run the gate refuses
+    (it stays out, as it did when it was fetched). Each run is checked with its outlet's site
+    rules (from `sites`), at the site it read."""
+    runs = [
+        RunToCheck(
+            one.run.run_id,
+            unspilled(one),
+            one.run.site_url,
+            one.run.started_at,
+            one.feed_pages,
+            sites[one.run.outlet],
+        )
+        for one in spilled
+    ]
+    outcomes = checked_runs(runs, settings)
+    passed: list[RunLoad] = []
+    for run, outcome in zip(runs, outcomes, strict=True):
+        if isinstance(outcome, GateBlocked):
+            get_run_logger().warning("run %s of %s stays out: %s", run.run_id, run.now, outcome)
+        else:
+            passed.append(RunLoad(run.run_id, outcome, run.now, datetime.now(UTC)))
+    loads = iter(load_batches(con, passed, kind=RunKind.CRAWL) if passed else [])
+    return [None if isinstance(outcome, GateBlocked) else next(loads) for outcome in outcomes]
 
 
 def in_order(
@@ -164,11 +165,11 @@ def replay_all(
                     for batch in runs
                 )
                 for done in in_order(submitted, window=2 * workers):
-                    results.extend(check_and_load(done, len(done), settings, con))
+                    results.extend(check_and_load(done, len(done), settings, con, sites))
         else:
             for batch in runs:
                 done = parse_and_shape(batch, len(batch), spill_dir, sites)
-                results.extend(check_and_load(done, len(done), settings, con))
+                results.extend(check_and_load(done, len(done), settings, con, sites))
     return results
 
 

@@ -237,6 +237,61 @@ def checked(
 gate = task(name="gate", cache_policy=NO_CACHE)(checked)
 
 
+@dataclass(frozen=True, slots=True)
+class RunToCheck:
+    """One run's frames and what its checks depend on (see `checked_runs`)."""
+
+    run_id: str
+    frames: dict[str, pl.DataFrame]
+    site_url: str
+    now: datetime
+    feed_pages_read: int
+    site: Outlet
+
+
+def checked_runs(
+    runs: list[RunToCheck], settings: Settings
+) -> list[dict[str, pl.DataFrame] | GateBlocked]:
+    """`checked` of each run, without Data Docs, the runs checked together where that gives
+    each the same result (`Gate.run_together`): each run's frames that pass, with its
+    quarantine, or the `GateBlocked` that refuses it. One table artifact for the runs checked
+    together, and one for each run checked alone."""
+    logger = get_run_logger()
+    checker = shared_gate(None, keep_runs=settings.data_docs_keep_runs)
+    checks, outcomes = checker.run_together(
+        [
+            (run.frames, gate_parameters(run.site_url, run.now, run.feed_pages_read, run.site))
+            for run in runs
+        ]
+    )
+    if checks:
+        _publish(GateReport(passed={}, checks=checks), settings)
+        log_warnings(GateReport(passed={}, checks=checks))
+    out: list[dict[str, pl.DataFrame] | GateBlocked] = []
+    for run, outcome in zip(runs, outcomes, strict=True):
+        if isinstance(outcome, GateBlocked):
+            _publish(outcome.report, settings)
+            logger.error("%s", outcome)
+            out.append(outcome)
+            continue
+        if outcome.checks:  # checked alone
+            _publish(outcome, settings)
+            log_warnings(outcome)
+        held = [(q.table, q.record, q.reasons) for q in outcome.quarantined]
+        passed = dict(outcome.passed)
+        passed["quarantine"] = pl.concat(
+            [run.frames["quarantine"], quarantine(run.run_id, run.now, held)]
+        )
+        out.append(passed)
+    logger.info(
+        "quality gate: %d runs, %d checked together, %d rows quarantined",
+        len(runs),
+        sum(not isinstance(o, GateBlocked) and not o.checks for o in outcomes) if checks else 0,
+        sum(len(o.quarantined) for o in outcomes if not isinstance(o, GateBlocked)),
+    )
+    return out
+
+
 def log_warnings(report: GateReport) -> None:
     """Log each failed `warn` check of a gate run."""
     logger = get_run_logger()

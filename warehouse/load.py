@@ -1,9 +1,10 @@
-"""Loading one run's frames: upserts (MERGE INTO, the lake has no keys) in a single transaction,
-idempotent, all or nothing, retried whole when another writer committed first."""
+"""Loading runs' frames: upserts (MERGE INTO, the lake has no keys) in a single transaction per
+load (one run, or several in order), idempotent, all or nothing, retried whole when another
+writer committed first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,21 +99,29 @@ def distinct_keys(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
     return frame.unique(subset=list(keys), keep="last", maintain_order=True)
 
 
-def load_batch(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    frames: Mapping[str, pl.DataFrame],
-    *,
-    kind: RunKind,
-    started_at: datetime,
-    finished_at: datetime,
-    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-) -> LoadResult:
-    """Write one run's frames in a single transaction: all of it lands, or none of it. `kind`
-    says what made them (`RunKind.CRAWL` for a crawl or its replay).
+@dataclass(frozen=True, slots=True)
+class RunLoad:
+    """One run's frames to load, as `load_runs` will record it (see `load_batches`)."""
 
-    `also` writes more in the same transaction (a backfill's progress lands with its batch).
-    """
+    run_id: str
+    frames: Mapping[str, pl.DataFrame]
+    started_at: datetime
+    finished_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A run's frames checked against the contract, one row per key, and its counts."""
+
+    run: RunLoad
+    batch: dict[str, pl.DataFrame]
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+
+
+def _prepared(run: RunLoad) -> _Prepared:
+    frames = run.frames
     for name, schema in TABLES.items():
         if name not in frames:
             raise KeyError(f"load_batch: the batch has no {name!r} frame")
@@ -125,21 +134,28 @@ def load_batch(
         name: distinct_keys(frames[name], KEYS[name]) if name in KEYS else frames[name]
         for name in TABLES
     }
-    # A statement whose batch table is empty changes nothing: it is not sent (on the lake each
-    # one costs a catalog round trip even when it has no row to write).
-    filled = {name for name, df in batch.items() if df.height}
     rows_quarantined = frames["quarantine"].height
     rows_in = (
         sum(f.height for name, f in frames.items() if name in TABLES and name != "quarantine")
         + rows_quarantined
     )
-    rows_loaded = sum(df.height for name, df in batch.items() if name != "quarantine")
+    return _Prepared(
+        run,
+        batch,
+        rows_in,
+        sum(df.height for name, df in batch.items() if name != "quarantine"),
+        rows_quarantined,
+    )
 
-    attempts = 0
 
-    def write() -> None:
-        nonlocal attempts
-        attempts += 1
+def _write_frames(con: duckdb.DuckDBPyConnection, batch: Mapping[str, pl.DataFrame]) -> None:
+    """Every statement that writes frames, in the caller's transaction (`load_runs` apart)."""
+    # A statement whose batch table is empty changes nothing: it is not sent (on the lake each
+    # one costs a catalog round trip even when it has no row to write).
+    filled = {name for name, df in batch.items() if df.height}
+    for name, df in batch.items():
+        con.register(f"batch_{name}", df.to_arrow())
+    try:
         if "articles" in filled:
             _keep_revisions(con)
             _upsert_articles(con)
@@ -157,25 +173,104 @@ def load_batch(
             )
         for table in ("headline_sources", "fetch_log", "quarantine"):
             _append(con, table, filled)
-        record_run(
-            con,
-            run_id,
-            kind,
-            started_at=started_at,
-            finished_at=finished_at,
-            rows_in=rows_in,
-            rows_loaded=rows_loaded,
-            rows_quarantined=rows_quarantined,
-            commit_retries=attempts - 1,
-        )
-        if also is not None:
-            also(con)
-
-    for name, df in batch.items():
-        con.register(f"batch_{name}", df.to_arrow())
-    try:
-        retries = load_transaction(con, write)
     finally:
         for name in batch:
             con.unregister(f"batch_{name}")
-    return LoadResult(run_id, rows_in, rows_loaded, rows_quarantined, retries)
+
+
+def _keys(run: _Prepared) -> set[tuple[object, ...]]:
+    """Every key the run's rows write under: the URLs of the tables keyed by URL, and its feed
+    observations' keys."""
+    urls = {
+        ("url", url)
+        for name, key in KEYS.items()
+        if key[0] == "url"
+        for url in run.batch[name]["url"].to_list()
+    }
+    observations = run.batch["feed_observations"].select(KEYS["feed_observations"]).rows()
+    return urls | {("observation", *row) for row in observations}
+
+
+def _disjoint_groups(runs: Sequence[_Prepared]) -> list[list[_Prepared]]:
+    """Consecutive runs, a new group wherever a run writes under a key that a run of the group
+    already wrote (an article read again). Loading a group's frames together is loading its runs
+    one by one: every statement of a load reads and writes only rows under the load's own keys,
+    and those of the runs of a group are apart."""
+    groups: list[list[_Prepared]] = []
+    taken: set[tuple[object, ...]] = set()
+    for run in runs:
+        keys = _keys(run) if len(runs) > 1 else set()
+        if not groups or keys & taken:
+            groups.append([])
+            taken = set()
+        groups[-1].append(run)
+        taken |= keys
+    return groups
+
+
+def load_batches(
+    con: duckdb.DuckDBPyConnection,
+    runs: Sequence[RunLoad],
+    *,
+    kind: RunKind,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> list[LoadResult]:
+    """Write several runs' frames in a single transaction, each run's statements in turn, in
+    the order given: the tables end as loading them one by one leaves them (a later run's
+    version of an article wins, the one it replaces becomes a revision), with one `load_runs`
+    row per run and its own counts; all of it lands, or none of it. Consecutive runs that write
+    under no common key are written by one set of statements (`_disjoint_groups`): many small
+    runs (a backfill's, replayed by `reparse`) cost about what one run of their size costs.
+    `also` as in `load_batch`."""
+    prepared = [_prepared(run) for run in runs]
+    groups = _disjoint_groups(prepared)
+    attempts = 0
+
+    def write() -> None:
+        nonlocal attempts
+        attempts += 1
+        for group in groups:
+            _write_frames(
+                con, {name: pl.concat([run.batch[name] for run in group]) for name in TABLES}
+            )
+            for run in group:
+                record_run(
+                    con,
+                    run.run.run_id,
+                    kind,
+                    started_at=run.run.started_at,
+                    finished_at=run.run.finished_at,
+                    rows_in=run.rows_in,
+                    rows_loaded=run.rows_loaded,
+                    rows_quarantined=run.rows_quarantined,
+                    commit_retries=attempts - 1,
+                )
+        if also is not None:
+            also(con)
+
+    retries = load_transaction(con, write)
+    return [
+        LoadResult(p.run.run_id, p.rows_in, p.rows_loaded, p.rows_quarantined, retries)
+        for p in prepared
+    ]
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    frames: Mapping[str, pl.DataFrame],
+    *,
+    kind: RunKind,
+    started_at: datetime,
+    finished_at: datetime,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> LoadResult:
+    """Write one run's frames in a single transaction: all of it lands, or none of it. `kind`
+    says what made them (`RunKind.CRAWL` for a crawl or its replay).
+
+    `also` writes more in the same transaction (a backfill's progress lands with its batch).
+    """
+    (result,) = load_batches(
+        con, [RunLoad(run_id, frames, started_at, finished_at)], kind=kind, also=also
+    )
+    return result
