@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from flows.reparse import reparse
-from sources.snapshot_expected import ARTICLES, SNAPSHOT_DIR
-from sources.snapshot_server import Response, SnapshotServer
+from sources.snapshot_expected import ARTICLES
+from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
 from tests.integration.test_espreso_fallback import LATE, _renamed, _run
 from tests.snapshot import rows
 
@@ -51,7 +51,9 @@ def live_fallback(prefect_harness: None, tmp_path: Path) -> Path:
 def test_a_fallback_run_rebuilds_to_the_live_tables(
     live_fallback: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    refetched = f"SELECT count(*) FROM fetch_log WHERE kind = 'article' AND url LIKE '%/{UPDATED_SLUG}'"
+    refetched = (
+        f"SELECT count(*) FROM fetch_log WHERE kind = 'article' AND url LIKE '%/{UPDATED_SLUG}'"
+    )
     assert rows(live_fallback, refetched) == [(2,)]
     live_rows = [("espreso", "espreso", len(ARTICLES) - len(LATE)), ("espreso", "generic", 5)]
     assert rows(live_fallback, BY_READER) == live_rows
