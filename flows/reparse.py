@@ -106,7 +106,9 @@ def check_and_load(
     same result, see `checked_runs`), and what passes loaded through `con` in one transaction,
     in order, one `load_runs` row per run (see `load_batches`); None for a run the gate refuses
     (it stays out, as it did when it was fetched). Each run is checked with its outlet's site
-    rules (from `sites`), at the site it read."""
+    rules (from `sites`), at the site it read. An Espreso run the layout checks block is read
+    again by the generic reader, as its live run was (`generic_rerun`); the runs before it are
+    loaded first (what the live run knew), so its batch may take more than one transaction."""
     runs = [
         RunToCheck(
             one.run.run_id,
