@@ -22,28 +22,34 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
+import polars as pl
 from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
 from expectations.gate import GateBlocked
+from flows.fallback import read_generically, stands_in
 from flows.news_facts import draw_facts
-from flows.replay import Spilled, batches, replay_batch, unspilled
+from flows.replay import Spilled, archived_answers, batches, replay_batch, unspilled
 from flows.runs import failed
 from flows.settings import Settings
 from flows.tasks import RunToCheck, checked_runs, refresh_search
 from sources.archive import ArchivedRun, read_runs, split_run
 from sources.outlets import Outlet, outlets
+from sources.records import Parsed
+from transforms.batch import batch_frames
 from warehouse.connection import connect, writer_lock
 from warehouse.load import LoadResult, RunLoad, load_batches
 from warehouse.rebuild import carry_over, discard, rebuild_problems, scratch_path, swap_in
 from warehouse.runs import RunKind
+from warehouse.state import article_urls
 
 
 def unconfigured(runs: list[ArchivedRun], sites: Mapping[str, Outlet]) -> str:
@@ -100,7 +106,9 @@ def check_and_load(
     same result, see `checked_runs`), and what passes loaded through `con` in one transaction,
     in order, one `load_runs` row per run (see `load_batches`); None for a run the gate refuses
     (it stays out, as it did when it was fetched). Each run is checked with its outlet's site
-    rules (from `sites`), at the site it read."""
+    rules (from `sites`), at the site it read. An Espreso run the layout checks block is read
+    again by the generic reader, as its live run was (`generic_rerun`); the runs before it are
+    loaded first (what the live run knew), so its batch may take more than one transaction."""
     runs = [
         RunToCheck(
             one.run.run_id,
@@ -113,14 +121,57 @@ def check_and_load(
         for one in spilled
     ]
     outcomes = checked_runs(runs, settings)
-    passed: list[RunLoad] = []
-    for run, outcome in zip(runs, outcomes, strict=True):
+    results: list[LoadResult | None] = []
+    held: list[RunLoad | None] = []
+    for one, run, outcome in zip(spilled, runs, outcomes, strict=True):
+        if isinstance(outcome, GateBlocked) and (checks := stands_in(run.site, outcome)):
+            # What the live run knew is every run before it: those are loaded first.
+            results += loaded_in_order(con, held)
+            held = []
+            outcome = generic_rerun(one.run, run, outcome, checks, settings, con)
         if isinstance(outcome, GateBlocked):
             get_run_logger().warning("run %s of %s stays out: %s", run.run_id, run.now, outcome)
+            held.append(None)
         else:
-            passed.append(RunLoad(run.run_id, outcome, run.now, datetime.now(UTC)))
+            held.append(RunLoad(run.run_id, outcome, run.now, datetime.now(UTC)))
+    return results + loaded_in_order(con, held)
+
+
+def generic_rerun(
+    archived: ArchivedRun,
+    run: RunToCheck,
+    blocked: GateBlocked,
+    checks: list[str],
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+) -> dict[str, pl.DataFrame] | GateBlocked:
+    """An Espreso run `blocked` by the layout `checks` read again from the archive by the
+    generic reader, as the live run's fallback read it (`read_generically`): the articles not
+    yet in the warehouse being rebuilt through `con`, shaped with reader "generic" and checked.
+    Its frames that pass, or the block that stands."""
+    found, answers = archived_answers(archived, run.site)
+
+    def generic(again: Parsed) -> dict[str, pl.DataFrame]:
+        frames = batch_frames(run.run_id, found, again, run.now, run.site, "generic")
+        (outcome,) = checked_runs([replace(run, frames=frames)], settings)
+        if isinstance(outcome, GateBlocked):
+            raise outcome
+        return outcome
+
+    try:
+        return read_generically(blocked, checks, answers, article_urls(con), generic)[0]
+    except GateBlocked as block:
+        return block
+
+
+def loaded_in_order(
+    con: duckdb.DuckDBPyConnection, runs: list[RunLoad | None]
+) -> list[LoadResult | None]:
+    """The runs that passed (not None) loaded through `con` in one transaction, in order, one
+    `load_runs` row each (see `load_batches`); None for the others."""
+    passed = [run for run in runs if run is not None]
     loads = iter(load_batches(con, passed, kind=RunKind.CRAWL) if passed else [])
-    return [None if isinstance(outcome, GateBlocked) else next(loads) for outcome in outcomes]
+    return [None if run is None else next(loads) for run in runs]
 
 
 def in_order(

@@ -41,9 +41,9 @@ def add_listing(found: Discovery, fetched: Fetched, run: ArchivedRun, site: Outl
         add_outlet_sitemap(found, fetched, today, today)
 
 
-def replay(run: ArchivedRun, site: Outlet) -> tuple[Discovery, Parsed]:
-    """Read a run's archived answers as discovery and parsing read them live, its article pages
-    with the reader of `site` (the run's outlet)."""
+def archived_answers(run: ArchivedRun, site: Outlet) -> tuple[Discovery, list[LoggedFetch]]:
+    """A run's archived answers read back as discovery read them live (`site`: the run's
+    outlet), and the answers to its article requests, unread."""
     found = Discovery()
     articles: list[LoggedFetch] = []
     for fetched, kind, where in run.read():
@@ -63,6 +63,13 @@ def replay(run: ArchivedRun, site: Outlet) -> tuple[Discovery, Parsed]:
         found.requests[-1] = replace(
             found.requests[-1], warc_file=where.file, warc_offset=where.offset
         )
+    return found, articles
+
+
+def replay(run: ArchivedRun, site: Outlet) -> tuple[Discovery, Parsed]:
+    """Read a run's archived answers as discovery and parsing read them live, its article pages
+    with the reader of `site` (the run's outlet)."""
+    found, articles = archived_answers(run, site)
     return found, PAGE_READERS[site.reader](articles)
 
 
