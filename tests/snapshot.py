@@ -29,3 +29,15 @@ CONTENT = {
 def content(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     """The warehouse's content that does not depend on when it ran or on the server's port."""
     return {table: rows(warehouse, f"{sql} ORDER BY ALL") for table, sql in CONTENT.items()}
+
+
+# The crawled tables a rebuild must give row for row, and the load_runs columns that do not depend
+# on when it ran (the facts runs are the rebuild's own).
+CRAWLED_TABLES = (
+    "articles", "article_tags", "article_related", "article_revisions", "feed_items",
+    "feed_observations", "headline_sources", "fetch_log", "quarantine",
+)  # fmt: skip
+LOAD_RUNS = (
+    "SELECT run_id, started_at, rows_in, rows_loaded, rows_quarantined, state FROM load_runs "
+    "WHERE run_id NOT LIKE 'facts-%' ORDER BY ALL"
+)

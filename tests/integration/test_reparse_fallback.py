@@ -13,16 +13,8 @@ from flows.reparse import reparse
 from sources.snapshot_expected import ARTICLES
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
 from tests.integration.test_espreso_fallback import LATE, _renamed, _run
-from tests.snapshot import rows
+from tests.snapshot import CRAWLED_TABLES, LOAD_RUNS, rows
 
-TABLES = (
-    "articles", "article_tags", "article_related", "article_revisions", "feed_items", "feed_observations",
-    "headline_sources", "fetch_log", "quarantine",
-)  # fmt: skip
-LOAD_RUNS = (
-    "SELECT run_id, started_at, rows_in, rows_loaded, rows_quarantined, state FROM load_runs "
-    "WHERE run_id NOT LIKE 'facts-%' ORDER BY ALL"
-)
 BY_READER = "SELECT outlet, reader, count(*) FROM articles GROUP BY ALL ORDER BY ALL"
 # A loaded article whose feed headline changes: the fallback run fetches it again, and leaves it.
 UPDATED = "Zelensky arrives in Oslo for talks with Nordic leaders"
@@ -66,7 +58,7 @@ def test_a_fallback_run_rebuilds_to_the_live_tables(
     assert rows(rebuilt, f"SELECT reader FROM articles WHERE url LIKE '%/{UPDATED_SLUG}'") == [
         ("espreso",)
     ]
-    for table in TABLES:
+    for table in CRAWLED_TABLES:
         original = rows(live_fallback, f"SELECT * FROM {table} ORDER BY ALL")
         assert rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == original, table
     assert rows(rebuilt, LOAD_RUNS) == rows(live_fallback, LOAD_RUNS)

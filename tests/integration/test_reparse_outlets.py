@@ -15,16 +15,8 @@ from flows.ingest import ingest
 from flows.reparse import reparse
 from sources.snapshot_server import SnapshotServer
 from tests.outlet_site import OUTLET, outlet_site
-from tests.snapshot import rows
+from tests.snapshot import CRAWLED_TABLES, LOAD_RUNS, rows
 
-TABLES = (
-    "articles", "article_tags", "article_related", "article_revisions", "feed_items", "feed_observations",
-    "headline_sources", "fetch_log", "quarantine",
-)  # fmt: skip
-LOAD_RUNS = (
-    "SELECT run_id, started_at, rows_in, rows_loaded, rows_quarantined, state FROM load_runs "
-    "WHERE run_id NOT LIKE 'facts-%' ORDER BY ALL"
-)
 BY_OUTLET = "SELECT outlet, reader, count(*) FROM articles GROUP BY ALL ORDER BY ALL"
 
 
@@ -52,7 +44,7 @@ def test_each_outlets_runs_rebuild_to_the_live_tables(two_outlets: Path, tmp_pat
     assert isinstance(results, list)
     assert len(results) == 2
     assert rows(rebuilt, BY_OUTLET) == [("espreso", "espreso", 21), (OUTLET, "generic", 5)]
-    for table in TABLES:
+    for table in CRAWLED_TABLES:
         original = rows(two_outlets, f"SELECT * FROM {table} ORDER BY ALL")
         assert rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == original, table
     assert rows(rebuilt, LOAD_RUNS) == rows(two_outlets, LOAD_RUNS)
@@ -86,7 +78,7 @@ def test_runs_of_an_outlet_no_longer_configured_are_left_out_with_one_warning(
         f"('{OUTLET}': 1 runs): add the outlet back to the outlets file to rebuild its rows."
     ]
     assert rows(rebuilt, BY_OUTLET) == [("espreso", "espreso", 21)]
-    for table in TABLES:
+    for table in CRAWLED_TABLES:
         espreso = (
             "" if table in ("article_revisions", "quarantine") else " WHERE outlet = 'espreso'"
         )
