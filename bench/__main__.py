@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import backfill, commands, crawler, fundus, gate, lake, load, parse, reparse
-from bench.environment import use_bench_prefect
+from bench.environment import use_bench_environment
 
 STAGES: dict[
     str, tuple[Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
@@ -159,7 +159,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--only", choices=sorted(STAGES), help="one stage, no headline table")
     args = parser.parse_args()
-    use_bench_prefect()
+    use_bench_environment()
     args.results.mkdir(parents=True, exist_ok=True)
     figures: dict[str, dict[str, Any]] = {}
     for name, (measure, report) in STAGES.items():

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.environment import use_bench_prefect
+from bench.environment import use_bench_environment
 from bench.reparse import PeakMemory
 
 # Peak RSS of the long backfill over the short one's at most this: "flat".
@@ -88,5 +88,5 @@ def report(figures: dict[str, Any]) -> list[str]:
 
 
 if __name__ == "__main__":
-    use_bench_prefect()
+    use_bench_environment()
     print(json.dumps(child(int(sys.argv[1]))))

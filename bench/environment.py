@@ -1,9 +1,12 @@
-"""The environment the benches run Prefect in, set by each bench's entry point (never on import:
-a test that imports a bench must not change what the commands it starts later log)."""
+"""The environment the benches run in, set by each bench's entry point (never on import: a test
+that imports a bench must not change what the commands it starts later log): Prefect's settings,
+and one scratch folder for every temporary file of the run."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 from flows.cli.app import PREFECT_DEFAULTS
@@ -13,9 +16,20 @@ from flows.cli.app import PREFECT_DEFAULTS
 BENCH_PREFECT = {**PREFECT_DEFAULTS, "PREFECT_LOGGING_LEVEL": "WARNING"}
 
 
-def use_bench_prefect() -> None:
+# The bench's scratch folder, for the processes it starts (they use it and leave it to it).
+SCRATCH = "BENCH_SCRATCH"
+
+
+def use_bench_environment() -> None:
     """Prefect as the benches run it, where the environment does not say otherwise; a home of its
-    own. Call before anything imports Prefect."""
+    own; every temporary folder (archives, warehouses: gigabytes at full size) in one scratch
+    folder that the first bench process removes when it ends. Call before anything imports
+    Prefect."""
+    if SCRATCH not in os.environ:
+        scratch = tempfile.mkdtemp(prefix="newsflow-bench-")
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)  # after Prefect's own exits
+        os.environ[SCRATCH] = os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = os.environ[SCRATCH]
     for name, value in BENCH_PREFECT.items():
         os.environ.setdefault(name, value)
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsflow-bench-prefect-"))

@@ -30,7 +30,7 @@ import polars as pl
 import psutil
 
 from bench.archive.generate import generate_archive
-from bench.environment import use_bench_prefect
+from bench.environment import use_bench_environment
 from sources.archive import ArchivedRun, read_runs, split_run
 
 RESULTS = Path(__file__).parent / "results"
@@ -347,7 +347,7 @@ def main() -> None:
     parser.add_argument("--batch-pages", type=int, default=1000)
     parser.add_argument("--pages", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
-    use_bench_prefect()
+    use_bench_environment()
     if args.child:
         raw, warehouse = args.child
         print(json.dumps(child(raw, warehouse, args.workers, args.batch_pages)))

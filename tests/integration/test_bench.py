@@ -18,20 +18,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_tiny_bench_runs_every_stage(prefect_api: str, tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"  # where its archives and warehouses go, and are gone from after
+    scratch.mkdir()
+    results = tmp_path / "results"
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--tiny", "--results", str(tmp_path)],
+        [sys.executable, "-m", "bench", "--tiny", "--results", str(results)],
         cwd=ROOT,
-        env={**os.environ, "PREFECT_API_URL": prefect_api},
+        env={**os.environ, "PREFECT_API_URL": prefect_api, "TMPDIR": str(scratch)},
         capture_output=True,
         text=True,
         timeout=900,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(scratch.iterdir()) == []
+    assert sorted(p.name for p in results.iterdir()) == [
         "backfill.json", "commands.json", "crawler.json", "fundus.json", "gate.json", "lake.json",
         "load.json", "parse.json", "reparse.json", "summary.json",
     ]  # fmt: skip
-    summary = json.loads((tmp_path / "summary.json").read_text())
+    summary = json.loads((results / "summary.json").read_text())
     assert summary["tiny"] is True
     sets = ["snapshot", "real"] if REAL.is_dir() else ["snapshot"]
     assert [(r["stage"], r["what"]) for r in summary["rows"]] == [
@@ -84,27 +88,27 @@ def test_tiny_bench_runs_every_stage(prefect_api: str, tmp_path: Path) -> None:
         ("commands", "newsflow search: peak RSS MB, 20 articles"),
         ("commands", "newsflow search: wall s, 20 articles"),
     ]
-    parse = json.loads((tmp_path / "parse.json").read_text())
+    parse = json.loads((results / "parse.json").read_text())
     assert parse["snapshot"]["pages"] == 21
     assert parse["snapshot"]["newsflow_accuracy"] == {
         "title": 1.0, "published_at": 1.0, "author": 1.0, "badge": 1.0, "body": 1.0,
     }  # fmt: skip
-    gate = json.loads((tmp_path / "gate.json").read_text())
+    gate = json.loads((results / "gate.json").read_text())
     assert sorted(gate["fixed"]) == ["first_run_s", "per_run_s", "setup_s"]
     assert [b["articles"] for b in gate["batches"]] == [20, 100]
-    load = json.loads((tmp_path / "load.json").read_text())
+    load = json.loads((results / "load.json").read_text())
     assert [(t["table"], t["rows"]) for t in load["tables"]] == [
         ("feed_observations", 10_000),
         ("articles (+ tags, related, pages)", 200),
     ]
-    crawler = json.loads((tmp_path / "crawler.json").read_text())
+    crawler = json.loads((results / "crawler.json").read_text())
     assert [(f["concurrency"], f["requests"]) for f in crawler["fetch"]] == [
         (1, 20),
         (4, 80),
         (16, 320),
     ]
     assert crawler["incremental"][0]["requests"] == ["/news", "/rss", "/sitemap.xml"]
-    reparse = json.loads((tmp_path / "reparse.json").read_text())
+    reparse = json.loads((results / "reparse.json").read_text())
     assert [(r["pages"], r["workers"], r["batches"], r["articles_loaded"]) for r in reparse["reparse"]] == [
         (200, 2, 4, 200),
     ]  # fmt: skip
@@ -115,9 +119,9 @@ def test_tiny_bench_runs_every_stage(prefect_api: str, tmp_path: Path) -> None:
         100, 50, 2, 100,
     )  # fmt: skip
     assert (reparse["orchestration"]["runs"], reparse["orchestration"]["pages"]) == (1, 21)
-    backfill = json.loads((tmp_path / "backfill.json").read_text())
+    backfill = json.loads((results / "backfill.json").read_text())
     assert (backfill["short"]["batches"], backfill["long"]["batches"]) == (1, 3)
-    lake = json.loads((tmp_path / "lake.json").read_text())
+    lake = json.loads((results / "lake.json").read_text())
     assert lake["articles"] == 300
     # 300 articles (2,853 rows with theirs), then one small run of 20 new articles and 100 feed
     # observations: every row in both warehouses, one load_runs row per load.
@@ -160,7 +164,7 @@ def test_tiny_bench_runs_every_stage(prefect_api: str, tmp_path: Path) -> None:
     assert (
         headline["search index rebuild (s), 300 articles"]["value"] == lake["search"]["rebuild_s"]
     )
-    commands = json.loads((tmp_path / "commands.json").read_text())
+    commands = json.loads((results / "commands.json").read_text())
     assert [(c["command"], c["heavy"]) for c in commands["helps"]] == [
         ("--help", []),
         ("run --help", []),
