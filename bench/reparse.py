@@ -26,7 +26,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import psutil
 
 from bench.archive.generate import generate_archive
@@ -193,7 +192,6 @@ def orchestration(repeats: int = 3, warm: bool = True) -> dict[str, Any]:
     from flows.replay import replayed
     from flows.tasks import load
     from sources.snapshot_server import SnapshotServer
-    from transforms.quarantine import quarantine
     from warehouse.connection import connect
     from warehouse.search import ensure_search_index
 
@@ -209,11 +207,7 @@ def orchestration(repeats: int = 3, warm: bool = True) -> dict[str, Any]:
             report = checker.run(
                 done.frames, gate_parameters(run.site_url, run.started_at, done.feed_pages)
             )
-            held = [(q.table, q.record, q.reasons) for q in report.quarantined]
-            frames = dict(report.passed)
-            frames["quarantine"] = pl.concat(
-                [done.frames["quarantine"], quarantine(run.run_id, run.started_at, held)]
-            )
+            frames = report.loadable(done.frames["quarantine"], run.run_id, run.started_at)
             load.fn(warehouse, run.run_id, frames, run.started_at, refresh_index=False)
         with connect(warehouse) as con:
             ensure_search_index(con, articles_changed=True)

@@ -36,6 +36,7 @@ from expectations.data_docs import (
 from sources.espreso.dates import KYIV
 from sources.espreso.template import SITE_RULES
 from sources.outlets import DEFAULT_OUTLET, Outlet, outlet
+from transforms.quarantine import quarantine
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import (
@@ -125,6 +126,17 @@ class GateReport:
     quarantined: list[Quarantined] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)  # when Data Docs were written
+
+    def loadable(
+        self, quarantined_before: pl.DataFrame, run_id: str, now: datetime
+    ) -> dict[str, pl.DataFrame]:
+        """The frames that passed, their `quarantine` the records held before the gate
+        (`quarantined_before`) and those the gate held, as run `run_id` at `now` loads them."""
+        held = [(q.table, q.record, q.reasons) for q in self.quarantined]
+        return {
+            **self.passed,
+            "quarantine": pl.concat([quarantined_before, quarantine(run_id, now, held)]),
+        }
 
     @property
     def blocking(self) -> list[Check]:

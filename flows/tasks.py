@@ -25,7 +25,6 @@ from sources.outlets import Outlet, Reader
 from sources.records import Discovery, LoggedFetch, Parsed, Validators
 from sources.robots import robots_unreachable
 from transforms.batch import batch_frames
-from transforms.quarantine import quarantine
 from warehouse.connection import NoWarehouse, connect
 from warehouse.load import LoadResult, load_batch
 from warehouse.runs import RunKind
@@ -227,11 +226,12 @@ def checked(
         raise
     _publish(report, settings)
     log_warnings(report)
-    held = [(q.table, q.record, q.reasons) for q in report.quarantined]
-    passed = dict(report.passed)
-    passed["quarantine"] = pl.concat([frames["quarantine"], quarantine(run_id, now, held)])
-    logger.info("quality gate: %d rows quarantined, %d warnings", len(held), len(report.warnings))
-    return passed
+    logger.info(
+        "quality gate: %d rows quarantined, %d warnings",
+        len(report.quarantined),
+        len(report.warnings),
+    )
+    return report.loadable(frames["quarantine"], run_id, now)
 
 
 gate = task(name="gate", cache_policy=NO_CACHE)(checked)
@@ -277,12 +277,7 @@ def checked_runs(
         if outcome.checks:  # checked alone
             _publish(outcome, settings)
             log_warnings(outcome)
-        held = [(q.table, q.record, q.reasons) for q in outcome.quarantined]
-        passed = dict(outcome.passed)
-        passed["quarantine"] = pl.concat(
-            [run.frames["quarantine"], quarantine(run.run_id, run.now, held)]
-        )
-        out.append(passed)
+        out.append(outcome.loadable(run.frames["quarantine"], run.run_id, run.now))
     logger.info(
         "quality gate: %d runs, %d checked together, %d rows quarantined",
         len(runs),

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pytest
 
 from bench.archive.generate import CONTENT_TYPE
@@ -20,7 +19,6 @@ from flows.replay import replayed
 from sources.archive import read_runs
 from sources.records import Fetched
 from sources.snapshot_expected import LIVE
-from transforms.quarantine import quarantine
 from transforms.schemas import TABLES
 from warehouse.connection import connect
 from warehouse.load import LoadResult, load_batch
@@ -95,11 +93,7 @@ def _one_at_a_time(raw: Path, warehouse: Path) -> list[LoadResult]:
             report = gate.run(
                 done.frames, gate_parameters(run.site_url, run.started_at, done.feed_pages)
             )
-            held = [(q.table, q.record, q.reasons) for q in report.quarantined]
-            frames = dict(report.passed)
-            frames["quarantine"] = pl.concat(
-                [done.frames["quarantine"], quarantine(run.run_id, run.started_at, held)]
-            )
+            frames = report.loadable(done.frames["quarantine"], run.run_id, run.started_at)
             results.append(
                 load_batch(
                     con,
