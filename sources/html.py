@@ -15,27 +15,50 @@ MAX_ELEMENTS = 200_000
 # Past this many tags (real pages have 2,000) counts would not clear a page: it is scanned at
 # once, and the scan stops at the first limit passed.
 COUNTED_TAGS = 20_000
+# The tree builder looks through the open elements for most tags, so its work on a page is at
+# most its tags times its depth. A page whose counted bound keeps that within this budget (about
+# 0.1 s of the parser's time, as deep as such a page can nest) is parsed without the tag-by-tag
+# scan, and refused after the parse if its tree is too deep.
+PARSE_STEPS = 30_000_000
+TOO_DEEP = f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
+TOO_LARGE = f"HTML makes more than {MAX_ELEMENTS:,} elements: not parsed"
+# Elements below this many levels under <html>: most trees have none, and checking for them
+# costs little, so the check for the limit's depth is made only when they exist.
+_SHALLOW = 64
 
 
-def nesting_problem(html: str | bytes) -> str | None:
-    """Why a page would make the HTML parser build a tree too deep or too large to parse (its cost
-    grows with depth times size), or None; `html` is the text, or its UTF-8 bytes.
+def parsed_tree(html: str | bytes) -> tuple[LexborHTMLParser | None, str | None]:
+    """The page's tree, or None and why the HTML parser must not build it: a tree too deep or too
+    large (its cost grows with depth times size); `html` is the text, or its UTF-8 bytes.
 
-    Counts bound the tree of almost every page well within the limits; only a page they cannot
-    clear (or one of more than COUNTED_TAGS tags) is scanned tag by tag the way the tree builder
-    reads it (`tree_shape`).
+    Counts bound the tree of almost every page within the element limit and the parser's work
+    within PARSE_STEPS; then the page is parsed and its depth read from the tree. Any other page
+    (or one of more than COUNTED_TAGS tags) is scanned tag by tag the way the tree builder reads
+    it (`tree_shape`) before it is parsed.
     """
     tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
+    tree = None
     if tags <= COUNTED_TAGS:
-        bound = tree_bound(html, MAX_DEPTH, tags=tags)
-        if bound.depth <= MAX_DEPTH and bound.elements <= MAX_ELEMENTS:
-            return None
+        bound = tree_bound(html, PARSE_STEPS // max(tags, 1), MAX_ELEMENTS, tags=tags)
+        if bound.elements <= MAX_ELEMENTS and bound.depth * tags <= PARSE_STEPS:
+            tree = LexborHTMLParser(html)
+            if bound.depth <= MAX_DEPTH:
+                return tree, None
+            # A template's content is not in the tree the selectors search: scan such a page.
+            if tree.css_first("template") is None:
+                too_deep = _deeper_than(tree, _SHALLOW) and _deeper_than(tree, MAX_DEPTH)
+                return (None, TOO_DEEP) if too_deep else (tree, None)
     shape = tree_shape(html, MAX_DEPTH, MAX_ELEMENTS)
     if shape.depth > MAX_DEPTH:
-        return f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
+        return None, TOO_DEEP
     if shape.elements > MAX_ELEMENTS:
-        return f"HTML makes more than {MAX_ELEMENTS:,} elements: not parsed"
-    return None
+        return None, TOO_LARGE
+    return tree or LexborHTMLParser(html), None
+
+
+def _deeper_than(tree: LexborHTMLParser, depth: int) -> bool:
+    """Whether an element lies more than `depth` levels deep (`<html>` is level 1)."""
+    return tree.css_first("html" + " > *" * depth) is not None
 
 
 def node_text(node: LexborNode | None) -> str:
@@ -48,7 +71,5 @@ def page_tree(body: bytes, encoding: str | None) -> tuple[LexborHTMLParser | Non
     html, utf8, problems = decoded(body, encoding)
     if not html.strip():
         return None, [*problems, "empty page"]
-    too_deep = nesting_problem(body if utf8 else html)
-    if too_deep:
-        return None, [*problems, too_deep]
-    return LexborHTMLParser(body if utf8 else html), problems
+    tree, refused = parsed_tree(body if utf8 else html)
+    return tree, [*problems, refused] if refused else problems

@@ -719,20 +719,26 @@ def _end_tag(stack: _Stack, name: str) -> int:
 # themselves (formatting elements, markers, tags that imply table parts) and the void elements that
 # never nest (those that stay void inside SVG too), matched on the lower-cased page, as `name` or
 # `/name`; any other end tag's `<` matches as `/`, so one scan also counts every end tag.
-_BOUND_TAGS_SOURCE = (
-    r"<(/?(?:a(?:pplet)?|b(?:ig|r)?|c(?:ode|aption|ol)|e(?:m|mbed)|font|hr|i(?:mg)?|meta|marquee"
-    rf"|nobr|object|s(?:mall|trike|trong)?|t(?:t|d|h|r|emplate)|u)(?=[{_WS}/>])|/)"
+_BOUND_TAGS = re.compile(
+    (
+        r"<(/?(?:a(?:pplet)?|b(?:ig|r)?|c(?:ode|aption|ol)|e(?:m|mbed)|font|hr|i(?:mg)?|meta"
+        rf"|marquee|nobr|object|s(?:mall|trike|trong)?|t(?:t|d|h|r|emplate)|u)(?=[{_WS}/>])|/)"
+    ).encode()
 )
-_BOUND_TAGS_TEXT = re.compile(_BOUND_TAGS_SOURCE)
-_BOUND_TAGS_BYTES = re.compile(_BOUND_TAGS_SOURCE.encode())
+# The start tag of a formatting element written as a pair (`<b>text</b>`); only its name is
+# consumed, so what its attribute values hold is counted too.
+_FORMATTING_PAIR = re.compile(
+    (
+        "<(" + "|".join(sorted(FORMATTING, key=len, reverse=True)) + ")"
+        rf"(?=[{_WS}/>])(?={_ATTRIBUTES}>[^<]*+</\1>)"
+    ).encode()
+)
 # A start tag, text without tags, and the end tag of the same name (`<li class="x">text</li>`),
 # on the ASCII-lower-cased page (the tokenizer's own lower-casing) and for names whose element
 # its own end tag surely pops there (see `tree_bound`).
-_PAIR_SOURCE = rf"<([a-z][^{_WS}/>]*+){_ATTRIBUTES}>[^<]*+</(?P=name)>".replace(
-    "([a-z]", "(?P<name>[a-z]", 1
+_PAIR = re.compile(
+    rf"<(?P<name>[a-z][^{_WS}/>]*+){_ATTRIBUTES}>[^<]*+</(?P=name)>".encode()
 )
-_PAIR_TEXT = re.compile(_PAIR_SOURCE)
-_PAIR_BYTES = re.compile(_PAIR_SOURCE.encode())
 # Names a pair may not have: void elements and those whose end tag may leave the element open
 # or leave elements it implied (table parts, forms, selects, templates, plaintext, and the
 # MathML and SVG integration points, whose text may reopen formatting its end tag stops at).
@@ -748,17 +754,23 @@ _IMPLYING = frozenset(["td", "th", "tr", "col"])
 _NEVER_NEST = frozenset(["br", "embed", "hr", "img", "meta"])
 
 
-def tree_bound(html: str | bytes, max_depth: int, *, tags: int | None = None) -> TreeShape:
+def tree_bound(
+    html: str | bytes, max_depth: int, max_elements: int = 0, *, tags: int | None = None
+) -> TreeShape:
     """A bound, from counts alone, on what `tree_shape` measures: most pages are well within
-    it, and then need no scan. `tags` is the page's count of `<`, when the caller has it.
+    it, and then need no scan. `tags` is the page's count of `<`, when the caller has it; pairs
+    are counted only when the bound would pass `max_depth` or `max_elements` otherwise.
 
     Every `<` counts as a start tag (comments and text too; end tags are told apart only when
     the depth would pass `max_depth` otherwise). Each pushes at most one element, and a cell, row
-    or column at most two more (the `tbody`, `tr` or `colgroup` it implies); a formatting element rebuilt inside later text or
-    tags takes the place of the one it stands for, so the depth stays within that. Each rebuild
-    (after any tag or text) makes at most one element per formatting element that can be
-    pending: every one but `a`, which a new `<a>` always closes (one per marker level); each
-    misnested formatting end tag (and `<a>`) clones at most ADOPTION_CLONES.
+    or column at most two more (the `tbody`, `tr` or `colgroup` it implies); a formatting element
+    rebuilt inside later text or tags takes the place of the one it stands for, so the depth
+    stays within that. Each rebuild (after any tag or text) makes at most one element per
+    formatting element that can be pending: every one but `a`, which a new `<a>` always closes
+    (one per marker level), and but those written as a pair (`<b>text</b>`: when its start tag
+    is a real one, its end tag finds it the current node and the last of its name in the list of
+    formatting elements, so pops it and takes it off the list; when it is not, it never was a
+    formatting element); each formatting end tag (and `<a>`) clones at most ADOPTION_CLONES.
 
     A pair (`_pairs`: a start tag, text without tags, the end tag of the same name) counts once
     for all its pairs but one: when its start tag is a real one, the element it pushes is popped
@@ -767,13 +779,11 @@ def tree_bound(html: str | bytes, max_depth: int, *, tags: int | None = None) ->
     when it is not (its `<` is in a comment, an attribute value or raw text), its `<` was never a
     start tag. Its end tag's `<` is one of the end tags (no element, no depth).
     """
+    page = html if isinstance(html, bytes) else html.encode("utf-8", "surrogatepass")
     if tags is None:
-        tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
-    lower = html.lower()
-    if isinstance(lower, bytes):
-        found = {tag.decode(): n for tag, n in Counter(_BOUND_TAGS_BYTES.findall(lower)).items()}
-    else:
-        found = Counter(_BOUND_TAGS_TEXT.findall(lower))
+        tags = page.count(b"<")
+    lower = page.lower()
+    found = {tag.decode(): n for tag, n in Counter(_BOUND_TAGS.findall(lower)).items()}
     pending = 1
     adoptions = implied = voids = ends = 0
     for tag, count in found.items():
@@ -791,22 +801,17 @@ def tree_bound(html: str | bytes, max_depth: int, *, tags: int | None = None) ->
     if depth > max_depth:  # only then is it worth telling end tags from start tags
         depth -= ends
     if depth > max_depth:  # and then pairs from the rest
-        depth -= max(_pairs(html) - 1, 0)
-    elements = (
-        3
-        + tags  # each start tag, and each `</p>` or `</br>` (which make an element too)
-        + implied
-        + ADOPTION_CLONES * adoptions
-        + (2 * tags + 1) * pending
-    )
-    return TreeShape(max(depth, 2), elements)
+        depth -= max(_pairs(page) - 1, 0)
+    elements = 3 + tags + implied + ADOPTION_CLONES * adoptions  # `</p>` and `</br>` make one
+    rebuilt = (2 * tags + 1) * pending
+    if elements + rebuilt > max_elements:  # only then is it worth telling pairs from the rest
+        paired = sum(1 for name in _FORMATTING_PAIR.findall(lower) if name != b"a")
+        rebuilt = (2 * tags + 1) * (pending - paired)
+    return TreeShape(max(depth, 2), elements + rebuilt)
 
 
-def _pairs(html: str | bytes) -> int:
+def _pairs(page: bytes) -> int:
     """How many pairs the page holds whose name can pair (`tree_bound`), its tag names lower-cased
-    as the tokenizer does (ASCII letters only: `str.lower` would make the Kelvin sign a `k`)."""
-    if isinstance(html, bytes):
-        names = [name.decode("latin-1") for name in _PAIR_BYTES.findall(html.lower())]
-    else:
-        names = _PAIR_TEXT.findall(html.translate(_ASCII_LOWER))
+    as the tokenizer does (ASCII letters only, as `bytes.lower` does)."""
+    names = [name.decode("latin-1") for name in _PAIR.findall(page.lower())]
     return sum(1 for name in names if name not in _UNPAIRED)

@@ -112,12 +112,20 @@ def _candidate_text(node: LexborNode) -> str:
     text = "" if _is_named_noise(node) else _paragraph_text(node)
     if node.tag == "div" and not _SENTENCE_END.search(text[-_SENTENCE_TAIL:]):
         return ""
-    if len(text) <= _CALL_TO_ACTION_LENGTH and _CALL_TO_ACTION.search(text):
+    if len(text) <= _CALL_TO_ACTION_LENGTH and _asks_the_reader(text):
         return ""
     # A line in capitals that is all link shouts for another page (`CLICK HERE TO ...`).
     if text.isupper() and _link_share(node, text) >= _LINK_SHARE:
         return ""
     return text
+
+
+def _asks_the_reader(text: str) -> bool:
+    """Whether the text is a call to action (the words each kind needs are looked for first)."""
+    lower = text.lower()
+    if "@" not in text and "newsletter" not in lower and not lower.startswith("follow "):
+        return False
+    return _CALL_TO_ACTION.search(text) is not None
 
 
 def _weights(found: list[tuple[str, list[LexborNode]]]) -> dict[int, int]:

@@ -53,22 +53,38 @@ def declared(tree: LexborHTMLParser) -> Declared:
     )
 
 
-def meta_values(tree: LexborHTMLParser, name: str) -> list[str]:
-    """The contents of every `<meta property|name|itemprop=name>`, cleaned, non-empty."""
-    found = []
-    for node in tree.css(f'meta[property="{name}"], meta[name="{name}"], meta[itemprop="{name}"]'):
-        content = clean_text(html.unescape(node.attributes.get("content") or ""))
-        if content:
-            found.append(content)
-    return found
+@dataclass(frozen=True, slots=True)
+class Metas:
+    """The page's `<meta property|name|itemprop=NAME content=…>`: each name's contents, cleaned,
+    non-empty, in page order."""
+
+    by_name: dict[str, tuple[str, ...]]
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """Every content given under `name`."""
+        return self.by_name.get(name, ())
+
+    def first(self, names: Iterable[str]) -> str:
+        """The first content of the first of `names` that has one, or ""."""
+        for name in names:
+            if values := self.by_name.get(name):
+                return values[0]
+        return ""
 
 
-def first_meta(tree: LexborHTMLParser, names: Iterable[str]) -> str:
-    """The first non-empty meta content of the first of `names` that has one, or ""."""
-    for name in names:
-        if values := meta_values(tree, name):
-            return values[0]
-    return ""
+def metas(tree: LexborHTMLParser) -> Metas:
+    """The page's meta tags, read in one pass over them."""
+    found: dict[str, list[str]] = {}
+    for node in tree.css("meta[content]"):
+        attributes = node.attributes
+        content = clean_text(html.unescape(attributes.get("content") or ""))
+        if not content:
+            continue
+        names = {attributes.get("property"), attributes.get("name"), attributes.get("itemprop")}
+        for name in names:
+            if name:
+                found.setdefault(name, []).append(content)
+    return Metas({name: tuple(values) for name, values in found.items()})
 
 
 def _json_ld_items(tree: LexborHTMLParser) -> Iterable[dict[str, object]]:

@@ -19,12 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from sources.generic.body import body_paragraphs
 from sources.generic.dates import read_instant
-from sources.generic.declared import (
-    Declared,
-    declared,
-    first_meta,
-    meta_values,
-)
+from sources.generic.declared import Declared, Metas, declared, metas
 from sources.html import node_text, page_tree
 from sources.records import Article, ArticleParse, Tag
 from sources.text import clean_text
@@ -62,10 +57,10 @@ def read_generic(body: bytes, url: str, encoding: str | None = None) -> ArticleP
     page_url = canonical_url(url, url)
     if tree is None:
         return ArticleParse(page_url, None, tuple(problems))
-    ld = declared(tree)
-    title = _title(tree, ld, page_url)
+    ld, meta = declared(tree), metas(tree)
+    title = _title(tree, ld, meta, page_url)
     paragraphs = body_paragraphs(tree, ld.body)
-    published = _published(tree, ld)
+    published = _published(tree, ld, meta)
     if not title:
         problems.append("no title (JSON-LD headline, og:title, h1)")
     if not paragraphs:
@@ -84,27 +79,27 @@ def read_generic(body: bytes, url: str, encoding: str | None = None) -> ArticleP
     if not title or not paragraphs:
         return ArticleParse(page_url, None, tuple(problems), found)
     path = urlsplit(page_url).path.rstrip("/")
-    authors = _authors(tree, ld)
+    authors = _authors(tree, ld, meta)
     zoned = published is not None and published.tzinfo is not None
-    modified = read_instant(ld.modified) or _meta_instant(tree, _MODIFIED_META)
+    modified = read_instant(ld.modified) or _meta_instant(meta, _MODIFIED_META)
     article = Article(
         url=page_url,
         slug=path.rsplit("/", 1)[-1],
         section=ld.section
-        or first_meta(tree, ("article:section", "parsely-section"))
+        or meta.first(("article:section", "parsely-section"))
         or _url_section(path),
         badge=None,
         title=title,
         lead=ld.description
-        or first_meta(tree, ("og:description", "description", "twitter:description")),
+        or meta.first(("og:description", "description", "twitter:description")),
         author=authors[0] if authors else None,
         author_url=None,
         published_at=published.astimezone(UTC) if published is not None and zoned else None,
         modified_at=modified.astimezone(UTC) if modified is not None and modified.tzinfo else None,
         body_text="\n\n".join(paragraphs),
-        image_url=_image(tree, ld, page_url),
-        language=_language(tree, ld),
-        tags=tuple(Tag(name, None) for name in _topics(tree, ld)),
+        image_url=_image(ld, meta, page_url),
+        language=_language(tree, ld, meta),
+        tags=tuple(Tag(name, None) for name in _topics(ld, meta)),
         related=(),
         authors=authors,
         paragraphs=paragraphs,
@@ -114,14 +109,14 @@ def read_generic(body: bytes, url: str, encoding: str | None = None) -> ArticleP
     return ArticleParse(page_url, article, tuple(problems), found)
 
 
-def _title(tree: LexborHTMLParser, ld: Declared, page_url: str) -> str:
+def _title(tree: LexborHTMLParser, ld: Declared, meta: Metas, page_url: str) -> str:
     title = (
-        first_meta(tree, ("og:title", "twitter:title"))
+        meta.first(("og:title", "twitter:title"))
         or ld.headline
         or node_text(tree.css_first("h1"))
         or node_text(tree.css_first("title"))
     )
-    return _without_site_name(title, first_meta(tree, ("og:site_name",)), page_url)
+    return _without_site_name(title, meta.first(("og:site_name",)), page_url)
 
 
 def _without_site_name(title: str, site_name: str, page_url: str) -> str:
@@ -140,8 +135,8 @@ def _squashed(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
-def _published(tree: LexborHTMLParser, ld: Declared) -> datetime | None:
-    found = read_instant(ld.published) or _meta_instant(tree, _PUBLISHED_META)
+def _published(tree: LexborHTMLParser, ld: Declared, meta: Metas) -> datetime | None:
+    found = read_instant(ld.published) or _meta_instant(meta, _PUBLISHED_META)
     if found is not None:
         return found
     for node in tree.css('[itemprop="datePublished"], time[datetime], time[pubdate]'):
@@ -151,19 +146,19 @@ def _published(tree: LexborHTMLParser, ld: Declared) -> datetime | None:
     return None
 
 
-def _meta_instant(tree: LexborHTMLParser, names: tuple[str, ...]) -> datetime | None:
+def _meta_instant(meta: Metas, names: tuple[str, ...]) -> datetime | None:
     for name in names:
-        for value in meta_values(tree, name):
+        for value in meta.values(name):
             if (moment := read_instant(value)) is not None:
                 return moment
     return None
 
 
-def _authors(tree: LexborHTMLParser, ld: Declared) -> tuple[str, ...]:
+def _authors(tree: LexborHTMLParser, ld: Declared, meta: Metas) -> tuple[str, ...]:
     if ld.authors:
         return ld.authors
     for name in _AUTHOR_META:
-        values = [v for v in meta_values(tree, name) if not _is_link(v)]
+        values = [v for v in meta.values(name) if not _is_link(v)]
         if name in ("dc.creator", "citation_author"):
             values = [_first_last(v) for v in values]
         found = _unique(part for v in values for part in v.split(","))
@@ -180,26 +175,26 @@ def _authors(tree: LexborHTMLParser, ld: Declared) -> tuple[str, ...]:
     return ()
 
 
-def _topics(tree: LexborHTMLParser, ld: Declared) -> tuple[str, ...]:
+def _topics(ld: Declared, meta: Metas) -> tuple[str, ...]:
     for name in _TOPIC_META:
-        values = meta_values(tree, name)
+        values = meta.values(name)
         found = _unique(part for v in values for part in v.split(","))
         if found:
             return found
     return ld.keywords
 
 
-def _image(tree: LexborHTMLParser, ld: Declared, base: str) -> str | None:
-    found = first_meta(tree, ("og:image", "twitter:image")) or ld.image
+def _image(ld: Declared, meta: Metas, base: str) -> str | None:
+    found = meta.first(("og:image", "twitter:image")) or ld.image
     return urljoin(base, found) if found else None
 
 
-def _language(tree: LexborHTMLParser, ld: Declared) -> str | None:
+def _language(tree: LexborHTMLParser, ld: Declared, meta: Metas) -> str | None:
     html = tree.css_first("html")
     lang = (
         (html.attributes.get("lang") if html is not None else None)
         or ld.language
-        or first_meta(tree, ("og:locale",))
+        or meta.first(("og:locale",))
     )
     code = clean_text(lang).replace("_", "-").split("-")[0].lower()
     return code if code.isalpha() and 2 <= len(code) <= 3 else None

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from sources.espreso.article import parse_article
-from sources.html import MAX_DEPTH, MAX_ELEMENTS, nesting_problem
+from sources.html import MAX_DEPTH, MAX_ELEMENTS, PARSE_STEPS, parsed_tree
 from sources.records import ArticleParse
 from sources.snapshot_server import SNAPSHOT_DIR
 from sources.tree_shape import VOID, TreeShape, tree_bound, tree_shape
@@ -177,6 +177,11 @@ def lexbor_shape(html: str) -> TreeShape:
     return TreeShape(deepest, elements)
 
 
+def nesting_problem(html: str | bytes) -> str | None:
+    """Why the page's tree is not built, or None."""
+    return parsed_tree(html)[1]
+
+
 def _fastest(run: Callable[[], object]) -> tuple[object, float]:
     """What `run` returns, and its best time of three (the cost, not the machine's other load)."""
     times = []
@@ -244,6 +249,56 @@ def test_legitimate_nesting_below_the_limit_is_accepted(depth: int) -> None:
     page = "<html><body>" + "<div><p>x</p>" * depth + "</div>" * depth + "</body></html>"
     assert nesting_problem(page) is None
     assert tree_shape(page, MAX_DEPTH, MAX_ELEMENTS) == lexbor_shape(page)
+
+
+def _parsed_without_the_scan(page: str | bytes) -> bool:
+    """Whether the counts let the page be parsed without the tag-by-tag scan (its depth is read
+    from the tree when the counts cannot bound it within the limit)."""
+    tags = page.count(b"<") if isinstance(page, bytes) else page.count("<")
+    bound = tree_bound(page, PARSE_STEPS // tags, MAX_ELEMENTS, tags=tags)
+    return bound.elements <= MAX_ELEMENTS and bound.depth * tags <= PARSE_STEPS
+
+
+@pytest.mark.parametrize(
+    ("prefix", "unit"),
+    [
+        ("", "<div>"),
+        ("", "<section/>"),
+        ("", "<span></x>"),
+        ("<div>", "<p><div>"),
+        ("<svg>", "<g>"),
+        ("<math>", "<mrow>"),
+        ("", "<ul><li>"),
+        ("<noscript>", "<div>"),
+    ],
+)
+def test_a_page_parsed_without_the_scan_is_refused_exactly_past_the_limit(
+    prefix: str, unit: str
+) -> None:
+    levels = lexbor_shape(prefix + unit * 11).depth - lexbor_shape(prefix + unit * 10).depth
+    at_limit = (MAX_DEPTH - lexbor_shape(prefix).depth + 1) // levels
+    for count in (at_limit - 1, at_limit, at_limit + 1):
+        page = prefix + unit * count
+        assert _parsed_without_the_scan(page)
+        depth = lexbor_shape(page).depth
+        assert nesting_problem(page) == (TOO_DEEP if depth > MAX_DEPTH else None)
+        assert (parsed_tree(page)[0] is None) == (depth > MAX_DEPTH)
+
+
+@pytest.mark.parametrize("page", ["<template>" + "<div>" * 1500, "<p><template><b>x</b>" + "<div>" * 1500])
+def test_a_deep_template_is_refused_though_the_tree_hides_its_content(page: str) -> None:
+    assert _parsed_without_the_scan(page)
+    assert nesting_problem(page) == TOO_DEEP
+
+
+def test_the_deepest_page_parsed_without_the_scan_is_refused_fast() -> None:
+    # As many nested <div>s as the parse budget lets through, the parser's slowest case.
+    count = int(PARSE_STEPS**0.5) - 10
+    page = "<div>" * count
+    assert _parsed_without_the_scan(page)
+    problem, elapsed = _fastest(lambda: nesting_problem(page))
+    assert problem == TOO_DEEP
+    assert elapsed < 0.25
 
 
 def _real_pages() -> list[Path]:
