@@ -736,9 +736,7 @@ _FORMATTING_PAIR = re.compile(
 # A start tag, text without tags, and the end tag of the same name (`<li class="x">text</li>`),
 # on the ASCII-lower-cased page (the tokenizer's own lower-casing) and for names whose element
 # its own end tag surely pops there (see `tree_bound`).
-_PAIR = re.compile(
-    rf"<(?P<name>[a-z][^{_WS}/>]*+){_ATTRIBUTES}>[^<]*+</(?P=name)>".encode()
-)
+_PAIR = re.compile(rf"<(?P<name>[a-z][^{_WS}/>]*+){_ATTRIBUTES}>[^<]*+</(?P=name)>".encode())
 # Names a pair may not have: void elements and those whose end tag may leave the element open
 # or leave elements it implied (table parts, forms, selects, templates, plaintext, and the
 # MathML and SVG integration points, whose text may reopen formatting its end tag stops at).

@@ -90,8 +90,7 @@ def read_generic(body: bytes, url: str, encoding: str | None = None) -> ArticleP
         or _url_section(path),
         badge=None,
         title=title,
-        lead=ld.description
-        or meta.first(("og:description", "description", "twitter:description")),
+        lead=ld.description or meta.first(("og:description", "description", "twitter:description")),
         author=authors[0] if authors else None,
         author_url=None,
         published_at=published.astimezone(UTC) if published is not None and zoned else None,

@@ -285,7 +285,9 @@ def test_a_page_parsed_without_the_scan_is_refused_exactly_past_the_limit(
         assert (parsed_tree(page)[0] is None) == (depth > MAX_DEPTH)
 
 
-@pytest.mark.parametrize("page", ["<template>" + "<div>" * 1500, "<p><template><b>x</b>" + "<div>" * 1500])
+@pytest.mark.parametrize(
+    "page", ["<template>" + "<div>" * 1500, "<p><template><b>x</b>" + "<div>" * 1500]
+)
 def test_a_deep_template_is_refused_though_the_tree_hides_its_content(page: str) -> None:
     assert _parsed_without_the_scan(page)
     assert nesting_problem(page) == TOO_DEEP
