@@ -32,7 +32,8 @@ def parsed_tree(html: str | bytes) -> tuple[LexborHTMLParser | None, str | None]
     large (its cost grows with depth times size); `html` is the text, or its UTF-8 bytes.
 
     Counts bound the tree of almost every page within the element limit and the parser's work
-    within PARSE_STEPS; then the page is parsed and its depth read from the tree. Any other page
+    within PARSE_STEPS; then the page is parsed and its depth read from the tree (a template's
+    content, which the tree's selectors do not search, bounded by its size). Any other page
     (or one of more than COUNTED_TAGS tags) is scanned tag by tag the way the tree builder reads
     it (`tree_shape`) before it is parsed.
     """
@@ -44,16 +45,25 @@ def parsed_tree(html: str | bytes) -> tuple[LexborHTMLParser | None, str | None]
             tree = LexborHTMLParser(html)
             if bound.depth <= MAX_DEPTH:
                 return tree, None
-            # A template's content is not in the tree the selectors search: scan such a page.
-            if tree.css_first("template") is None:
-                too_deep = _deeper_than(tree, _SHALLOW) and _deeper_than(tree, MAX_DEPTH)
-                return (None, TOO_DEEP) if too_deep else (tree, None)
+            if _deeper_than(tree, _SHALLOW) and _deeper_than(tree, MAX_DEPTH):
+                return None, TOO_DEEP
+            if all(_within_the_limit(template) for template in tree.css("template")):
+                return tree, None
     shape = tree_shape(html, MAX_DEPTH, MAX_ELEMENTS)
     if shape.depth > MAX_DEPTH:
         return None, TOO_DEEP
     if shape.elements > MAX_ELEMENTS:
         return None, TOO_LARGE
     return tree or LexborHTMLParser(html), None
+
+
+def _within_the_limit(template: LexborNode) -> bool:
+    """Whether a template's content (which the selectors do not search) surely stays within the
+    depth limit: it nests no deeper than it has elements, each written with a `<`."""
+    depth, parent = 1, template.parent
+    while parent is not None:
+        depth, parent = depth + 1, parent.parent
+    return depth + (template.html or "").count("<") <= MAX_DEPTH
 
 
 def _deeper_than(tree: LexborHTMLParser, depth: int) -> bool:

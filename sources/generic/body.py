@@ -68,8 +68,9 @@ _DECLARED_SHARE = 0.6
 def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[str, ...]:
     """The body's paragraphs in page order; `declared_body` (JSON-LD `articleBody`) confirms them."""
     found: list[tuple[str, list[LexborNode]]] = []
+    hiding = _holding_unshown(tree)
     for node in tree.css("body p, body div"):
-        text = _candidate_text(node)
+        text = _candidate_text(node, hiding)
         chain = _ancestors(node) if text else None
         if chain is not None and not any(a.tag in _OUTSIDE for a in chain):
             found.append((text, chain))
@@ -104,12 +105,12 @@ def body_paragraphs(tree: LexborHTMLParser, declared_body: str = "") -> tuple[st
     return tuple(_without_credits(_confirmed(paragraphs, declared_body)))
 
 
-def _candidate_text(node: LexborNode) -> str:
+def _candidate_text(node: LexborNode, hiding: frozenset[int]) -> str:
     """A `<p>`'s or a paragraph-like `<div>`'s text, or "" when it is plainly not the story's."""
     if node.tag == "div" and not _is_text_div(node):
         return ""
     # A paragraph named like noise (a byline, a caption, a credit) is not the text.
-    text = "" if _is_named_noise(node) else _paragraph_text(node)
+    text = "" if _is_named_noise(node) else _paragraph_text(node, hiding)
     if node.tag == "div" and not _SENTENCE_END.search(text[-_SENTENCE_TAIL:]):
         return ""
     if len(text) <= _CALL_TO_ACTION_LENGTH and _asks_the_reader(text):
@@ -175,9 +176,25 @@ def _without_credits(paragraphs: list[str]) -> list[str]:
     return head + [p for p in tail if not _CREDIT.search(p)]
 
 
-def _paragraph_text(node: LexborNode) -> str:
+def _holding_unshown(tree: LexborHTMLParser) -> frozenset[int]:
+    """The elements that hold an element whose text is not shown (`_is_unshown`)."""
+    holders: set[int] = set()
+    for node in tree.css(_UNSHOWN):
+        if node.tag == "-text" or not _is_unshown(node):
+            continue
+        parent = node.parent
+        while parent is not None and parent.mem_id not in holders:
+            holders.add(parent.mem_id)
+            parent = parent.parent
+    return frozenset(holders)
+
+
+def _paragraph_text(node: LexborNode, hiding: frozenset[int]) -> str:
     """The paragraph's text as a browser shows it: without a script's code or text that only
-    screen readers get (`, opens new tab` in a clipped `<span>`)."""
+    screen readers get (`, opens new tab` in a clipped `<span>`); `hiding` holds the elements
+    that hold such text."""
+    if node.mem_id not in hiding:
+        return node_text(node)
     unshown = {n.mem_id for n in node.css(_UNSHOWN) if n.tag != "-text" and _is_unshown(n)}
     if not unshown:
         return node_text(node)

@@ -293,6 +293,15 @@ def test_a_deep_template_is_refused_though_the_tree_hides_its_content(page: str)
     assert nesting_problem(page) == TOO_DEEP
 
 
+def test_a_page_with_a_small_template_is_parsed_though_its_counts_cannot_bound_its_depth() -> None:
+    page = "<div><template><p><b>x</b></p></template></div>" + "<p>x</p>" * 1500
+    assert _parsed_without_the_scan(page)
+    assert tree_bound(page, PARSE_STEPS // page.count("<")).depth > MAX_DEPTH
+    tree, problem = parsed_tree(page)
+    assert problem is None
+    assert tree is not None and len(tree.css("p")) == 1500
+
+
 def test_the_deepest_page_parsed_without_the_scan_is_refused_fast() -> None:
     # As many nested <div>s as the parse budget lets through, the parser's slowest case.
     count = int(PARSE_STEPS**0.5) - 10
