@@ -108,14 +108,22 @@ COMMENT ON VIEW v_source_ranking IS 'One row per Kyiv month, outlet and headline
 
 CREATE OR REPLACE VIEW v_quarantine AS
 SELECT
-    quarantined_at,
-    run_id,
-    table_name,
-    record ->> 'url' AS url,
-    array_to_string(reasons, ', ') AS reasons,
-    record
-FROM quarantine;
-COMMENT ON VIEW v_quarantine IS 'One row per quarantined record: when, which run, which table, its URL and the checks it broke.';
+    q.quarantined_at,
+    q.run_id,
+    q.table_name,
+    q.record ->> 'url' AS url,
+    array_to_string(q.reasons, ', ') AS reasons,
+    q.record,
+    -- The record's own outlet; a page that did not parse has none: its run's (a crawl run reads
+    -- one outlet); a fact quarantined before facts had one: its article's. The General Staff
+    -- series belongs to no outlet (NULL).
+    coalesce(q.record ->> 'outlet', crawl.outlet, a.outlet) AS outlet
+FROM quarantine AS q
+LEFT JOIN (
+    SELECT run_id, any_value(outlet) AS outlet FROM fetch_log WHERE outlet IS NOT NULL GROUP BY run_id
+) AS crawl ON crawl.run_id = q.run_id
+LEFT JOIN articles AS a ON a.url = (q.record ->> 'url');
+COMMENT ON VIEW v_quarantine IS 'One row per quarantined record: when, which run, which table, its URL, the checks it broke and its outlet.';
 
 CREATE OR REPLACE VIEW v_loss_reconciliation AS
 WITH reported AS (

@@ -19,7 +19,14 @@ from transforms.articles import articles
 from transforms.facts import fact_frames, with_official
 from transforms.headline_sources import headline_sources
 from transforms.quarantine import quarantine
-from transforms.schemas import FACT_TABLES, FEED_OBSERVATIONS, OFFICIAL_LOSSES, TABLES, of_batch
+from transforms.schemas import (
+    FACT_TABLES,
+    FEED_OBSERVATIONS,
+    FETCH_LOG,
+    OFFICIAL_LOSSES,
+    TABLES,
+    of_batch,
+)
 from warehouse.connection import connect
 from warehouse.export import export_parquet
 from warehouse.facts import article_versions, official_series, replace_facts, replace_official
@@ -72,6 +79,10 @@ def _frames(outlet: str, n0: int) -> dict[str, pl.DataFrame]:
         schema=FEED_OBSERVATIONS,
     )  # fmt: skip
     frames["feed_observations"] = of_batch("feed_observations", observed, batch)
+    # The page that did not parse was fetched by the outlet's run.
+    fetched = {"run_id": f"run-{outlet}", "url": f"{mine[0][1]}-broken", "kind": "article",
+               "requested_at": T0, "status": 200, "bytes": 10, "elapsed_ms": 5, "attempts": 1}  # fmt: skip
+    frames["fetch_log"] = of_batch("fetch_log", pl.DataFrame([fetched], schema=FETCH_LOG), batch)
     frames["quarantine"] = quarantine(
         f"run-{outlet}",
         T0,
@@ -104,7 +115,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         replace_official(con, official, "official-1", requests, T0)
         frames = fact_frames(article_versions(con))
         frames["loss_reports"] = with_official(frames["loss_reports"], official_series(con))
-        held = pl.DataFrame(schema=TABLES["quarantine"])
+        # A place quarantined as it was before facts had an outlet (its record names none).
+        held = quarantine("facts-1", T0, [("places", {"url": f"{KI}/east/"}, ["places: test"])])
         replace_facts(con, "facts-1", frames, held, T0)
     return path
 
@@ -153,6 +165,12 @@ def test_the_views_show_the_outlet(warehouse: Path) -> None:
     assert rows(
         warehouse, "SELECT reported, official, status, url, outlet FROM v_loss_reconciliation"
     ) == [(1140, 1140, "match", f"{ES}/losses", "espreso")]
+    # A page that did not parse is its run's outlet's; the place, its article's.
+    assert rows(warehouse, "SELECT url, run_id, outlet FROM v_quarantine ORDER BY url") == [
+        (f"{ES}/izyum-strike-broken", "run-espreso", "espreso"),
+        (f"{KI}/east/", "facts-1", "kyiv-independent"),
+        (f"{KI}/swap/-broken", "run-kyiv-independent", "kyiv-independent"),
+    ]
 
 
 def _newsflow(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -164,9 +182,9 @@ WHOLE = ["backfill_progress", "backfill_queue", "load_runs", "official_losses", 
 ONE_OUTLET = {
     "article_related": 0, "article_revisions": 0, "article_tags": 2, "articles": 2,
     "backfill_progress": 0, "backfill_queue": 0, "combat_reports": 0, "feed_items": 0,
-    "feed_observations": 2, "fetch_log": 0, "headline_sources": 1, "load_runs": 4,
+    "feed_observations": 2, "fetch_log": 1, "headline_sources": 1, "load_runs": 4,
     "loss_reports": 0, "official_losses": 1, "places": 1, "prisoner_exchanges": 2,
-    "quarantine": 1, "schema_migrations": 11, "strike_events": 0,
+    "quarantine": 2, "schema_migrations": 11, "strike_events": 0,
 }  # fmt: skip
 
 
@@ -192,14 +210,14 @@ def test_export_of_one_outlet_writes_its_rows_and_the_tables_of_no_outlet_whole(
         quarantined = con.execute(
             f"SELECT record ->> 'url' FROM read_parquet('{out}/quarantine/**/*.parquet')"
         ).fetchall()
-    assert quarantined == [(f"{KI}/swap/-broken",)]
+    assert sorted(quarantined) == [(f"{KI}/east/",), (f"{KI}/swap/-broken",)]
 
 
 def test_export_of_every_outlet_is_unchanged_by_the_option(warehouse: Path, tmp_path: Path) -> None:
     with connect(warehouse, read_only=True) as con:
         written = {e.table: (e.rows, e.why_whole) for e in export_parquet(con, tmp_path / "all")}
     assert written["articles"] == (5, None)
-    assert written["quarantine"] == (2, None)
+    assert written["quarantine"] == (3, None)
     assert written["places"] == (3, None)
     assert written["load_runs"] == (4, None)
 
