@@ -759,9 +759,9 @@ def tree_bound(
     it, and then need no scan. `tags` is the page's count of `<`, when the caller has it; pairs
     are counted only when the bound would pass `max_depth` or `max_elements` otherwise.
 
-    Every `<` counts as a start tag (comments and text too; end tags are told apart only when
-    the depth would pass `max_depth` otherwise). Each pushes at most one element, and a cell, row
-    or column at most two more (the `tbody`, `tr` or `colgroup` it implies); a formatting element
+    Every `<` but those of end tags counts as a start tag (comments and text too). Each pushes
+    at most one element, and a cell, row or column at most two more (the `tbody`, `tr` or
+    `colgroup` it implies); a formatting element
     rebuilt inside later text or tags takes the place of the one it stands for, so the depth
     stays within that. Each rebuild (after any tag or text) makes at most one element per
     formatting element that can be pending: every one but `a`, which a new `<a>` always closes
@@ -795,10 +795,8 @@ def tree_bound(
             pending += count if name in _MARKERS else 0
             implied += 2 * count if name in _IMPLYING else 0
             voids += count if name in _NEVER_NEST else 0
-    depth = 2 + tags - voids + implied
-    if depth > max_depth:  # only then is it worth telling end tags from start tags
-        depth -= ends
-    if depth > max_depth:  # and then pairs from the rest
+    depth = 2 + tags - voids + implied - ends
+    if depth > max_depth:  # only then is it worth telling pairs from the rest
         depth -= max(_pairs(page) - 1, 0)
     elements = 3 + tags + implied + ADOPTION_CLONES * adoptions  # `</p>` and `</br>` make one
     rebuilt = (2 * tags + 1) * pending
