@@ -79,7 +79,7 @@ def node_text(node: LexborNode | None) -> str:
 def page_tree(body: bytes, encoding: str | None) -> tuple[LexborHTMLParser | None, list[str]]:
     """The page's tree and decoding problems; no tree (and the reason) for an empty or hostile page."""
     html, utf8, problems = decoded(body, encoding)
-    if not html.strip():
+    if not html or html.isspace():  # (strip would copy the page)
         return None, [*problems, "empty page"]
     tree, refused = parsed_tree(body if utf8 else html)
     return tree, [*problems, refused] if refused else problems
