@@ -27,6 +27,7 @@ from expectations.gate import (
     instant_bounds,
     shared_gate,
 )
+from facts.version import rules_fingerprint
 from flows.runs import failed, kyiv_run_name
 from flows.settings import Settings
 from flows.tasks import archive_requests, log_warnings, start_archive_run
@@ -171,7 +172,7 @@ def draw_facts(settings: Settings) -> dict[str, int]:
     frames = shape_facts(settings.warehouse)
     passed, held = check_facts(frames, settings, run_id, now)
     with connect(settings.warehouse) as con:
-        counts = replace_facts(con, run_id, passed, held, now)
+        counts = replace_facts(con, run_id, passed, held, now, rules=rules_fingerprint())
     counts["quarantined"] = held.height
     return counts
 

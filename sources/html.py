@@ -17,9 +17,9 @@ MAX_ELEMENTS = 200_000
 COUNTED_TAGS = 20_000
 # The tree builder looks through the open elements for most tags, so its work on a page is at
 # most its tags times its depth. A page whose counted bound keeps that within this budget (about
-# 0.1 s of the parser's time, as deep as such a page can nest) is parsed without the tag-by-tag
-# scan, and refused after the parse if its tree is too deep.
-PARSE_STEPS = 30_000_000
+# 0.04 s of the parser's time, as deep as such a page can nest; real pages need up to 18 million)
+# is parsed without the tag-by-tag scan, and refused after the parse if its tree is too deep.
+PARSE_STEPS = 20_000_000
 TOO_DEEP = f"HTML nested deeper than {MAX_DEPTH} levels: not parsed"
 TOO_LARGE = f"HTML makes more than {MAX_ELEMENTS:,} elements: not parsed"
 # Elements below this many levels under <html>: most trees have none, and checking for them

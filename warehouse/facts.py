@@ -59,21 +59,22 @@ def _changed_rows(con: duckdb.DuckDBPyConnection, table: str, first: int, last: 
     return int(found[0]) if found else 0
 
 
-def facts_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the facts tables were drawn after the last change to any of `FACT_SOURCES`, so
-    drawing them again would give the same rows. False when no facts load is among the lake's
-    snapshots still kept (expired, or never drawn)."""
+def facts_current(con: duckdb.DuckDBPyConnection, rules: str) -> bool:
+    """Whether the facts tables were drawn by `rules` (their fingerprint) after the last change
+    to any of `FACT_SOURCES`, so drawing them again would give the same rows. False when no facts
+    load is among the lake's snapshots still kept (expired, or never drawn), or the last one was
+    drawn by other rules."""
     first, last = con.execute(
         f"SELECT min(snapshot_id), max(snapshot_id) FROM ducklake_snapshots('{LAKE}')"
     ).fetchone() or (None, None)
     if first is None or last is None:
         return False
     drawn = con.execute(
-        "SELECT max(snapshot_id) FROM ducklake_table_changes"
+        "SELECT snapshot_id, rules FROM ducklake_table_changes"
         f"('{LAKE}', 'main', 'load_runs', {int(first)}, {int(last)}) "
-        "WHERE change_type = 'insert' AND kind = 'facts'"
+        "WHERE change_type = 'insert' AND kind = 'facts' ORDER BY snapshot_id DESC LIMIT 1"
     ).fetchone()
-    if drawn is None or drawn[0] is None:
+    if drawn is None or drawn[1] != rules:
         return False
     after = int(drawn[0]) + 1
     return after > last or not any(
@@ -133,10 +134,12 @@ def replace_facts(
     frames: Mapping[str, pl.DataFrame],
     held: pl.DataFrame,
     started_at: datetime,
+    *,
+    rules: str,
 ) -> dict[str, int]:
     """Replace every facts table, and the facts' rows in `quarantine`, in one transaction (with
-    the run's `load_runs` row, kind facts): the facts are derived whole from the articles each
-    time. Returns the rows per table."""
+    the run's `load_runs` row, kind facts, naming the `rules` that drew them): the facts are
+    derived whole from the articles each time. Returns the rows per table."""
     loaded = sum(frames[name].height for name in FACT_TABLES)
 
     def write() -> None:
@@ -158,6 +161,7 @@ def replace_facts(
             rows_in=loaded + held.height,
             rows_loaded=loaded,
             rows_quarantined=held.height,
+            rules=rules,
         )
 
     for name in FACT_TABLES:

@@ -32,14 +32,16 @@ def record_run(
     rows_loaded: int,
     rows_quarantined: int,
     commit_retries: int = 0,
+    rules: str | None = None,
 ) -> None:
     """Add the run's `load_runs` row (state 'loaded'), inside the caller's transaction;
     `finished_at` None is the transaction's own time; `commit_retries`: how many times this
-    transaction ran before (another writer committed first)."""
+    transaction ran before (another writer committed first); `rules`: for a facts load, the
+    fingerprint of the rules that drew them."""
     con.execute(
         "INSERT INTO load_runs (run_id, started_at, finished_at, rows_in, rows_loaded, "
-        "rows_quarantined, state, kind, commit_retries) "
-        "VALUES (?, ?, coalesce(CAST(? AS TIMESTAMPTZ), now()), ?, ?, ?, 'loaded', ?, ?)",
+        "rows_quarantined, state, kind, commit_retries, rules) "
+        "VALUES (?, ?, coalesce(CAST(? AS TIMESTAMPTZ), now()), ?, ?, ?, 'loaded', ?, ?, ?)",
         [
             run_id,
             started_at,
@@ -49,5 +51,6 @@ def record_run(
             rows_quarantined,
             kind.value,
             commit_retries,
+            rules,
         ],
     )

@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 FACTS_CURRENT = (
-    "Facts from the news: unchanged (no article and no official figure changed since they were "
-    "drawn; `newsflow facts` draws them again)"
+    "Facts from the news: unchanged (no article and no official figure changed since these rules "
+    "drew them; `newsflow facts` draws them again)"
 )
 
 
@@ -279,11 +279,12 @@ def _ingest_options(settings: Settings) -> dict[str, Any]:
 
 
 def _facts_current(warehouse: Path) -> bool:
+    from facts.version import rules_fingerprint
     from warehouse.connection import connect
     from warehouse.facts import facts_current
 
     with connect(warehouse, read_only=True) as con:
-        return facts_current(con)
+        return facts_current(con, rules_fingerprint())
 
 
 def _draw_facts(settings: Settings) -> None:

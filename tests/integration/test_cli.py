@@ -232,7 +232,7 @@ def test_migrate_warehouse_copies_a_duckdb_file_into_a_lake(tmp_path: Path) -> N
         migrate(con)
         con.execute(
             "INSERT INTO load_runs VALUES ('20251027T090000-ab12', TIMESTAMPTZ '2025-10-27 09:00:00+00', "
-            "TIMESTAMPTZ '2025-10-27 09:01:00+00', 0, 0, 0, 'loaded', 'crawl', 0)"
+            "TIMESTAMPTZ '2025-10-27 09:01:00+00', 0, 0, 0, 'loaded', 'crawl', 0, NULL)"
         )
     out, _ = _newsflow(
         [BIN / "newsflow", "migrate-warehouse", "old.duckdb", "--warehouse", "new.ducklake"],

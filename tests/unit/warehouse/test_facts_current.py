@@ -13,7 +13,7 @@ from transforms.schemas import FACT_TABLES, OFFICIAL_LOSSES, TABLES
 from warehouse.connection import connect
 from warehouse.facts import facts_current, replace_facts, replace_official
 from warehouse.load import load_batch
-from warehouse.runs import RunKind
+from warehouse.runs import RunKind, record_run
 
 T0 = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
 URL = "https://global.espreso.tv/russia-ukraine-war-x"
@@ -44,29 +44,57 @@ def _load(con: duckdb.DuckDBPyConnection, run_id: str, frames: dict[str, pl.Data
     load_batch(con, run_id, frames, kind=RunKind.CRAWL, started_at=T0, finished_at=T0)
 
 
-def _draw(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+RULES = "0123456789abcdef"
+
+
+def _draw(con: duckdb.DuckDBPyConnection, run_id: str, rules: str = RULES) -> None:
     empty = {name: pl.DataFrame(schema=schema) for name, schema in FACT_TABLES.items()}
-    replace_facts(con, run_id, empty, pl.DataFrame(schema=TABLES["quarantine"]), T0)
+    replace_facts(con, run_id, empty, pl.DataFrame(schema=TABLES["quarantine"]), T0, rules=rules)
 
 
 def test_facts_are_current_until_what_they_are_drawn_from_changes(tmp_path: Path) -> None:
     with connect(tmp_path / "w.ducklake") as con:
-        assert facts_current(con) is False  # a new lake: never drawn
+        assert facts_current(con, RULES) is False  # a new lake: never drawn
         _load(con, "run-1", _crawl("Old title", T0))
-        assert facts_current(con) is False
+        assert facts_current(con, RULES) is False
         _draw(con, "facts-1")
-        assert facts_current(con) is True
+        assert facts_current(con, RULES) is True
         # A run that saw the feed again and loaded no article: the facts stay current.
         _load(con, "run-2", _crawl(None, datetime(2025, 10, 27, 9, 10, tzinfo=UTC)))
-        assert facts_current(con) is True
+        assert facts_current(con, RULES) is True
         # An edited article (its old version kept in article_revisions): drawn again.
         _load(con, "run-3", _crawl("New title", datetime(2025, 10, 27, 9, 20, tzinfo=UTC)))
-        assert facts_current(con) is False
+        assert facts_current(con, RULES) is False
         _draw(con, "facts-2")
-        assert facts_current(con) is True
+        assert facts_current(con, RULES) is True
         official = pl.DataFrame(schema=OFFICIAL_LOSSES)
         replace_official(con, official, "official-1", pl.DataFrame(schema=TABLES["fetch_log"]), T0)
         # Emptying an empty series changes no row: still current.
-        assert facts_current(con) is True
+        assert facts_current(con, RULES) is True
         con.execute("DELETE FROM article_revisions")  # the old version of run-3's edit
-        assert facts_current(con) is False
+        assert facts_current(con, RULES) is False
+
+
+def test_facts_drawn_by_other_rules_are_not_current(tmp_path: Path) -> None:
+    with connect(tmp_path / "w.ducklake") as con:
+        _load(con, "run-1", _crawl("Old title", T0))
+        _draw(con, "facts-1", rules="rules-before")
+        assert facts_current(con, "rules-before") is True
+        # An upgrade or an edited rule: the same articles, other rules.
+        assert facts_current(con, RULES) is False
+        _draw(con, "facts-2")
+        assert facts_current(con, RULES) is True
+        assert facts_current(con, "rules-before") is False
+        assert con.execute("SELECT run_id, rules FROM load_runs WHERE kind = 'facts' ORDER BY run_id").fetchall() == [
+            ("facts-1", "rules-before"),
+            ("facts-2", RULES),
+        ]  # fmt: skip
+
+
+def test_a_facts_load_from_before_rules_were_recorded_is_not_current(tmp_path: Path) -> None:
+    with connect(tmp_path / "w.ducklake") as con:
+        _load(con, "run-1", _crawl("Old title", T0))
+        # As a facts load written before load_runs had `rules` reads.
+        record_run(con, "facts-1", RunKind.FACTS, started_at=T0, finished_at=T0, rows_in=0,
+                   rows_loaded=0, rows_quarantined=0)  # fmt: skip
+        assert facts_current(con, RULES) is False

@@ -70,7 +70,7 @@ def test_a_file_warehouse_at_10_moves_to_11(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     with file_warehouse_at(path, 10) as con:
         _rows_before(con)
-        assert migrate(con) == 11 == len(migrations())
+        assert migrate(con) == len(migrations())
         _check(con)
 
 
@@ -82,5 +82,7 @@ def test_a_lake_at_10_moves_to_11(tmp_path: Path) -> None:
         con.execute("DELETE FROM schema_migrations WHERE version = 11")
         _rows_before(con)
     with connect(lake) as con:
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(11,)]
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [
+            (len(migrations()),)
+        ]
         _check(con)
