@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
@@ -40,6 +40,9 @@ REAL_PAGES: dict[str, dict[str, Any]] = {
         "first_paragraph": "Чинники інфляції.",
     },
 }  # fmt: skip
+
+# A page of the corpus an extractor reads.
+P = TypeVar("P")
 
 
 def pages() -> list[dict[str, Any]]:
@@ -139,9 +142,7 @@ def accuracy(
 
 
 def speeds(
-    extracts: dict[str, Callable[[dict[str, Any]], dict[str, Any]]],
-    corpus: list[dict[str, Any]],
-    seconds: float,
+    extracts: Mapping[str, Callable[[P], object]], corpus: Sequence[P], seconds: float
 ) -> dict[str, float]:
     """Pages per CPU second of each extractor, over about `seconds` each. They take turns of
     equal slices (as many passes over the corpus as fill one: a fiftieth of `seconds`, or the
@@ -158,7 +159,7 @@ def speeds(
     done = dict.fromkeys(extracts, 0)
     turn = 0
     while min(spent.values()) < seconds:
-        for name in list(extracts) if turn % 2 == 0 else list(reversed(extracts)):
+        for name in list(extracts) if turn % 2 == 0 else list(reversed(list(extracts))):
             started = time.process_time()
             for _ in range(passes[name]):
                 for page in corpus:
