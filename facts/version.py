@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -11,9 +12,12 @@ FACTS_DIR = Path(__file__).resolve().parent
 SHAPING = FACTS_DIR.parent / "transforms" / "facts.py"
 
 
+@functools.cache
 def rules_fingerprint(rules: Path = FACTS_DIR, shaping: Path = SHAPING) -> str:
     """16 hex digits of the SHA-256 of every file of `rules` (by its path inside it; compiled
-    files left out) and of `shaping`: the same rules give the same fingerprint wherever they are."""
+    files left out) and of `shaping`: the same rules give the same fingerprint wherever they are.
+    Read once per process, as its rules are imported once: files changed under a running process
+    are not the rules it draws with."""
     digest = hashlib.sha256()
     files = sorted(
         (path.relative_to(rules).as_posix(), path)

@@ -45,7 +45,7 @@ def parsed_tree(html: str | bytes) -> tuple[LexborHTMLParser | None, str | None]
             tree = LexborHTMLParser(html)
             if bound.depth <= MAX_DEPTH:
                 return tree, None
-            if _deeper_than(tree, _SHALLOW) and _deeper_than(tree, MAX_DEPTH):
+            if _too_deep(tree):
                 return None, TOO_DEEP
             if all(_within_the_limit(template) for template in tree.css("template")):
                 return tree, None
@@ -66,9 +66,12 @@ def _within_the_limit(template: LexborNode) -> bool:
     return depth + (template.html or "").count("<") <= MAX_DEPTH
 
 
-def _deeper_than(tree: LexborHTMLParser, depth: int) -> bool:
-    """Whether an element lies more than `depth` levels deep (`<html>` is level 1)."""
-    return tree.css_first("html" + " > *" * depth) is not None
+def _too_deep(tree: LexborHTMLParser) -> bool:
+    """Whether an element lies more than MAX_DEPTH levels deep (`<html>` is level 1); the long
+    selector is compiled only for a tree deeper than `_SHALLOW`."""
+    return all(
+        tree.css_first("html" + " > *" * depth) is not None for depth in (_SHALLOW, MAX_DEPTH)
+    )
 
 
 def node_text(node: LexborNode | None) -> str:

@@ -761,9 +761,8 @@ def tree_bound(
 
     Every `<` but those of end tags counts as a start tag (comments and text too). Each pushes
     at most one element, and a cell, row or column at most two more (the `tbody`, `tr` or
-    `colgroup` it implies); a formatting element
-    rebuilt inside later text or tags takes the place of the one it stands for, so the depth
-    stays within that. Each rebuild (after any tag or text) makes at most one element per
+    `colgroup` it implies); a formatting element rebuilt inside later text or tags takes the place
+    of the one it stands for, so the depth stays within that. Each rebuild (after any tag or text) makes at most one element per
     formatting element that can be pending: every one but `a`, which a new `<a>` always closes
     (one per marker level), and but those written as a pair (`<b>text</b>`: when its start tag
     is a real one, its end tag finds it the current node and the last of its name in the list of
@@ -798,7 +797,8 @@ def tree_bound(
     depth = 2 + tags - voids + implied - ends
     if depth > max_depth:  # only then is it worth telling pairs from the rest
         depth -= max(_pairs(page) - 1, 0)
-    elements = 3 + tags + implied + ADOPTION_CLONES * adoptions  # `</p>` and `</br>` make one
+    # Each start tag makes an element, and so do `</p>` and `</br>` (counted among the tags).
+    elements = 3 + tags + implied + ADOPTION_CLONES * adoptions
     rebuilt = (2 * tags + 1) * pending
     if elements + rebuilt > max_elements:  # only then is it worth telling pairs from the rest
         paired = sum(1 for name in _FORMATTING_PAIR.findall(lower) if name != b"a")
