@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +34,7 @@ from flows.settings import Settings
 from flows.tasks import archive_requests, log_warnings, start_archive_run
 from sources.general_staff import OfficialData, fetch_files, parse_answers, read_bundled
 from sources.records import LoggedFetch
-from transforms.facts import fact_frames, with_official
+from transforms.facts import by_article, fact_frames, joined_frames, with_official
 from transforms.fetch_log import fetch_log
 from transforms.official_losses import official_losses as official_frame
 from transforms.quarantine import quarantine
@@ -128,13 +129,23 @@ def official_losses(
     return OfficialResult(data.source, rows, reason)
 
 
+# Runs of article versions per worker process: enough for the processes to share the work evenly.
+_PARTS_PER_WORKER = 4
+
+
 @task(cache_policy=NO_CACHE)
-def shape_facts(warehouse: Path) -> dict[str, pl.DataFrame]:
-    """The facts of every article version, loss reports beside their official figures."""
+def shape_facts(
+    warehouse: Path, pool: Executor | None = None, parts: int = 1
+) -> dict[str, pl.DataFrame]:
+    """The facts of every article version (drawn in `pool`'s processes when given, in `parts`
+    runs of articles), loss reports beside their official figures."""
     with connect(warehouse, read_only=True) as con:
         versions = article_versions(con)
         official = official_series(con)
-    frames = fact_frames(versions)
+    if pool is None:
+        frames = fact_frames(versions)
+    else:
+        frames = joined_frames(pool.map(fact_frames, by_article(versions, parts)))
     frames["loss_reports"] = with_official(frames["loss_reports"], official)
     return frames
 
@@ -163,13 +174,13 @@ def check_facts(
     return report.passed, held
 
 
-def draw_facts(settings: Settings) -> dict[str, int]:
-    """Draw the facts from every article of `settings.warehouse`, check them and replace the
-    facts tables; rows per table, and rows quarantined (the `facts` flow's work, also a step of
-    `reparse` on the lake it builds)."""
+def draw_facts(settings: Settings, pool: Executor | None = None) -> dict[str, int]:
+    """Draw the facts from every article of `settings.warehouse` (in `pool`'s processes when
+    given), check them and replace the facts tables; rows per table, and rows quarantined (the
+    `facts` flow's work, also a step of `reparse` on the lake it builds)."""
     now = datetime.now(UTC)
     run_id = f"facts-{now:%Y%m%dT%H%M%S%f}"
-    frames = shape_facts(settings.warehouse)
+    frames = shape_facts(settings.warehouse, pool, _PARTS_PER_WORKER * settings.workers)
     passed, held = check_facts(frames, settings, run_id, now)
     with connect(settings.warehouse) as con:
         counts = replace_facts(con, run_id, passed, held, now, rules=rules_fingerprint())

@@ -9,9 +9,9 @@ The archive is read as an index first; pages are read, parsed and loaded in batc
 so memory stays flat however big the archive is: a big run is cut into parts, and small runs (a
 backfill's) share a batch: they are checked together where that gives each the same result, and
 loaded in one transaction, each still recorded as a run of its own, through one connection for
-the whole rebuild. With `workers` > 1, parsing and shaping run in
-that many worker processes (a process pool, each batch a Prefect task that waits for its worker)
-while this process gates and loads, in run order. Frames pass between the two as Arrow files, never
+the whole rebuild. With `workers` > 1, the archive's files are indexed, the batches parsed and
+shaped, and the facts drawn in that many worker processes (one process pool; each batch a Prefect
+task that waits for its worker) while this process gates and loads, in run order. Frames pass between the two as Arrow files, never
 as task parameters or results (see `flows.replay.Spilled`). Each batch's checks are a Prefect table
 artifact; Data Docs are left to live runs (their pages cost more than the checks on a batch).
 """
@@ -22,6 +22,7 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from multiprocessing import get_context
@@ -40,7 +41,7 @@ from flows.news_facts import draw_facts
 from flows.replay import Spilled, archived_answers, batches, replay_batch, unspilled
 from flows.runs import failed
 from flows.settings import Settings
-from flows.tasks import RunToCheck, checked_runs, refresh_search
+from flows.tasks import RunToCheck, checked_runs
 from sources.archive import ArchivedRun, read_runs, split_run
 from sources.outlets import Outlet, outlets
 from sources.records import Parsed
@@ -59,15 +60,32 @@ def unconfigured(runs: list[ArchivedRun], sites: Mapping[str, Outlet]) -> str:
     return ", ".join(f"{name!r}: {n} runs" for name, n in sorted(counts.items()))
 
 
+@contextmanager
+def worker_pool(workers: int) -> Iterator[Executor | None]:
+    """`workers` processes for the rebuild's work that needs no warehouse (indexing the archive,
+    parsing and shaping, drawing facts), or None for 1 (it runs in this process)."""
+    if workers <= 1:
+        yield None
+        return
+    # Spawned, not forked: this process runs threads (Prefect's), which fork does not copy.
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        yield pool
+
+
 @task(cache_policy=NO_CACHE)
 def archived_batches(
-    folder: Path, since: date | None, batch_pages: int, sites: Mapping[str, Outlet]
+    folder: Path,
+    since: date | None,
+    batch_pages: int,
+    sites: Mapping[str, Outlet],
+    pool: Executor | None = None,
 ) -> tuple[list[tuple[ArchivedRun, ...]], str]:
     """The runs in the archive of the outlets in `sites`, oldest first (those started on or
     after `since`), big ones cut into parts of `batch_pages` pages and small ones side by side
-    up to that many pages: an index only, no page is read yet. Runs of an outlet no longer
-    configured are left out, with one warning; they are the second value (`unconfigured`)."""
-    runs = read_runs(folder, since)
+    up to that many pages: an index only, no page is read yet (its files read in `pool`'s
+    processes when given). Runs of an outlet no longer configured are left out, with one
+    warning; they are the second value (`unconfigured`)."""
+    runs = read_runs(folder, since, pool.map if pool is not None else map)
     if left := unconfigured(runs, sites):
         get_run_logger().warning(
             "Archived runs of outlets the outlets file no longer has are left out of the "
@@ -195,11 +213,11 @@ def reparse_run_name() -> str:
 
 
 def replay_all(
-    runs: list[tuple[ArchivedRun, ...]], settings: Settings, workers: int
+    runs: list[tuple[ArchivedRun, ...]], settings: Settings, pool: Executor | None
 ) -> list[LoadResult | None]:
-    """Every batch of runs parsed and shaped (in `workers` processes when more than one), then
-    each run checked and loaded into `settings.warehouse` in run order, through one connection;
-    None for a run the gate refused."""
+    """Every batch of runs parsed and shaped (in `pool`'s processes when given), then each run
+    checked and loaded into `settings.warehouse` in run order, through one connection; None for
+    a run the gate refused."""
     results: list[LoadResult | None] = []
     # Frames pass between the stages as files (see `Spilled`), in a folder beside the warehouse.
     with (
@@ -208,15 +226,12 @@ def replay_all(
     ):
         spill_dir = Path(spill)
         sites = outlets(settings.outlets_file)
-        if workers > 1:
-            # Spawned, not forked: this process runs threads (Prefect's), which fork does not copy.
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                submitted = (
-                    parse_and_shape.submit(batch, len(batch), spill_dir, sites, pool)
-                    for batch in runs
-                )
-                for done in in_order(submitted, window=2 * workers):
-                    results.extend(check_and_load(done, len(done), settings, con, sites))
+        if pool is not None:
+            submitted = (
+                parse_and_shape.submit(batch, len(batch), spill_dir, sites, pool) for batch in runs
+            )
+            for done in in_order(submitted, window=2 * settings.workers):
+                results.extend(check_and_load(done, len(done), settings, con, sites))
         else:
             for batch in runs:
                 done = parse_and_shape(batch, len(batch), spill_dir, sites)
@@ -243,42 +258,45 @@ def reparse(
         since: Only runs started on or after this date (the rebuilt warehouse holds only those);
             empty means all.
         batch_pages: Article pages parsed, checked and loaded together (a bigger run is cut).
-        workers: Processes that parse and shape; 1 means in this process.
+        workers: Processes that index the archive, parse and shape, and draw the facts; 1
+            means in this process.
     """
     settings = Settings.build(dict(warehouse=warehouse, batch_pages=batch_pages, workers=workers))
     target = settings.warehouse
     folder = Path(raw_dir) if raw_dir else settings.raw_dir
     sites = outlets(settings.outlets_file)
-    runs, left = archived_batches(folder, since, settings.batch_pages, sites)
-    if not runs:
-        after = f" started on or after {since}" if since else ""
-        of = f" of a configured outlet (left out: {left})" if left else ""
-        return failed(
-            f"No archived runs{after}{of} in {folder}: nothing to rebuild; the warehouse is unchanged."
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = scratch_path(target)
-    discard(scratch)
-    build = settings.model_copy(update={"warehouse": scratch})
-    try:
-        with writer_lock(target):
-            results = replay_all(runs, build, settings.workers)
-            loads = [r for r in results if r is not None]
-            refused = len(results) - len(loads)
-            if not loads:
-                return failed(
-                    f"Reparse loaded nothing: the checks refused all {refused} batches; the warehouse is unchanged."
-                )
-            carry_over(scratch, target)
-            draw_facts(build)
-            refresh_search(scratch)
-            if problems := rebuild_problems(scratch):
-                return failed(
-                    f"The rebuilt warehouse is inconsistent ({'; '.join(problems)}); the warehouse is unchanged."
-                )
-            swap_in(scratch, target)
-    finally:
+    with worker_pool(settings.workers) as pool:
+        runs, left = archived_batches(folder, since, settings.batch_pages, sites, pool)
+        if not runs:
+            after = f" started on or after {since}" if since else ""
+            of = f" of a configured outlet (left out: {left})" if left else ""
+            return failed(
+                f"No archived runs{after}{of} in {folder}: nothing to rebuild; the warehouse is unchanged."
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = scratch_path(target)
         discard(scratch)
+        build = settings.model_copy(update={"warehouse": scratch})
+        try:
+            with writer_lock(target):
+                results = replay_all(runs, build, pool)
+                loads = [r for r in results if r is not None]
+                refused = len(results) - len(loads)
+                if not loads:
+                    return failed(
+                        f"Reparse loaded nothing: the checks refused all {refused} batches; the warehouse is unchanged."
+                    )
+                carry_over(scratch, target)
+                draw_facts(build, pool)
+                if pool is not None:
+                    pool.shutdown()  # the checks and the swap need no worker: free their memory
+                if problems := rebuild_problems(scratch):
+                    return failed(
+                        f"The rebuilt warehouse is inconsistent ({'; '.join(problems)}); the warehouse is unchanged."
+                    )
+                swap_in(scratch, target)
+        finally:
+            discard(scratch)
     logger = get_run_logger()
     logger.info(
         "rebuilt %s from %d batches of %s (%d workers)",

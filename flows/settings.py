@@ -137,7 +137,7 @@ class Settings(BaseSettings):
     workers: int = Field(
         1,
         ge=1,
-        description="Reparse: processes that parse and shape.",
+        description="Reparse: processes that index the archive, parse and shape, and draw facts.",
         json_schema_extra=_option("--workers"),
     )
     official_url: str = Field(

@@ -334,12 +334,6 @@ load = task(name="load", cache_policy=NO_CACHE)(loaded)
 
 
 @task(cache_policy=NO_CACHE)
-def refresh_search(warehouse: Path) -> None:
-    """Rebuild the full-text index of `articles`."""
-    with connect(warehouse) as con:
-        ensure_search_index(con, articles_changed=True)
-
-
 def publish_run_summary(
     settings: Settings,
     found: Discovery,

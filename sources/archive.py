@@ -17,9 +17,10 @@ import json
 import logging
 import os
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
@@ -34,6 +35,9 @@ from sources.errors import FailureKind, stored_failure
 from sources.records import Fetched, LoggedFetch
 
 logger = logging.getLogger(__name__)
+
+# `map`, or an executor's: how `read_runs` reads each WARC file's index.
+FileMapper = Callable[[Callable[[Path], "FileIndex"], Iterable[Path]], Iterable["FileIndex"]]
 
 # Headers that described the bytes on the wire, not the decoded body we keep, and headers that may
 # carry a secret (a session cookie): neither is archived.
@@ -232,19 +236,47 @@ def warc_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("newsflow-*.warc.gz"))
 
 
-def read_runs(folder: Path, since: date | None = None) -> list[ArchivedRun]:
+@dataclass(frozen=True, slots=True)
+class FileIndex:
+    """What one WARC file holds, in its order: each run it opens (`ArchivedRun`) and each record
+    of a run (its run id, the record, and its URL when it is shorter than it says, else None: a
+    torn record is the file's last); and why reading the file stopped early (None when it was
+    read to its end)."""
+
+    entries: tuple[ArchivedRun | tuple[str, ArchivedRecord, str | None], ...]
+    stopped: str | None
+
+
+def read_runs(
+    folder: Path, since: date | None = None, map_files: FileMapper = map
+) -> list[ArchivedRun]:
     """Every archived run (started on or after `since`), oldest first: an index of where each
-    run's records are, read in one pass over the archive; no page is kept in memory."""
+    run's records are, read in one pass over the archive (each file by `map_files`, which may
+    spread them over processes); no page is kept in memory. A run's records may follow its
+    `warcinfo` in later files."""
     found: dict[str, tuple[ArchivedRun, list[ArchivedRecord]]] = {}
-    for path in warc_files(folder):
-        try:
-            _index_file(path, folder, found)
-        except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as error:
+    files = warc_files(folder)
+    for path, index in zip(
+        files, map_files(partial(file_index, folder=folder), files), strict=True
+    ):
+        stopped = index.stopped
+        for entry in index.entries:
+            if isinstance(entry, ArchivedRun):
+                found[entry.run_id] = (entry, [])
+                continue
+            run_id, record, cut_short = entry
+            if run_id not in found:
+                continue
+            if cut_short is not None:
+                stopped = f"a record of {cut_short} is cut short"
+                break
+            found[run_id][1].append(record)
+        if stopped is not None:
             # A torn last record (the writer was killed): what came before it is kept.
             logger.warning(
                 "WARC file %s ends with a torn record (%s); the records before it are read",
                 path.name,
-                error,
+                stopped,
             )
     runs = [replace(run, records=tuple(records)) for run, records in found.values()]
     return sorted(
@@ -253,39 +285,45 @@ def read_runs(folder: Path, since: date | None = None) -> list[ArchivedRun]:
     )
 
 
-def _index_file(
-    path: Path, folder: Path, found: dict[str, tuple[ArchivedRun, list[ArchivedRecord]]]
-) -> None:
-    with path.open("rb") as stream:
-        records = ArchiveIterator(stream)
-        for record in records:
-            headers = record.rec_headers
-            run_id = headers.get_header("Newsflow-Run-Id")
-            if record.rec_type == "warcinfo":
-                info = _warcinfo_fields(record.content_stream().read())
-                run_id = info.get("Newsflow-Run-Id")
-                if run_id:
-                    run = ArchivedRun(
-                        run_id,
-                        datetime.fromisoformat(info["Newsflow-Started-At"]),
-                        info.get("Newsflow-Site", ""),
-                        folder,
-                        outlet=info.get("Newsflow-Outlet", "espreso"),
-                    )
-                    found[run_id] = (run, [])
-                continue
-            if not run_id or run_id not in found:
-                continue
-            # Read the whole record (a torn one raises or comes up short) before asking its offset.
-            fetched = _fetched(record)
-            if record.rec_type == "response" and len(fetched.body) != int(
-                record.http_headers.get_header("Content-Length") or -1
-            ):
-                raise EOFError(f"record of {fetched.url} is cut short")
-            location = WarcLocation(path.name, records.get_record_offset())
-            found[run_id][1].append(
-                ArchivedRecord(headers.get_header("Newsflow-Kind") or "", location)
-            )
+def file_index(path: Path, folder: Path) -> FileIndex:
+    """The runs and records of one WARC file of the archive in `folder` (see `FileIndex`): every
+    record is read whole (a torn one raises or comes up short) before its offset is taken."""
+    entries: list[ArchivedRun | tuple[str, ArchivedRecord, str | None]] = []
+    try:
+        with path.open("rb") as stream:
+            records = ArchiveIterator(stream)
+            for record in records:
+                headers = record.rec_headers
+                if record.rec_type == "warcinfo":
+                    info = _warcinfo_fields(record.content_stream().read())
+                    if info.get("Newsflow-Run-Id"):
+                        entries.append(
+                            ArchivedRun(
+                                info["Newsflow-Run-Id"],
+                                datetime.fromisoformat(info["Newsflow-Started-At"]),
+                                info.get("Newsflow-Site", ""),
+                                folder,
+                                outlet=info.get("Newsflow-Outlet", "espreso"),
+                            )
+                        )
+                    continue
+                run_id = headers.get_header("Newsflow-Run-Id")
+                if not run_id:
+                    continue
+                fetched = _fetched(record)
+                whole = record.rec_type != "response" or len(fetched.body) == int(
+                    record.http_headers.get_header("Content-Length") or -1
+                )
+                location = WarcLocation(path.name, records.get_record_offset())
+                kind = headers.get_header("Newsflow-Kind") or ""
+                entries.append(
+                    (run_id, ArchivedRecord(kind, location), None if whole else fetched.url)
+                )
+                if not whole:
+                    break
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as error:
+        return FileIndex(tuple(entries), str(error) or type(error).__name__)
+    return FileIndex(tuple(entries), None)
 
 
 def read_records(

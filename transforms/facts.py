@@ -71,6 +71,30 @@ def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
     }
 
 
+def by_article(versions: Sequence[ArticleVersion], parts: int) -> list[list[ArticleVersion]]:
+    """`versions` (each article's together, as `article_versions` gives them) cut into at most
+    `parts` runs of consecutive versions of about equal size, never between two versions of one
+    article (two of them may be one version, see `numbered`): the runs' `fact_frames`, joined
+    in order (`joined_frames`), are the `fact_frames` of all."""
+    size = max(1, -(-len(versions) // max(parts, 1)))
+    out: list[list[ArticleVersion]] = []
+    for version in versions:
+        if not out or (len(out[-1]) >= size and version.url != out[-1][-1].url):
+            out.append([])
+        out[-1].append(version)
+    return out
+
+
+def joined_frames(parts: Iterable[Mapping[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
+    """The facts tables' frames of several runs of versions (`by_article`), each table's rows in
+    the runs' order."""
+    drawn = list(parts)
+    return {
+        name: pl.concat([part[name] for part in drawn]) if drawn else frame([], schema)
+        for name, schema in FACT_TABLES.items()
+    }
+
+
 def numbered(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Facts numbered (`seq`) in reading order within each article version (url, stated_at); two
     versions stated at the same instant are one version, so a fact they both state is one row.

@@ -10,6 +10,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from bench.snapshot import ingest_snapshot
 from flows.cli import main
+from flows.news_facts import facts
 from flows.reparse import reparse
 from sources.snapshot_expected import page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
@@ -24,6 +25,11 @@ TABLES = (
     "articles", "article_tags", "article_related", "article_revisions", "feed_items", "feed_observations",
     "headline_sources", "fetch_log", "quarantine",
 )  # fmt: skip
+FACTS = ("loss_reports", "strike_events", "combat_reports", "prisoner_exchanges", "places")
+# What the snapshot's 21 headlines and leads state.
+FACT_ROWS = {
+    "loss_reports": 0, "strike_events": 2, "combat_reports": 2, "prisoner_exchanges": 0, "places": 21,
+}  # fmt: skip
 
 
 def _edited_site() -> dict[str, Response]:
@@ -157,6 +163,12 @@ def test_reparse_in_batches_across_processes_gives_the_same_tables(
             continue
         original = rows(warehouse, f"SELECT * FROM {table} ORDER BY ALL")
         assert rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == original, table
+    # The facts, drawn in the worker processes (in runs of articles), are those drawn in one.
+    drawn = {table: rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") for table in FACTS}
+    assert {table: len(found) for table, found in drawn.items()} == FACT_ROWS
+    facts(warehouse=str(rebuilt))
+    for table, in_workers in drawn.items():
+        assert rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == in_workers, table
     # Every request is logged once, under its batch's run id.
     columns = "url, kind, status, requested_at, warc_file, warc_offset"
     assert rows(rebuilt, f"SELECT {columns} FROM fetch_log ORDER BY ALL") == rows(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -324,6 +326,56 @@ def test_warc_files_rotate_by_size(tmp_path: Path) -> None:
     assert [r.run_id for r in runs] == ["run-1"]
     assert [(f.url, f.body) for f, _, _ in runs[0].read()] == [(p.url, p.body) for p in pages]
     assert [loc for _, _, loc in runs[0].read()] == where
+    # Its files indexed in other processes (as reparse does): the same run, though its records
+    # are in files after the one that opens it.
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        assert read_runs(tmp_path, map_files=pool.map) == runs
+
+
+def test_a_record_shorter_than_it_says_ends_its_files_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from datetime import UTC, datetime
+
+    import sources.archive
+    from sources.archive import RawArchive, http_headers, read_runs
+
+    started = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
+    pages = [
+        Fetched(
+            f"http://x/{n}", started, 200, b"<p>page %d</p>" % n, None, 3, None, f"http://x/{n}"
+        )
+        for n in range(3)
+    ]
+
+    def claiming_more(fetched: Fetched) -> Any:
+        answer = http_headers(fetched)
+        if fetched.url == "http://x/1":
+            answer.replace_header("Content-Length", str(len(fetched.body) + 1))
+        return answer
+
+    monkeypatch.setattr(sources.archive, "http_headers", claiming_more)
+    with RawArchive(tmp_path) as archive:
+        archive.start_run("run-1", started, "http://x")
+        for page in pages:
+            archive.write(page, run_id="run-1", kind="article")
+    with RawArchive(tmp_path) as archive:
+        archive.start_run("run-2", started.replace(hour=10), "http://x")
+        archive.write(pages[2], run_id="run-2", kind="article")
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        for map_files in (map, pool.map):
+            caplog.clear()
+            runs = read_runs(tmp_path, map_files=map_files)
+            # What came before the short record is kept; the next writer's file is read whole.
+            assert [(r.run_id, [f.url for f, _, _ in r.read()]) for r in runs] == [
+                ("run-1", ["http://x/0"]),
+                ("run-2", ["http://x/2"]),
+            ]
+            (warned,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+            assert warned.endswith(
+                "ends with a torn record (a record of http://x/1 is cut short)"
+                "; the records before it are read"
+            )
 
 
 def test_a_torn_last_record_is_skipped_and_nothing_before_it_is_lost(tmp_path: Path) -> None:

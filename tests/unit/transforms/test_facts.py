@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from expectations.gate import FACT_SUITES, Gate, suite_json
-from transforms.facts import ArticleVersion, fact_frames
+from transforms.facts import ArticleVersion, by_article, fact_frames, joined_frames
 from transforms.schemas import FACT_KEYS, FACT_TABLES
 from warehouse.migrate import migrate
 
@@ -240,3 +240,37 @@ def test_versions_stated_at_one_instant_state_each_fact_once() -> None:
         {"stated_at": AT, "seq": 0, "killed": 5, "injured": 59, "fields": ["title", "lead"]},
         {"stated_at": later, "seq": 0, "killed": 6, "injured": 59, "fields": ["title"]},
     ]  # fmt: skip
+
+
+def test_runs_of_articles_draw_the_facts_all_versions_draw() -> None:
+    # Three articles; the second has two versions stated at one instant (one version, see
+    # `numbered`), which no cut may part.
+    other, third = f"{URL}-2", f"{URL}-3"
+    versions = [
+        ArticleVersion(URL, AT, P, T_LOSS, L_LOSS, current=True, outlet="espreso"),
+        ArticleVersion(other, AT, P, T_STRIKE, "", current=False, outlet="espreso"),
+        ArticleVersion(other, AT, P, T_STRIKE, L_STRIKE, current=True, outlet="espreso"),
+        ArticleVersion(third, AT, P, T_COMBAT, L_COMBAT, current=True, outlet="espreso"),
+    ]
+    assert [[v.url for v in run] for run in by_article(versions, 2)] == [
+        [URL, other, other],
+        [third],
+    ]
+    assert [[v.url for v in run] for run in by_article(versions, 4)] == [
+        [URL],
+        [other, other],
+        [third],
+    ]
+    assert by_article([], 4) == []
+    whole = fact_frames(versions)
+    assert {name: f.height for name, f in whole.items()} == {
+        "loss_reports": 1, "strike_events": 1, "combat_reports": 1, "prisoner_exchanges": 0,
+        "places": 2,
+    }  # fmt: skip
+    for parts in (1, 2, 3, 4, 9):
+        joined = joined_frames(map(fact_frames, by_article(versions, parts)))
+        assert {name: f.to_dicts() for name, f in joined.items()} == {
+            name: f.to_dicts() for name, f in whole.items()
+        }, parts
+        assert {name: f.schema for name, f in joined.items()} == FACT_TABLES
+    assert {name: f.schema for name, f in joined_frames([]).items()} == FACT_TABLES
