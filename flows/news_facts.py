@@ -2,10 +2,11 @@
 
 - `official_losses`: the General Staff's daily figures, from the public data set when a network is
   there and from the bundled copy otherwise; checked, then replacing `official_losses` whole.
-- `facts`: every article version's headline and lead through the rules in `facts/` (losses,
-  strikes, combat reports, prisoner exchanges, places); each loss report beside the official
-  figure; checked by the facts suites (a report that disagrees with the official figure is
-  quarantined with both numbers); then replacing the facts tables whole.
+- `facts`: each article version's headline and lead through the rules in `facts/` (losses,
+  strikes, combat reports, prisoner exchanges, places), for the articles changed since the facts
+  were last drawn (every article after a change of rules or of the official series); each loss
+  report beside the official figure; checked by the facts suites (a report that disagrees with the
+  official figure is quarantined with both numbers); then replacing those articles' facts.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ from transforms.facts import by_article, fact_frames, joined_frames, with_offici
 from transforms.fetch_log import fetch_log
 from transforms.official_losses import official_losses as official_frame
 from transforms.quarantine import quarantine
+from transforms.schemas import FACT_TABLES
 from warehouse.connection import connect
-from warehouse.facts import article_versions, official_series, replace_facts, replace_official
+from warehouse.facts import FactSources, fact_sources, replace_facts, replace_official
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,18 +137,15 @@ _PARTS_PER_WORKER = 4
 
 @task(cache_policy=NO_CACHE)
 def shape_facts(
-    warehouse: Path, pool: Executor | None = None, parts: int = 1
+    sources: FactSources, pool: Executor | None = None, parts: int = 1
 ) -> dict[str, pl.DataFrame]:
-    """The facts of every article version (drawn in `pool`'s processes when given, in `parts`
-    runs of articles), loss reports beside their official figures."""
-    with connect(warehouse, read_only=True) as con:
-        versions = article_versions(con)
-        official = official_series(con)
+    """The facts of the versions read (drawn in `pool`'s processes when given, in `parts` runs of
+    articles), loss reports beside their official figures."""
     if pool is None:
-        frames = fact_frames(versions)
+        frames = fact_frames(sources.versions)
     else:
-        frames = joined_frames(pool.map(fact_frames, by_article(versions, parts)))
-    frames["loss_reports"] = with_official(frames["loss_reports"], official)
+        frames = joined_frames(pool.map(fact_frames, by_article(sources.versions, parts)))
+    frames["loss_reports"] = with_official(frames["loss_reports"], sources.official)
     return frames
 
 
@@ -174,29 +173,44 @@ def check_facts(
     return report.passed, held
 
 
-def draw_facts(settings: Settings, pool: Executor | None = None) -> dict[str, int]:
-    """Draw the facts from every article of `settings.warehouse` (in `pool`'s processes when
-    given), check them and replace the facts tables; rows per table, and rows quarantined (the
-    `facts` flow's work, also a step of `reparse` on the lake it builds)."""
+def draw_facts(
+    settings: Settings, pool: Executor | None = None, *, every: bool = False
+) -> dict[str, int]:
+    """Draw the facts from the articles of `settings.warehouse` changed since they were last
+    drawn (`facts_due`; `every`: from every article), in `pool`'s processes when given; check
+    them and replace those facts. Rows per table, and rows quarantined; after a draw of only
+    the articles that changed, first how many (`articles`: 0, and nothing loaded, when none did).
+    The `facts` flow's work, also a step of `reparse` on the lake it builds."""
     now = datetime.now(UTC)
     run_id = f"facts-{now:%Y%m%dT%H%M%S%f}"
-    frames = shape_facts(settings.warehouse, pool, _PARTS_PER_WORKER * settings.workers)
+    rules = rules_fingerprint()
+    with connect(settings.warehouse) as con:  # read-write: a lake not yet migrated is migrated
+        sources = fact_sources(con, rules, every=every)
+    urls = sources.due.urls
+    drawn = {} if urls is None else {"articles": len(urls)}
+    if sources.due.current:
+        return {**drawn, **dict.fromkeys(FACT_TABLES, 0), "quarantined": 0}
+    frames = shape_facts(sources, pool, _PARTS_PER_WORKER * settings.workers)
     passed, held = check_facts(frames, settings, run_id, now)
     with connect(settings.warehouse) as con:
-        counts = replace_facts(con, run_id, passed, held, now, rules=rules_fingerprint())
-    counts["quarantined"] = held.height
-    return counts
+        counts = replace_facts(
+            con, run_id, passed, held, now, rules=rules, urls=urls, drawn_from=sources.snapshot
+        )
+    return {**drawn, **counts, "quarantined": held.height}
 
 
 @flow(name="facts", flow_run_name=kyiv_run_name("facts"), log_prints=True)
-def facts(warehouse: str | None = None) -> dict[str, int]:
-    """Draw the facts from every article in the warehouse, check them, and replace the facts tables.
+def facts(warehouse: str | None = None, every: bool = False) -> dict[str, int]:
+    """Draw the facts from the articles changed since they were last drawn (every article when
+    the rules or the official series changed, or none were drawn), check them, and replace
+    those facts (see `draw_facts`).
 
     Args:
         warehouse: The warehouse (its lake catalog, or its link); empty means the setting
             (`NEWSFLOW_WAREHOUSE`).
+        every: Draw the facts of every article again.
     """
-    counts = draw_facts(Settings.build(dict(warehouse=warehouse)))
+    counts = draw_facts(Settings.build(dict(warehouse=warehouse)), every=every)
     create_table_artifact(
         key="facts-counts",
         table=[{"table": k, "rows": v} for k, v in counts.items()],

@@ -287,7 +287,7 @@ def reparse(
                         f"Reparse loaded nothing: the checks refused all {refused} batches; the warehouse is unchanged."
                     )
                 carry_over(scratch, target)
-                draw_facts(build, pool)
+                draw_facts(build, pool, every=True)
                 if pool is not None:
                     pool.shutdown()  # the checks and the swap need no worker: free their memory
                 if problems := rebuild_problems(scratch):

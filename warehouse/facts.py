@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -21,9 +23,9 @@ from warehouse.transaction import load_transaction
 _VERSIONS = """
 WITH versions AS (
     SELECT url, title, coalesce(lead, '') AS lead, modified_at, fetched_at, 0 AS latest
-    FROM article_revisions
+    FROM article_revisions {only}
     UNION ALL
-    SELECT url, title, coalesce(lead, ''), modified_at, fetched_at, 1 FROM articles
+    SELECT url, title, coalesce(lead, ''), modified_at, fetched_at, 1 FROM articles {only}
 ),
 ordered AS (
     SELECT v.*, a.published_at, a.outlet,
@@ -48,7 +50,8 @@ ORDER BY url, n
 
 # The tables the facts are drawn from: the versions of the articles (`_VERSIONS`) and the official
 # series each loss report is set beside.
-FACT_SOURCES = ("articles", "article_revisions", "official_losses")
+ARTICLE_SOURCES = ("articles", "article_revisions")
+OFFICIAL_SOURCE = "official_losses"
 
 
 def _changed_rows(con: duckdb.DuckDBPyConnection, table: str, first: int, last: int) -> int:
@@ -59,32 +62,116 @@ def _changed_rows(con: duckdb.DuckDBPyConnection, table: str, first: int, last: 
     return int(found[0]) if found else 0
 
 
-def facts_current(con: duckdb.DuckDBPyConnection, rules: str) -> bool:
-    """Whether the facts tables were drawn by `rules` (their fingerprint) after the last change
-    to any of `FACT_SOURCES`, so drawing them again would give the same rows. False when no facts
-    load is among the lake's snapshots still kept (expired, or never drawn), or the last one was
-    drawn by other rules."""
-    first, last = con.execute(
+@dataclass(frozen=True, slots=True)
+class FactsDue:
+    """What drawing the facts again would change: the facts of the articles `urls` names (their
+    versions changed since the facts were drawn; none: the facts are `current`), or every fact
+    (`urls` None)."""
+
+    urls: frozenset[str] | None
+
+    @property
+    def current(self) -> bool:
+        """Whether drawing the facts again would give the same rows."""
+        return self.urls is not None and not self.urls
+
+
+EVERY_FACT = FactsDue(None)
+
+# The articles whose versions any of the lake's snapshots {first} to {last} changed.
+_CHANGED_ARTICLES = " UNION ".join(
+    f"SELECT DISTINCT url FROM ducklake_table_changes('{LAKE}', 'main', '{table}', {{first}}, {{last}})"
+    for table in ARTICLE_SOURCES
+)
+
+
+def facts_due(con: duckdb.DuckDBPyConnection, rules: str, last: int | None = None) -> FactsDue:
+    """What the facts tables lack at the lake's snapshot `last` (None: the newest one), by the
+    last facts load: the articles changed after the snapshot it read them at (`drawn_from`, or
+    its own for a load from before that was recorded). Every fact when no facts load is among
+    the lake's snapshots still kept (expired, or never drawn), the last one was drawn by other
+    `rules` or from a snapshot no longer kept, or the official series (which every loss report
+    is set beside) changed since."""
+    first, newest = con.execute(
         f"SELECT min(snapshot_id), max(snapshot_id) FROM ducklake_snapshots('{LAKE}')"
     ).fetchone() or (None, None)
-    if first is None or last is None:
-        return False
+    if first is None or newest is None:
+        return EVERY_FACT
+    last = int(newest) if last is None else last
     drawn = con.execute(
-        "SELECT snapshot_id, rules FROM ducklake_table_changes"
-        f"('{LAKE}', 'main', 'load_runs', {int(first)}, {int(last)}) "
-        "WHERE change_type = 'insert' AND kind = 'facts' ORDER BY snapshot_id DESC LIMIT 1"
+        "SELECT coalesce(drawn_from, snapshot_id), rules FROM ducklake_table_changes"
+        f"('{LAKE}', 'main', 'load_runs', {int(first)}, {last}) "
+        "WHERE change_type = 'insert' AND kind = 'facts' "
+        "ORDER BY snapshot_id DESC, started_at DESC LIMIT 1"
     ).fetchone()
-    if drawn is None or drawn[1] != rules:
-        return False
+    if drawn is None or drawn[1] != rules or int(drawn[0]) < int(first):
+        return EVERY_FACT
     after = int(drawn[0]) + 1
-    return after > last or not any(
-        _changed_rows(con, table, after, int(last)) for table in FACT_SOURCES
-    )
+    if after > last:
+        return FactsDue(frozenset())
+    if _changed_rows(con, OFFICIAL_SOURCE, after, last):
+        return EVERY_FACT
+    found = con.execute(_CHANGED_ARTICLES.format(first=after, last=last)).fetchall()
+    return FactsDue(frozenset(url for (url,) in found))
 
 
-def article_versions(con: duckdb.DuckDBPyConnection) -> list[ArticleVersion]:
-    """Every stated version of every article (see `_VERSIONS`), oldest first per article."""
-    return [ArticleVersion(*row) for row in con.execute(_VERSIONS).fetchall()]
+def facts_current(con: duckdb.DuckDBPyConnection, rules: str) -> bool:
+    """Whether the facts tables were drawn by `rules` after the last change to an article, a
+    revision or the official series, so drawing them again would give the same rows (see
+    `facts_due`)."""
+    return facts_due(con, rules).current
+
+
+@dataclass(frozen=True, slots=True)
+class FactSources:
+    """What the facts are drawn from, read at one lake snapshot (`snapshot`): what is `due`,
+    the versions of its articles, and the official series."""
+
+    snapshot: int
+    due: FactsDue
+    versions: list[ArticleVersion]
+    official: pl.DataFrame
+
+
+def fact_sources(con: duckdb.DuckDBPyConnection, rules: str, *, every: bool) -> FactSources:
+    """What drawing the facts by `rules` needs, read in one transaction (so a load committed
+    meanwhile is after its snapshot, and drawn next time): every article's versions (`every`),
+    else those of the articles `facts_due` names."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        found = con.execute(f"SELECT id FROM {LAKE}.current_snapshot()").fetchone()
+        assert found is not None, "a lake always has a snapshot"
+        snapshot = int(found[0])
+        due = EVERY_FACT if every else facts_due(con, rules, snapshot)
+        versions = [] if due.current else article_versions(con, due.urls)
+        return FactSources(snapshot, due, versions, official_series(con))
+    finally:
+        con.execute("COMMIT")
+
+
+def article_versions(
+    con: duckdb.DuckDBPyConnection, urls: frozenset[str] | None = None
+) -> list[ArticleVersion]:
+    """Every stated version of every article (see `_VERSIONS`), or of those `urls` names,
+    oldest first per article."""
+    if urls is None:
+        return [ArticleVersion(*row) for row in con.execute(_VERSIONS.format(only="")).fetchall()]
+    with _registered(con, urls):
+        query = _VERSIONS.format(only=f"WHERE url IN (SELECT url FROM {_DUE})")
+        return [ArticleVersion(*row) for row in con.execute(query).fetchall()]
+
+
+# The name under which the URLs of the articles whose facts are drawn are registered.
+_DUE = "facts_due_urls"
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, urls: frozenset[str]) -> Iterator[None]:
+    con.register(_DUE, pl.DataFrame({"url": sorted(urls)}, schema={"url": pl.String}).to_arrow())
+    try:
+        yield
+    finally:
+        con.unregister(_DUE)
 
 
 def official_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -136,20 +223,25 @@ def replace_facts(
     started_at: datetime,
     *,
     rules: str,
+    urls: frozenset[str] | None = None,
+    drawn_from: int | None = None,
 ) -> dict[str, int]:
-    """Replace every facts table, and the facts' rows in `quarantine`, in one transaction (with
-    the run's `load_runs` row, kind facts, naming the `rules` that drew them): the facts are
-    derived whole from the articles each time. Returns the rows per table."""
+    """Replace the facts, and the facts' rows in `quarantine`, in one transaction (with the run's
+    `load_runs` row, kind facts, naming the `rules` that drew them and the snapshot their
+    articles were read at, `drawn_from`): every fact, or those of the articles `urls` names
+    (the facts are derived from each article alone). Returns the rows per table."""
     loaded = sum(frames[name].height for name in FACT_TABLES)
+    of_due = "" if urls is None else f"url IN (SELECT url FROM {_DUE})"
+    held_of_due = "" if urls is None else f"AND (record->>'url') IN (SELECT url FROM {_DUE})"
 
     def write() -> None:
         for name in FACT_TABLES:
-            con.execute(f"DELETE FROM {name}")
+            con.execute(f"DELETE FROM {name} {'WHERE ' + of_due if of_due else ''}")
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch_{name}")
         con.execute(
             "DELETE FROM quarantine WHERE table_name IN ("
             + ", ".join(f"'{name}'" for name in FACT_TABLES)
-            + ")"
+            + f") {held_of_due}"
         )
         con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_held")
         record_run(
@@ -162,13 +254,15 @@ def replace_facts(
             rows_loaded=loaded,
             rows_quarantined=held.height,
             rules=rules,
+            drawn_from=drawn_from,
         )
 
     for name in FACT_TABLES:
         con.register(f"batch_{name}", frames[name].to_arrow())
     con.register("batch_held", held.to_arrow())
     try:
-        load_transaction(con, write)
+        with _registered(con, urls or frozenset()):
+            load_transaction(con, write)
     finally:
         for name in (*FACT_TABLES, "held"):
             con.unregister(f"batch_{name}")

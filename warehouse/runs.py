@@ -33,15 +33,17 @@ def record_run(
     rows_quarantined: int,
     commit_retries: int = 0,
     rules: str | None = None,
+    drawn_from: int | None = None,
 ) -> None:
     """Add the run's `load_runs` row (state 'loaded'), inside the caller's transaction;
     `finished_at` None is the transaction's own time; `commit_retries`: how many times this
     transaction ran before (another writer committed first); `rules`: for a facts load, the
-    fingerprint of the rules that drew them."""
+    fingerprint of the rules that drew them, and `drawn_from` the lake snapshot they were drawn
+    from."""
     con.execute(
         "INSERT INTO load_runs (run_id, started_at, finished_at, rows_in, rows_loaded, "
-        "rows_quarantined, state, kind, commit_retries, rules) "
-        "VALUES (?, ?, coalesce(CAST(? AS TIMESTAMPTZ), now()), ?, ?, ?, 'loaded', ?, ?, ?)",
+        "rows_quarantined, state, kind, commit_retries, rules, drawn_from) "
+        "VALUES (?, ?, coalesce(CAST(? AS TIMESTAMPTZ), now()), ?, ?, ?, 'loaded', ?, ?, ?, ?)",
         [
             run_id,
             started_at,
@@ -52,5 +54,6 @@ def record_run(
             kind.value,
             commit_retries,
             rules,
+            drawn_from,
         ],
     )

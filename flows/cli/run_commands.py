@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 FACTS_CURRENT = (
     "Facts from the news: unchanged (no article and no official figure changed since these rules "
-    "drew them; `newsflow facts` draws them again)"
+    "drew them; `newsflow facts --all` draws them all again)"
 )
 
 
@@ -194,9 +194,22 @@ def reparse(
     print_summary(settings.warehouse)
 
 
-def facts(ctx: typer.Context, warehouse: Warehouse = None) -> None:
-    """Draw losses, strikes, combat reports, exchanges and places from the news."""
-    _draw_facts(started(ctx.params))
+def facts(
+    ctx: typer.Context,
+    warehouse: Warehouse = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Draw the facts of every article again, not only of those changed since the "
+            "facts were last drawn.",
+        ),
+    ] = False,
+) -> None:
+    """Draw losses, strikes, combat reports, exchanges and places from the news (from the
+    articles changed since they were last drawn; from all after a change of rules or of the
+    official series)."""
+    _draw_facts(started(ctx.params), every=every)
 
 
 def official_losses(
@@ -287,11 +300,22 @@ def _facts_current(warehouse: Path) -> bool:
         return facts_current(con, rules_fingerprint())
 
 
-def _draw_facts(settings: Settings) -> None:
+def _draw_facts(settings: Settings, *, every: bool = False) -> None:
     from flows.news_facts import facts as facts_flow
 
-    counts = facts_flow(warehouse=str(settings.warehouse))
-    print("Facts from the news: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
+    counts = facts_flow(warehouse=str(settings.warehouse), every=every)
+    print(facts_line(counts))
+
+
+def facts_line(counts: dict[str, int]) -> str:
+    """What a facts run drew, in one line (`draw_facts`'s counts)."""
+    tables = ", ".join(f"{table} {n}" for table, n in counts.items() if table != "articles")
+    if "articles" not in counts:
+        return f"Facts from the news: {tables}"
+    n = counts["articles"]
+    if not n:
+        return FACTS_CURRENT
+    return f"Facts from the news, drawn again for the {n} article{'s' if n != 1 else ''} that changed: {tables}"
 
 
 def _load_official(settings: Settings, *, offline: bool) -> None:

@@ -21,6 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from flows.cli import app
+from flows.cli.run_commands import FACTS_CURRENT
 from sources.snapshot_server import SnapshotServer
 from tests.snapshot import rows
 from tests.unit.warehouse.test_maintenance import small_loads
@@ -142,13 +143,14 @@ def test_facts_and_official_losses(
     demo: tuple[Path, str, str], prefect_api: str, tmp_path: Path
 ) -> None:
     copy_lake(demo[0] / DEFAULT_WAREHOUSE, tmp_path / "w.duckdb")
-    out, _ = _newsflow(
-        [BIN / "newsflow", "facts", "--warehouse", "w.duckdb"], tmp_path, api=prefect_api
-    )
-    assert out == (
+    facts = [BIN / "newsflow", "facts", "--warehouse", "w.duckdb"]
+    every_fact = (
         "Facts from the news: loss_reports 0, strike_events 2, combat_reports 2, "
         "prisoner_exchanges 0, places 21, quarantined 0\n"
     )
+    # The demo drew them, and nothing changed since.
+    assert _newsflow(facts, tmp_path, api=prefect_api)[0] == FACTS_CURRENT + "\n"
+    assert _newsflow([*facts, "--all"], tmp_path, api=prefect_api)[0] == every_fact
     bundled = REPO.parent / "shared" / "realdata" / "general-staff"
     out, _ = _newsflow(
         [BIN / "newsflow", "official-losses", "--offline", "--bundled", bundled, "--warehouse", "w.duckdb"],
@@ -156,6 +158,8 @@ def test_facts_and_official_losses(
     )  # fmt: skip
     assert out == f"official_losses: 22248 rows from {bundled}\n"
     assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM official_losses") == [(22248,)]
+    # Every loss report is set beside the official series: all drawn again.
+    assert _newsflow(facts, tmp_path, api=prefect_api)[0] == every_fact
 
 
 def test_reparse_rebuilds_from_the_archive(
@@ -232,7 +236,7 @@ def test_migrate_warehouse_copies_a_duckdb_file_into_a_lake(tmp_path: Path) -> N
         migrate(con)
         con.execute(
             "INSERT INTO load_runs VALUES ('20251027T090000-ab12', TIMESTAMPTZ '2025-10-27 09:00:00+00', "
-            "TIMESTAMPTZ '2025-10-27 09:01:00+00', 0, 0, 0, 'loaded', 'crawl', 0, NULL)"
+            "TIMESTAMPTZ '2025-10-27 09:01:00+00', 0, 0, 0, 'loaded', 'crawl', 0, NULL, NULL)"
         )
     out, _ = _newsflow(
         [BIN / "newsflow", "migrate-warehouse", "old.duckdb", "--warehouse", "new.ducklake"],

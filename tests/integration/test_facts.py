@@ -244,7 +244,7 @@ def test_one_row_per_fact_in_headline_and_lead(realdata: Path, tmp_path: Path) -
 
 def test_facts_flow_is_idempotent(warehouse: Path) -> None:
     before = rows(warehouse, "SELECT * FROM loss_reports ORDER BY ALL")
-    again = facts(warehouse=str(warehouse))
+    again = facts(warehouse=str(warehouse), every=True)
     assert (again["loss_reports"], again["quarantined"]) == (10, 1)
     assert rows(warehouse, "SELECT * FROM loss_reports ORDER BY ALL") == before
     assert rows(warehouse, "SELECT count(*) FROM quarantine") == [(1,)]
@@ -256,6 +256,57 @@ def test_facts_flow_is_idempotent(warehouse: Path) -> None:
             "6 articles never fetched",
             "2 runs without their requests",
         ]
+
+
+FACT_TABLES_AND_HELD = [
+    *(f"SELECT * FROM {t} ORDER BY ALL" for t in ("loss_reports", "strike_events", "places")),
+    "SELECT table_name, record, reasons FROM quarantine ORDER BY ALL",
+]
+NOTHING_DRAWN = {
+    "articles": 0, "loss_reports": 0, "strike_events": 0, "combat_reports": 0,
+    "prisoner_exchanges": 0, "places": 0, "quarantined": 0,
+}  # fmt: skip
+
+
+def test_a_facts_run_draws_again_only_the_articles_that_changed(
+    realdata: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "newsflow.duckdb"
+    load(path, "run-1", ARTICLES, kyiv(date(2025, 6, 17), "10:30"))
+    official_losses(warehouse=str(path), offline=True)
+    # Never drawn: every article (no `articles` count).
+    assert facts(warehouse=str(path)) == {
+        "loss_reports": 10, "strike_events": 1, "combat_reports": 0, "prisoner_exchanges": 0,
+        "places": 1, "quarantined": 1,
+    }  # fmt: skip
+    assert facts(warehouse=str(path)) == NOTHING_DRAWN
+    # The strike's toll rises, and a new loss report is wrong (1,240 is the official figure).
+    updated = article(
+        "izyum-strike", "Russian ballistic missile strike on Izyum kills 7, injures 61", IZYUM_AT,
+        modified=UPDATED_AT,
+    )  # fmt: skip
+    wrong = article(
+        "russia-loses-1300", "Russia loses 1,300 soldiers in one day", kyiv(FEB6, "09:00")
+    )
+    load(path, "run-2", [updated, wrong], kyiv(date(2025, 6, 17), "14:40"))
+    assert facts(warehouse=str(path)) == {
+        "articles": 2, "loss_reports": 0, "strike_events": 2, "combat_reports": 0,
+        "prisoner_exchanges": 0, "places": 1, "quarantined": 1,
+    }  # fmt: skip
+    assert rows(path, "SELECT count(*) FROM strike_events") == [(2,)]
+    assert rows(path, "SELECT record->>'url' FROM quarantine ORDER BY ALL") == [
+        (f"{SITE}/russia-loses-1200-soldiers",),  # the first draw's, of an article left alone
+        (f"{SITE}/russia-loses-1300",),
+    ]
+    assert facts(warehouse=str(path)) == NOTHING_DRAWN
+    # The same tables as drawing every article again.
+    drawn = [rows(path, query) for query in FACT_TABLES_AND_HELD]
+    assert facts(warehouse=str(path), every=True)["quarantined"] == 2
+    assert [rows(path, query) for query in FACT_TABLES_AND_HELD] == drawn
+    # Each facts load names the lake snapshot it read the articles at.
+    assert rows(path, "SELECT count(*), count(drawn_from) FROM load_runs WHERE kind = 'facts'") == [
+        (3, 3)
+    ]
 
 
 def test_official_series_from_the_public_address_over_http(realdata: Path, tmp_path: Path) -> None:

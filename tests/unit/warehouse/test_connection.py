@@ -14,7 +14,7 @@ def test_a_read_write_connection_is_migrated_and_in_utc(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     with connect(path) as con:
         assert con.execute("SELECT current_setting('TimeZone')").fetchall() == [("UTC",)]
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(12,)]
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(13,)]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with connect(path, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM load_runs").fetchall() == [(0,)]

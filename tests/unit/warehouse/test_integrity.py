@@ -88,8 +88,8 @@ def test_each_rule_counts_its_rows(con: duckdb.DuckDBPyConnection) -> None:
     _article(con, f"{SITE}/refused")
     _run(con, "facts-named-crawl", RunKind.CRAWL, rows_in=3)  # no request under it
     con.execute(
-        "INSERT INTO load_runs VALUES ('odd', ?, ?, 0, 0, 0, 'loaded', 'scraped', 0, NULL), "
-        "('unlabelled', ?, ?, 0, 0, 0, 'loaded', NULL, 0, NULL)",
+        "INSERT INTO load_runs VALUES ('odd', ?, ?, 0, 0, 0, 'loaded', 'scraped', 0, NULL, NULL), "
+        "('unlabelled', ?, ?, 0, 0, 0, 'loaded', NULL, 0, NULL, NULL)",
         [T0, T0, T0, T0],
     )
     assert integrity_problems(con) == [

@@ -90,14 +90,14 @@ def test_a_reader_beside_a_writer_and_a_conflict_retried(tmp_path: Path) -> None
         writer.execute("BEGIN TRANSACTION")
         writer.execute("UPDATE load_turn SET n = n + 1")
         writer.execute(
-            "INSERT INTO load_runs VALUES ('a', now(), now(), 0, 0, 0, 'loaded', 'crawl', 0, NULL)"
+            "INSERT INTO load_runs VALUES ('a', now(), now(), 0, 0, 0, 'loaded', 'crawl', 0, NULL, NULL)"
         )
         assert reader.execute("SELECT count(*) FROM load_runs").fetchall() == [(0,)]
         # Another writer commits a load meanwhile: this one's commit then conflicts.
         load_transaction(
             other,
             lambda: other.execute(
-                "INSERT INTO load_runs VALUES ('b', now(), now(), 0, 0, 0, 'loaded', 'crawl', 0, NULL)"
+                "INSERT INTO load_runs VALUES ('b', now(), now(), 0, 0, 0, 'loaded', 'crawl', 0, NULL, NULL)"
             ),
         )
         writer.execute("ROLLBACK")
@@ -109,11 +109,11 @@ def test_a_reader_beside_a_writer_and_a_conflict_retried(tmp_path: Path) -> None
                 load_transaction(
                     other,
                     lambda: other.execute(
-                        "INSERT INTO load_runs VALUES ('c', now(), now(), 0, 0, 0, 'loaded', 'crawl', 0, NULL)"
+                        "INSERT INTO load_runs VALUES ('c', now(), now(), 0, 0, 0, 'loaded', 'crawl', 0, NULL, NULL)"
                     ),
                 )
             writer.execute(
-                "INSERT INTO load_runs VALUES ('a', now(), now(), 0, 0, 0, 'loaded', 'crawl', 0, NULL)"
+                "INSERT INTO load_runs VALUES ('a', now(), now(), 0, 0, 0, 'loaded', 'crawl', 0, NULL, NULL)"
             )
 
         assert load_transaction(writer, write) == 1

@@ -61,14 +61,14 @@ def test_frames_match_table_columns(tmp_path: Path) -> None:
 
 
 def test_migrations_are_numbered_one_to_n_in_order() -> None:
-    assert [version for version, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert [version for version, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
     names = sorted(
         entry.name
         for entry in (resources.files("warehouse") / "migrations").iterdir()
         if entry.name.endswith(".sql")
     )
     assert names[0] == "001_init.sql"
-    assert names[-1] == "012_facts_rules.sql"
+    assert names[-1] == "013_facts_drawn_from.sql"
     assert migrations()[-1][1] == (
         resources.files("warehouse") / "migrations" / names[-1]
     ).read_text(encoding="utf-8")
@@ -76,11 +76,11 @@ def test_migrations_are_numbered_one_to_n_in_order() -> None:
 
 def test_migrate_applies_each_version_once(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
-        assert migrate(con) == 12
-        assert migrate(con) == 12
+        assert migrate(con) == 13
+        assert migrate(con) == 13
         assert con.execute(
             "SELECT count(*), count(DISTINCT version), min(version), max(version) FROM schema_migrations"
-        ).fetchall() == [(12, 12, 1, 12)]
+        ).fetchall() == [(13, 13, 1, 13)]
 
 
 def test_a_failing_migration_leaves_no_trace(warehouse_at_6: Path) -> None:
@@ -107,7 +107,7 @@ def test_a_warehouse_at_migration_6_moves_forward_with_the_kind_of_each_load(
     lake = path.with_name("moved.ducklake")
     migrate_warehouse(path, lake)
     with connect(lake) as con:
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(12,)]
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(13,)]
         assert con.execute("SELECT run_id, kind FROM load_runs ORDER BY run_id").fetchall() == [
             ("20251027T090000-ab12", "crawl"),
             ("20251027T094000-cd34", "crawl"),
