@@ -143,7 +143,7 @@ def test_facts_and_official_losses(
     demo: tuple[Path, str, str], prefect_api: str, tmp_path: Path
 ) -> None:
     copy_lake(demo[0] / DEFAULT_WAREHOUSE, tmp_path / "w.duckdb")
-    facts = [BIN / "newsflow", "facts", "--warehouse", "w.duckdb"]
+    facts: list[str | Path] = [BIN / "newsflow", "facts", "--warehouse", "w.duckdb"]
     every_fact = (
         "Facts from the news: loss_reports 0, strike_events 2, combat_reports 2, "
         "prisoner_exchanges 0, places 21, quarantined 0\n"
