@@ -20,6 +20,10 @@ Targets, and why:
 - search median < 0.2 s at 100,000 articles: a search typed at the CLI answers at once.
 - index rebuild < 30 s at 100,000 articles: every run that loads articles rebuilds it (a new file,
   swapped in), so it must stay well inside the 10-minute interval.
+- the facts after a small run ≤ 1 s at 100,000 articles: a run that loads articles draws the facts
+  again; drawing those of the 20 articles it changed (reading them, the rules, loading the rows;
+  the facts gate is the gate bench's) must not grow with the warehouse the way drawing every
+  article's does (measured beside it).
 
 Run by `python -m bench` (`--only lake`), which prints its table and writes lake.json.
 """
@@ -41,8 +45,12 @@ import polars as pl
 
 from bench.gate import NOW, batch
 from bench.load import Opener, timed_load
+from facts.version import rules_fingerprint
+from transforms.facts import fact_frames, with_official
+from transforms.quarantine import quarantine
 from transforms.schemas import TABLES
 from warehouse.connection import MEMORY_LIMIT, connect
+from warehouse.facts import fact_sources, replace_facts
 from warehouse.migrate import LAKE_ONLY, migrate
 from warehouse.search import rebuild_search_index, search
 
@@ -134,6 +142,22 @@ def timed_run(
     return time.perf_counter() - started, loading
 
 
+def timed_facts(warehouse: Path, run: str, *, every: bool) -> tuple[float, int]:
+    """Wall seconds of drawing the facts of every article (`every`) or of those changed since they
+    were last drawn, the product's way but for the gate: what they are drawn from read in one
+    transaction, the rules, the rows loaded; and the article versions drawn."""
+    started = time.perf_counter()
+    with connect(warehouse) as con:
+        sources = fact_sources(con, rules_fingerprint(), every=every)
+        frames = fact_frames(sources.versions)
+        frames["loss_reports"] = with_official(frames["loss_reports"], sources.official)
+        replace_facts(
+            con, run, frames, quarantine(run, NOW, []), NOW, rules=rules_fingerprint(),
+            urls=sources.due.urls, drawn_from=sources.snapshot,
+        )  # fmt: skip
+    return time.perf_counter() - started, len(sources.versions)
+
+
 def median_s(action: Callable[[], object], times: int) -> float:
     """The median wall seconds of `action` over `times` calls."""
     spent = []
@@ -202,6 +226,10 @@ def measured(folder: Path, size: int, repeats: int, small_runs: int) -> dict[str
     sql = {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES.glob("*.sql"))}
     lake_q = query_times(lake_reader, lake, sql, repeats)
     file_q = query_times(file_reader, file, sql, repeats)
+    # Last, as it loads into the lake alone: facts of every article, then of one more small run's.
+    every_s, every_versions = timed_facts(lake, "facts-every", every=True)
+    timed_load(lake, "small-after-facts", ingest_shaped(small_runs, size))
+    due_s, due_versions = timed_facts(lake, "facts-due", every=False)
     rates = {name: round(rows / seconds) for name, seconds in bulk.items()}
     return {
         "articles": size,
@@ -220,6 +248,12 @@ def measured(folder: Path, size: int, repeats: int, small_runs: int) -> dict[str
             "file_s": round(statistics.median(wall for wall, _ in small["file"]), 3),
             "lake_load_s": round(statistics.median(load for _, load in small["lake"]), 3),
             "file_load_s": round(statistics.median(load for _, load in small["file"]), 3),
+        },
+        "facts": {
+            "every_versions": every_versions,
+            "every_s": round(every_s, 3),
+            "after_small_run_versions": due_versions,
+            "after_small_run_s": round(due_s, 3),
         },
         "queries": [compared(name, lake_q[name], file_q[name]) for name in sql],
         "queries_total": compared_total(lake_q, file_q),
@@ -248,11 +282,12 @@ def compared_total(lake_q: dict[str, float], file_q: dict[str, float]) -> dict[s
 
 def report(figures: dict[str, Any]) -> list[str]:
     """The bench's lines of the printed table."""
-    load, small, total, found = (
+    load, small, total, found, facts = (
         figures["load"],
         figures["small_run"],
         figures["queries_total"],
         figures["search"],
+        figures["facts"],
     )
     lines = [
         f"{figures['articles']:,} articles, {load['rows']:,} rows: lake {load['lake_rows_per_s']:,} "
@@ -262,6 +297,9 @@ def report(figures: dict[str, Any]) -> list[str]:
         f"small run ({small['articles']} articles, {small['feed_observations']} feed observations, "
         f"median of {small['runs']}): lake {small['lake_s']:.3f} s (load_batch {small['lake_load_s']:.3f} s), "
         f"file {small['file_s']:.3f} s (load_batch {small['file_load_s']:.3f} s)",
+        f"facts after a small run: {facts['after_small_run_versions']} article versions drawn in "
+        f"{facts['after_small_run_s']:.3f} s; every article's ({facts['every_versions']:,} versions): "
+        f"{facts['every_s']:.3f} s (gate apart)",
         f"{'query':<36} {'lake s':>9} {'file s':>9} {'lake/file':>10}",
     ]
     lines += [

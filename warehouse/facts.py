@@ -85,28 +85,31 @@ _CHANGED_ARTICLES = " UNION ".join(
 )
 
 
+# The last facts load: what its articles were read at (`drawn_from`) and the rules that drew it.
+LAST_FACTS_LOAD = (
+    "SELECT run_id, drawn_from, rules FROM load_runs WHERE kind = 'facts' "
+    "ORDER BY finished_at DESC, started_at DESC, run_id DESC LIMIT 1"
+)
+
+
 def facts_due(con: duckdb.DuckDBPyConnection, rules: str, last: int | None = None) -> FactsDue:
     """What the facts tables lack at the lake's snapshot `last` (None: the newest one), by the
-    last facts load: the articles changed after the snapshot it read them at (`drawn_from`, or
-    its own for a load from before that was recorded). Every fact when no facts load is among
-    the lake's snapshots still kept (expired, or never drawn), the last one was drawn by other
-    `rules` or from a snapshot no longer kept, or the official series (which every loss report
-    is set beside) changed since."""
+    last facts load (`LAST_FACTS_LOAD`): the articles changed after the snapshot it read them at
+    (`drawn_from`). Every fact when there is none, it was drawn by other `rules`, it recorded no
+    snapshot (a load from before they were recorded) or one no longer kept (expired: what changed
+    since is unknown), or the official series (which every loss report is set beside) changed
+    since."""
     first, newest = con.execute(
         f"SELECT min(snapshot_id), max(snapshot_id) FROM ducklake_snapshots('{LAKE}')"
     ).fetchone() or (None, None)
-    if first is None or newest is None:
+    drawn = con.execute(LAST_FACTS_LOAD).fetchone()
+    if first is None or newest is None or drawn is None:
+        return EVERY_FACT
+    _, drawn_from, drawn_by = drawn
+    if drawn_by != rules or drawn_from is None or int(drawn_from) < int(first):
         return EVERY_FACT
     last = int(newest) if last is None else last
-    drawn = con.execute(
-        "SELECT coalesce(drawn_from, snapshot_id), rules FROM ducklake_table_changes"
-        f"('{LAKE}', 'main', 'load_runs', {int(first)}, {last}) "
-        "WHERE change_type = 'insert' AND kind = 'facts' "
-        "ORDER BY snapshot_id DESC, started_at DESC LIMIT 1"
-    ).fetchone()
-    if drawn is None or drawn[1] != rules or int(drawn[0]) < int(first):
-        return EVERY_FACT
-    after = int(drawn[0]) + 1
+    after = int(drawn_from) + 1
     if after > last:
         return FactsDue(frozenset())
     if _changed_rows(con, OFFICIAL_SOURCE, after, last):

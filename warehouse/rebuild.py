@@ -14,8 +14,9 @@ import duckdb
 from warehouse.catalog import data_path, file_kind
 from warehouse.connection import connect, lake_files
 from warehouse.export import warehouse_tables
+from warehouse.facts import LAST_FACTS_LOAD
 from warehouse.integrity import integrity_problems
-from warehouse.lake import attach_lake, search_index_path
+from warehouse.lake import LAKE, attach_lake, search_index_path
 from warehouse.migrate import migrations
 from warehouse.search import ensure_search_index
 from warehouse.transaction import load_transaction
@@ -33,6 +34,9 @@ _LOADS_WITHOUT_REQUESTS = (
 _KINDS_OF_OLD_LOADS = (
     "UPDATE load_runs SET kind = legacy_run_kind(run_id, false) WHERE kind IS NULL"
 )
+
+
+_RUN_OF_LAST_FACTS_LOAD = f"SELECT run_id FROM ({LAST_FACTS_LOAD})"
 
 
 def scratch_path(target: Path) -> Path:
@@ -119,11 +123,21 @@ def swap_in(scratch: Path, target: Path) -> None:
         tables = warehouse_tables(con)
 
         def replace_all() -> None:
+            found = con.execute(f"SELECT id FROM {LAKE}.current_snapshot()").fetchone()
+            assert found is not None, "a lake always has a snapshot"
             for table in tables:
                 if table == "schema_migrations":
                     continue
                 con.execute(f'DELETE FROM "{table}"')
                 con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM rebuilt."{table}"')
+            # The rebuild's facts were drawn from the rebuilt articles, which this commit makes
+            # the target's: they are drawn from its snapshot, the next one. (A commit that takes
+            # that number first either conflicts with this one, which then runs again, or leaves
+            # this one after it, and then every article counts as changed since: never too few.)
+            con.execute(
+                f"UPDATE load_runs SET drawn_from = ? WHERE run_id = ({_RUN_OF_LAST_FACTS_LOAD})",
+                [int(found[0]) + 1],
+            )
 
         try:
             load_transaction(con, replace_all)

@@ -68,6 +68,7 @@ def test_tiny_bench_runs_every_stage(prefect_api: str, tmp_path: Path) -> None:
         ("lake", "analyst queries: lake ÷ file time"),
         ("lake", "search median (s), 300 articles"),
         ("lake", "search index rebuild (s), 300 articles"),
+        ("lake", "facts after a small run (s), 300 articles"),
         *(
             [
                 ("fundus", "fields better than both peers"),
@@ -155,7 +156,12 @@ def test_tiny_bench_runs_every_stage(prefect_api: str, tmp_path: Path) -> None:
     }  # fmt: skip
     assert 0 < lake["search"]["median_s"] <= lake["search"]["slowest_s"]
     assert lake["search"]["rebuild_s"] > 0
+    # Every article's facts (each article one version), then those of one more small run's 20.
+    drawn = lake["facts"]
+    assert (drawn["every_versions"], drawn["after_small_run_versions"]) == (320, 20)
+    assert drawn["after_small_run_s"] > 0 and drawn["every_s"] > 0
     headline = {r["what"]: r for r in summary["rows"] if r["stage"] == "lake"}
+    assert headline["facts after a small run (s), 300 articles"]["reference"] == drawn["every_s"]
     assert headline["same rows in lake and file"]["value"] == "yes"
     assert (
         headline["load rows/s into the lake, 300 articles"]["reference"]

@@ -150,7 +150,6 @@ def test_facts_and_official_losses(
     )
     # The demo drew them, and nothing changed since.
     assert _newsflow(facts, tmp_path, api=prefect_api)[0] == FACTS_CURRENT + "\n"
-    assert _newsflow([*facts, "--all"], tmp_path, api=prefect_api)[0] == every_fact
     bundled = REPO.parent / "shared" / "realdata" / "general-staff"
     out, _ = _newsflow(
         [BIN / "newsflow", "official-losses", "--offline", "--bundled", bundled, "--warehouse", "w.duckdb"],

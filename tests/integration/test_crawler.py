@@ -166,7 +166,9 @@ def test_reparse_in_batches_across_processes_gives_the_same_tables(
     # The facts, drawn in the worker processes (in runs of articles), are those drawn in one.
     drawn = {table: rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") for table in FACTS}
     assert {table: len(found) for table, found in drawn.items()} == FACT_ROWS
-    facts(warehouse=str(rebuilt))
+    # Drawn from the articles the swap gave the warehouse: current there.
+    assert facts(warehouse=str(rebuilt))["articles"] == 0
+    facts(warehouse=str(rebuilt), every=True)
     for table, in_workers in drawn.items():
         assert rows(rebuilt, f"SELECT * FROM {table} ORDER BY ALL") == in_workers, table
     # Every request is logged once, under its batch's run id.

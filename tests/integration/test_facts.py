@@ -269,7 +269,7 @@ NOTHING_DRAWN = {
 
 
 def test_a_facts_run_draws_again_only_the_articles_that_changed(
-    realdata: Path, tmp_path: Path
+    realdata: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "newsflow.duckdb"
     load(path, "run-1", ARTICLES, kyiv(date(2025, 6, 17), "10:30"))
@@ -289,10 +289,11 @@ def test_a_facts_run_draws_again_only_the_articles_that_changed(
         "russia-loses-1300", "Russia loses 1,300 soldiers in one day", kyiv(FEB6, "09:00")
     )
     load(path, "run-2", [updated, wrong], kyiv(date(2025, 6, 17), "14:40"))
-    assert facts(warehouse=str(path)) == {
-        "articles": 2, "loss_reports": 0, "strike_events": 2, "combat_reports": 0,
-        "prisoner_exchanges": 0, "places": 1, "quarantined": 1,
-    }  # fmt: skip
+    assert main(["facts", "--warehouse", str(path)]) == 0
+    assert capsys.readouterr().out.endswith(
+        "Facts from the news, drawn again for the 2 articles that changed: loss_reports 0, "
+        "strike_events 2, combat_reports 0, prisoner_exchanges 0, places 1, quarantined 1\n"
+    )
     assert rows(path, "SELECT count(*) FROM strike_events") == [(2,)]
     assert rows(path, "SELECT record->>'url' FROM quarantine ORDER BY ALL") == [
         (f"{SITE}/russia-loses-1200-soldiers",),  # the first draw's, of an article left alone
@@ -301,7 +302,11 @@ def test_a_facts_run_draws_again_only_the_articles_that_changed(
     assert facts(warehouse=str(path)) == NOTHING_DRAWN
     # The same tables as drawing every article again.
     drawn = [rows(path, query) for query in FACT_TABLES_AND_HELD]
-    assert facts(warehouse=str(path), every=True)["quarantined"] == 2
+    assert main(["facts", "--all", "--warehouse", str(path)]) == 0
+    assert capsys.readouterr().out.endswith(
+        "Facts from the news: loss_reports 10, strike_events 2, combat_reports 0, "
+        "prisoner_exchanges 0, places 1, quarantined 2\n"
+    )
     assert [rows(path, query) for query in FACT_TABLES_AND_HELD] == drawn
     # Each facts load names the lake snapshot it read the articles at.
     assert rows(path, "SELECT count(*), count(drawn_from) FROM load_runs WHERE kind = 'facts'") == [

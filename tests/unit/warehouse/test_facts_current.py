@@ -22,6 +22,7 @@ from warehouse.facts import (
     replace_facts,
     replace_official,
 )
+from warehouse.lake import LAKE
 from warehouse.load import load_batch
 from warehouse.runs import RunKind, record_run
 
@@ -60,6 +61,10 @@ RULES = "0123456789abcdef"
 def _draw(
     con: duckdb.DuckDBPyConnection, run_id: str, rules: str = RULES, drawn_from: int | None = None
 ) -> None:
+    # As `draw_facts` does: the articles read at the newest snapshot, unless told otherwise.
+    if drawn_from is None:
+        found = con.execute(f"SELECT id FROM {LAKE}.current_snapshot()").fetchone()
+        drawn_from = int(found[0]) if found else None
     empty = {name: pl.DataFrame(schema=schema) for name, schema in FACT_TABLES.items()}
     held = pl.DataFrame(schema=TABLES["quarantine"])
     replace_facts(con, run_id, empty, held, T0, rules=rules, drawn_from=drawn_from)
