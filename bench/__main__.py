@@ -151,8 +151,8 @@ def lake_rows(f: dict[str, Any]) -> list[dict[str, Any]]:
     add(f"search median (s), {size}", found["median_s"], "< 0.2 s", found["median_s"] < 0.2)
     add(f"search index rebuild (s), {size}", found["rebuild_s"], "< 30 s", found["rebuild_s"] < 30)
     drawn = f["facts"]
-    add(f"facts after a small run (s), {size}", drawn["after_small_run_s"], "≤ 1 s",
-        drawn["after_small_run_s"] <= 1, reference=drawn["every_s"])  # fmt: skip
+    add(f"facts after a small run (s), {size}", drawn["after_small_run_s"], "≤ 2 s",
+        drawn["after_small_run_s"] <= 2, reference=drawn["every_s"])  # fmt: skip
     return rows
 
 
