@@ -118,13 +118,17 @@ def test_an_unwritable_folder_is_one_paragraph(warehouse: str, tmp_path: Path) -
     assert not (tmp_path / "prefect" / "prefect.db").exists()
 
 
-def test_an_upper_case_address_is_the_site(tmp_path: Path) -> None:
+def test_an_upper_case_address_is_the_site(prefect_api: str, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     with SnapshotServer() as server:
         shouted = server.base_url.replace("http://", "HTTP://")
         done = subprocess.run(
             _command("--base-url", shouted, "--warehouse", str(warehouse)),
-            env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")},
+            env={
+                **os.environ,
+                "PREFECT_HOME": str(tmp_path / "prefect"),
+                "PREFECT_API_URL": prefect_api,
+            },
             capture_output=True,
             text=True,
             timeout=300,

@@ -159,15 +159,15 @@ def test_an_etag_stored_before_the_checks_is_dropped_with_a_warning(
 
 
 def test_a_page_that_drips_is_cut_at_the_deadline_and_the_run_loads_the_rest(
-    tmp_path: Path,
+    prefect_api: str, tmp_path: Path
 ) -> None:
     """`newsflow run` against a page that sends a byte every half second: cut at the request
     deadline (2 s here), the other 20 articles loaded, the failure counted by kind; the next run
     gets the page."""
     slow = ARTICLES[0]["slug"]
     warehouse = tmp_path / "w.duckdb"
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "NEWSFLOW_REQUEST_DEADLINE_S": "2",
-           "NEWSFLOW_ATTEMPTS": "1"}  # fmt: skip
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": prefect_api,
+           "NEWSFLOW_REQUEST_DEADLINE_S": "2", "NEWSFLOW_ATTEMPTS": "1"}  # fmt: skip
     command = [str(BIN / "newsflow"), "run", "--warehouse", str(warehouse), "--lookback-days", "3650", "--min-interval", "0"]  # fmt: skip
     drip = {f"/{slow}": Response(200, page_bytes(slow), drip_s=0.5)}
     with SnapshotServer(overrides=drip) as server:
