@@ -18,7 +18,8 @@ from tests.snapshot import content, rows
 BIN = Path(sys.executable).parent
 
 
-@pytest.mark.parametrize("together", [2, 4])
+# Four at once (two at once is the same turn-taking with less contention, and cost CI 40 s).
+@pytest.mark.parametrize("together", [4])
 def test_runs_at_once_take_turns(
     together: int, snapshot_run: tuple[str, Path], prefect_api: str, tmp_path: Path
 ) -> None:
