@@ -46,7 +46,6 @@ import polars as pl
 from bench.gate import NOW, batch
 from bench.load import Opener, timed_load
 from facts.version import rules_fingerprint
-from transforms.facts import fact_frames, with_official
 from transforms.quarantine import quarantine
 from transforms.schemas import TABLES
 from warehouse.connection import MEMORY_LIMIT, connect
@@ -146,11 +145,12 @@ def timed_facts(warehouse: Path, run: str, *, every: bool) -> tuple[float, int]:
     """Wall seconds of drawing the facts of every article (`every`) or of those changed since they
     were last drawn, the product's way but for the gate: what they are drawn from read in one
     transaction, the rules, the rows loaded; and the article versions drawn."""
+    from flows.news_facts import shape_facts  # Prefect, imported once the bench's settings are set
+
     started = time.perf_counter()
     with connect(warehouse) as con:
         sources = fact_sources(con, rules_fingerprint(), every=every)
-        frames = fact_frames(sources.versions)
-        frames["loss_reports"] = with_official(frames["loss_reports"], sources.official)
+        frames = shape_facts.fn(sources)  # the flow's own shaping, without a Prefect task run
         replace_facts(
             con, run, frames, quarantine(run, NOW, []), NOW, rules=rules_fingerprint(),
             urls=sources.due.urls, drawn_from=sources.snapshot,
