@@ -19,7 +19,6 @@ from flows.runs import failed
 from flows.settings import Settings
 from sources.archive import RawArchive, archived
 from sources.http import FetchBudget, SiteClient, crawl_delay
-from sources.limits import REQUEST_DEADLINE_S
 from sources.outcome import Outcome
 from sources.outlets import Outlet, Reader
 from sources.records import Discovery, LoggedFetch, Parsed, Validators
@@ -68,15 +67,27 @@ def fetch_budget(settings: Settings, started_at: datetime) -> FetchBudget:
 
 @task(cache_policy=INPUTS, cache_expiration=timedelta(hours=1), persist_result=True)
 def robots_txt(
-    base_url: str, user_agent: str, deadline_s: float = REQUEST_DEADLINE_S
+    base_url: str,
+    user_agent: str,
+    deadline_s: float,
+    timeout_s: float,
+    attempts: int,
+    backoff_s: float,
 ) -> tuple[str, LoggedFetch | None]:
     """The site's robots.txt (and its request, to log), read at most once an hour across runs:
-    Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day). An answer that
-    could not be read is cached too, but `site_robots` never reuses it."""
+    Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day), asked with the
+    run's timeouts and retries. An answer that could not be read is cached too, but `site_robots`
+    never reuses it."""
 
     async def run() -> tuple[str, LoggedFetch | None]:
         async with SiteClient(
-            base_url, user_agent=user_agent, min_interval_s=0, deadline_s=deadline_s
+            base_url,
+            user_agent=user_agent,
+            min_interval_s=0,
+            deadline_s=deadline_s,
+            timeout_s=timeout_s,
+            attempts=attempts,
+            backoff_s=backoff_s,
         ) as client:
             await client.robots()
             fetched = client.robots_fetch
@@ -89,7 +100,10 @@ def site_robots(settings: Settings, started_at: datetime) -> tuple[str | None, l
     """robots.txt for a run: its text (None when it could not be read: nothing may be fetched),
     and the request this run made for it, to archive and log (none when it came from the cache).
     Only a real answer is taken from the cache: an unreadable one is asked again."""
-    asked = (settings.base_url, settings.user_agent, settings.request_deadline_s)
+    asked = (
+        settings.base_url, settings.user_agent, settings.request_deadline_s, settings.timeout_s,
+        settings.attempts, settings.backoff_s,
+    )  # fmt: skip
     text, request = robots_txt(*asked)
     if (
         request is not None

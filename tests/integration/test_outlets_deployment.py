@@ -1,4 +1,4 @@
-"""The `outlets` deployment as people run it: a real `prefect server`, `newsflow serve` with an
+"""The `outlets` deployment as people run it: a Prefect server (the session's), `newsflow serve` with an
 outlets file (NEWSFLOW_OUTLETS_FILE) of two outlets on 127.0.0.1: `broken`, first, whose server
 answers 500 to everything, and Espreso's snapshot. Triggered through the API, the broken outlet's
 run fails, Espreso's still loads, and the run's summary says per outlet what happened.
@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from sources.snapshot_server import Response, SnapshotServer
-from tests.integration.test_prefect_server import BIN, _deployment_names, _free_port, _stop, _wait
+from tests.integration.test_prefect_server import BIN, _deployment_names, _stop, _wait
 from tests.snapshot import rows
 
 pytestmark = pytest.mark.server
@@ -45,8 +44,12 @@ class AlwaysFailing(SnapshotServer):
 
 
 @pytest.fixture(scope="module")
-def outlets_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str, Path, str]]:
-    """(the triggered run, the API URL, the warehouse, the broken outlet's site)."""
+def outlets_run(
+    prefect_api: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, str, Path, str]]:
+    """(the triggered run, the API URL, the warehouse, the broken outlet's site). `newsflow
+    serve` serves on the session's Prefect server: test_prefect_server proves `prefect server`
+    with it."""
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -54,15 +57,11 @@ def outlets_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any,
     logs = tmp_path_factory.mktemp("logs")
     folder = tmp_path_factory.mktemp("outlets")
     warehouse = folder / "newsflow.duckdb"
-    port = _free_port()
-    api = f"http://127.0.0.1:{port}/api"
     with SnapshotServer() as site, AlwaysFailing() as broken:
         env = {
             **os.environ,
             "PREFECT_HOME": str(home),
-            "PREFECT_API_URL": api,
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "DO_NOT_TRACK": "1",
+            "PREFECT_API_URL": prefect_api,
             "NEWSFLOW_OUTLETS_FILE": str(
                 espreso_outlets_file(
                     folder / "outlets.toml",
@@ -75,33 +74,17 @@ def outlets_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any,
             "NEWSFLOW_MIN_INTERVAL_S": "0",
             "NEWSFLOW_BACKOFF_S": "0",
         }
-        with (
-            (logs / "server.log").open("wb") as server_log,
-            (logs / "serve.log").open("wb") as serve_log,
-        ):
-            server = subprocess.Popen(
-                [BIN / "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                env=env, stdout=server_log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+        with (logs / "serve.log").open("wb") as serve_log:
+            serve = subprocess.Popen(
+                [BIN / "newsflow", "serve"], env=env, stdout=serve_log, stderr=subprocess.STDOUT
+            )
             try:
-                _wait(
-                    lambda: httpx.get(f"{api}/health", timeout=2).json() is True,
-                    "prefect server",
-                    120,
-                )
-                serve = subprocess.Popen(
-                    [BIN / "newsflow", "serve"],
-                    env=env, stdout=serve_log, stderr=subprocess.STDOUT,
-                )  # fmt: skip
-                try:
-                    _wait(lambda: "outlets" in _deployment_names(api), "the deployments", 120)
-                    with temporary_settings({PREFECT_API_URL: api}):
-                        run = run_deployment("ingest-outlets/outlets", timeout=300)
-                    yield run, api, warehouse, broken.base_url
-                finally:
-                    _stop(serve)
+                _wait(lambda: "outlets" in _deployment_names(prefect_api), "the deployments", 120)
+                with temporary_settings({PREFECT_API_URL: prefect_api}):
+                    run = run_deployment("ingest-outlets/outlets", timeout=300)
+                yield run, prefect_api, warehouse, broken.base_url
             finally:
-                _stop(server)
+                _stop(serve)
 
 
 def test_a_failing_outlet_never_stops_the_next(outlets_run: tuple[Any, str, Path, str]) -> None:

@@ -71,17 +71,21 @@ def test_a_dead_site_fails_the_run_and_the_next_run_asks_again(
     assert rows(warehouse, "SELECT count(*) FROM articles") == [(21,)]
 
 
-def test_robots_txt_answering_500_fetches_nothing(prefect_harness: None, tmp_path: Path) -> None:
+def test_robots_txt_answering_500_fetches_nothing(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # robots.txt is asked with the run's own tries and backoff (NEWSFLOW_BACKOFF_S above).
+    monkeypatch.setenv("NEWSFLOW_ATTEMPTS", "3")
     warehouse = tmp_path / "newsflow.duckdb"
     with SnapshotServer(overrides={"/robots.txt": Response(500, b"oops")}) as server:
         state = ingest_snapshot(server.base_url, warehouse, return_state=True)
         asked = server.requests
     assert state.is_failed()
     assert state.message == (
-        f"robots.txt of {server.base_url} could not be read (HTTP 500 (after 4 attempts)), so "
+        f"robots.txt of {server.base_url} could not be read (HTTP 500 (after 3 attempts)), so "
         "nothing may be fetched; the next run tries again."
     )
-    assert asked == ["/robots.txt"] * 4
+    assert asked == ["/robots.txt"] * 3
     assert rows(warehouse, "SELECT count(*) FROM articles") == [(0,)]
 
 
