@@ -6,7 +6,8 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,19 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def prefect_home(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Callable[[Path], Path]:
+    """Makes a new Prefect home for commands run as processes, its database already migrated (a
+    temporary server then starts about 10 s sooner; tests/prefect_home.py). One template serves
+    the session's processes: under pytest-xdist, in the folder all its workers share."""
+    from tests.prefect_home import ready_template, seeded_home
+
+    root = tmp_path_factory.getbasetemp()
+    return partial(seeded_home, ready_template(root if worker_id == "master" else root.parent))
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,10 @@ def _command(*args: str) -> list[str]:
     return [str(BIN / "newsflow"), "run", *args, "--lookback-days", "3650", "--min-interval", "0"]
 
 
-def test_sigterm_ends_a_run_stuck_on_a_slow_page(tmp_path: Path) -> None:
-    warehouse, home = tmp_path / "newsflow.duckdb", tmp_path / "prefect"
+def test_sigterm_ends_a_run_stuck_on_a_slow_page(
+    prefect_home: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    warehouse, home = tmp_path / "newsflow.duckdb", prefect_home(tmp_path / "prefect")
     slow = {f"/{SLOW}": Response(200, b"<html></html>", delay_s=300)}
     with SnapshotServer(overrides=slow) as server:
         run = subprocess.Popen(

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def _kill_in(target: str, base_url: str, warehouse: Path, home: Path, delay: flo
 
 
 def test_sigkill_in_every_stage_loses_nothing(
-    snapshot_run: tuple[str, Path], tmp_path: Path
+    snapshot_run: tuple[str, Path], prefect_home: Callable[[Path], Path], tmp_path: Path
 ) -> None:
     _, reference = snapshot_run
     warehouse = tmp_path / "newsflow.duckdb"
@@ -116,7 +117,7 @@ def test_sigkill_in_every_stage_loses_nothing(
             missing = [stage for stage in STAGES if stage not in landed]
             target = missing[0] if missing else list(STAGES)[kills % len(STAGES)]
             delay = chance.uniform(0.0, STAGES[target][1])
-            home = tmp_path / f"prefect-{kills}"
+            home = prefect_home(tmp_path / f"prefect-{kills}")
             landed[_kill_in(target, server.base_url, warehouse, home, delay)] += 1
             kills += 1
             if warehouse.exists():
@@ -124,7 +125,7 @@ def test_sigkill_in_every_stage_loses_nothing(
                     assert integrity_problems(con) == []
             list(read_runs(tmp_path / "raw"))  # readable, torn last records skipped
             survived += 1
-        final = _run(server.base_url, warehouse, tmp_path / "prefect-final")
+        final = _run(server.base_url, warehouse, prefect_home(tmp_path / "prefect-final"))
         output = final.communicate(timeout=300)[0].decode()
     assert final.returncode == 0, output
     assert "Traceback" not in output

@@ -83,9 +83,11 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory, prefect_home: Callable[[Path], Path]
+) -> Iterator[Served]:
     """`prefect server` and `newsflow serve --snapshot`, the warehouse set only by the environment."""
-    home = tmp_path_factory.mktemp("prefect-home")
+    home = prefect_home(tmp_path_factory.mktemp("prefect-home"))
     logs = tmp_path_factory.mktemp("logs")
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"

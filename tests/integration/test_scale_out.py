@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -81,13 +81,13 @@ def postgres() -> Iterator[Postgres]:
 
 
 def test_three_workers_load_three_sites_at_once_into_one_shared_lake(
-    postgres: Postgres, tmp_path: Path
+    postgres: Postgres, prefect_home: Callable[[Path], Path], tmp_path: Path
 ) -> None:
     catalog = postgres.create_database("scale_out")
     shared = tmp_path / "shared-files"
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = _prefect_env(tmp_path / "prefect-home", api)
+    env = _prefect_env(prefect_home(tmp_path / "prefect-home"), api)
     logs = tmp_path / "logs"
     logs.mkdir()
     with ExitStack() as stack:

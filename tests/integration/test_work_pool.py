@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,12 @@ def _official_files() -> dict[str, Response]:
 
 
 @pytest.fixture(scope="module")
-def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+def pool(
+    tmp_path_factory: pytest.TempPathFactory, prefect_home: Callable[[Path], Path]
+) -> Iterator[tuple[str, Path, str]]:
     """(API URL, warehouse, site URL): a server, the `newsflow` pool, prefect.yaml deployed, a
     worker whose environment alone points newsflow at a snapshot server and a warehouse."""
-    home = tmp_path_factory.mktemp("prefect-home")
+    home = prefect_home(tmp_path_factory.mktemp("prefect-home"))
     logs = tmp_path_factory.mktemp("logs")
     warehouse = tmp_path_factory.mktemp("pool") / "newsflow.duckdb"
     port = _free_port()
