@@ -64,7 +64,7 @@ PROBE = (
     "import json, sys\n"
     "from flows.cli import main\n"
     "code = main(sys.argv[2:])\n"
-    "print(json.dumps([m for m in json.loads(sys.argv[1]) if m in sys.modules]), file=sys.stderr)\n"
+    "print(json.dumps([m for m in json.loads(sys.argv[1]) if sys.modules.get(m)]), file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 

@@ -1,6 +1,7 @@
 """A command imports what it needs when it needs it: every command's `--help` loads none of the
-heavy libraries, and `newsflow sql --attach-sql` loads DuckDB and nothing else of them (read from
-`sys.modules` of a fresh interpreter that ran the command, as the console script does)."""
+heavy libraries, and `newsflow sql --attach-sql` and `newsflow quarantine` (a read command whose
+query binds a parameter) load DuckDB and nothing else of them (read from `sys.modules` of a fresh
+interpreter that ran the command, as the console script does)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,11 @@ def test_sql_attach_loads_duckdb_only(tmp_path: Path) -> None:
     )
     assert (code, loaded) == (0, ["duckdb"])
     assert "ATTACH 'ducklake:sqlite:" in out
+
+
+def test_a_read_command_binding_a_parameter_loads_duckdb_only(tmp_path: Path) -> None:
+    # DuckDB imports pandas to check a bound parameter's type unless pandas is marked absent.
+    with connect(tmp_path / "w.ducklake"):
+        pass
+    code, loaded, out = _heavy_loaded("quarantine", "--warehouse", str(tmp_path / "w.ducklake"))
+    assert (code, loaded, out) == (0, ["duckdb"], "Nothing is quarantined.\n")
