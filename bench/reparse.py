@@ -240,10 +240,11 @@ BACKFILL_RUN_PAGES = 50
 
 
 def run(tiny: bool = False) -> dict[str, Any]:
-    """Archives of 10,000 and 100,000 pages, and one of 10,000 in backfill-sized runs (tiny: 200
-    pages in batches of 50 with 2 workers only and no warm-up round, and 100 in runs of 50)."""
+    """Archives of 10,000 and 100,000 pages, and one of 10,000 in backfill-sized runs (tiny: one
+    of 200 pages in backfill-sized runs, batches of 100, with 2 workers only and no warm-up round:
+    its reparse is the backfill-shaped figure too)."""
     if tiny:
-        return measure((200,), 50, repeats=1, warm=False, backfill_pages=100, one_worker=False)
+        return measure((200,), 100, repeats=1, warm=False, backfill_pages=None, one_worker=False)
     return measure((10_000, 100_000), 1000, backfill_pages=10_000)
 
 
@@ -261,16 +262,18 @@ def measure(
     batch_pages: int,
     repeats: int = 3,
     warm: bool = True,
-    backfill_pages: int = 10_000,
+    backfill_pages: int | None = 10_000,
     one_worker: bool = True,
 ) -> dict[str, Any]:
     """Every figure of this bench for archives of these sizes (the first also with 1 worker when
-    `one_worker`), and for one of `backfill_pages` pages in backfill-sized runs."""
+    `one_worker`), and for one of `backfill_pages` pages in backfill-sized runs (None: the
+    archives are in backfill-sized runs, and the last one's reparse is that figure)."""
     figures: dict[str, Any] = {"archives": [], "reparse": []}
     for n, pages in enumerate(sizes):
         raw = Path(tempfile.mkdtemp(prefix=f"newsflow-bench-{pages}-"))
         # gzip level 1: the same records as the pipeline writes (at 9), generated four times faster.
-        made = generate_archive(raw, pages, pages_per_run=batch_pages, compresslevel=1)
+        run_pages = batch_pages if backfill_pages else BACKFILL_RUN_PAGES
+        made = generate_archive(raw, pages, pages_per_run=run_pages, compresslevel=1)
         figures["archives"].append(
             {
                 "pages": pages,
@@ -283,7 +286,11 @@ def measure(
             if one_worker:
                 figures["reparse"].append(reparse_once(raw, pages, 1, batch_pages))
         figures["reparse"].append(reparse_once(raw, pages, 2, batch_pages))
-    figures["backfill_shaped"] = backfill_shaped(backfill_pages, batch_pages)
+    figures["backfill_shaped"] = (
+        backfill_shaped(backfill_pages, batch_pages)
+        if backfill_pages
+        else {**figures["reparse"][-1], "run_pages": BACKFILL_RUN_PAGES}
+    )
     figures["orchestration"] = orchestration(repeats, warm)
     return figures
 
