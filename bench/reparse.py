@@ -269,10 +269,10 @@ def measure(
     `one_worker`), and for one of `backfill_pages` pages in backfill-sized runs (None: the
     archives are in backfill-sized runs, and the last one's reparse is that figure)."""
     figures: dict[str, Any] = {"archives": [], "reparse": []}
+    run_pages = batch_pages if backfill_pages else BACKFILL_RUN_PAGES
     for n, pages in enumerate(sizes):
         raw = Path(tempfile.mkdtemp(prefix=f"newsflow-bench-{pages}-"))
         # gzip level 1: the same records as the pipeline writes (at 9), generated four times faster.
-        run_pages = batch_pages if backfill_pages else BACKFILL_RUN_PAGES
         made = generate_archive(raw, pages, pages_per_run=run_pages, compresslevel=1)
         figures["archives"].append(
             {

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 import duckdb
 import polars as pl
@@ -40,6 +41,25 @@ class Known:
     retry_urls: list[str]
 
 
+class Asking(TypedDict):
+    """How a run asks for each answer, robots.txt's included: its timeouts and tries."""
+
+    timeout_s: float
+    deadline_s: float
+    attempts: int
+    backoff_s: float
+
+
+def asking(settings: Settings) -> Asking:
+    """The run's timeouts and tries, from its settings."""
+    return Asking(
+        timeout_s=settings.timeout_s,
+        deadline_s=settings.request_deadline_s,
+        attempts=settings.attempts,
+        backoff_s=settings.backoff_s,
+    )
+
+
 def site_client(
     settings: Settings, robots_txt: str | None = None, budget: FetchBudget | None = None
 ) -> SiteClient:
@@ -47,15 +67,12 @@ def site_client(
     return SiteClient(
         settings.base_url,
         user_agent=settings.user_agent,
-        timeout_s=settings.timeout_s,
-        deadline_s=settings.request_deadline_s,
+        **asking(settings),
         budget=budget,
         max_concurrency=settings.max_concurrency,
         min_interval_s=settings.min_interval_s,
         max_crawl_delay_s=settings.max_crawl_delay_s,
         max_bytes=settings.max_bytes,
-        attempts=settings.attempts,
-        backoff_s=settings.backoff_s,
         robots_txt=robots_txt,
     )
 
@@ -66,28 +83,15 @@ def fetch_budget(settings: Settings, started_at: datetime) -> FetchBudget:
 
 
 @task(cache_policy=INPUTS, cache_expiration=timedelta(hours=1), persist_result=True)
-def robots_txt(
-    base_url: str,
-    user_agent: str,
-    deadline_s: float,
-    timeout_s: float,
-    attempts: int,
-    backoff_s: float,
-) -> tuple[str, LoggedFetch | None]:
-    """The site's robots.txt (and its request, to log), read at most once an hour across runs:
-    Prefect caches it by site and User-Agent (RFC 9309 allows caching up to a day), asked with the
-    run's timeouts and retries. An answer that could not be read is cached too, but `site_robots`
-    never reuses it."""
+def robots_txt(base_url: str, user_agent: str, options: Asking) -> tuple[str, LoggedFetch | None]:
+    """The site's robots.txt (and its request, to log), asked as the run asks (`options`), read
+    at most once an hour across runs: Prefect caches it by site, User-Agent and options (RFC 9309
+    allows caching up to a day). An answer that could not be read is cached too, but
+    `site_robots` never reuses it."""
 
     async def run() -> tuple[str, LoggedFetch | None]:
         async with SiteClient(
-            base_url,
-            user_agent=user_agent,
-            min_interval_s=0,
-            deadline_s=deadline_s,
-            timeout_s=timeout_s,
-            attempts=attempts,
-            backoff_s=backoff_s,
+            base_url, user_agent=user_agent, min_interval_s=0, **options
         ) as client:
             await client.robots()
             fetched = client.robots_fetch
@@ -100,10 +104,7 @@ def site_robots(settings: Settings, started_at: datetime) -> tuple[str | None, l
     """robots.txt for a run: its text (None when it could not be read: nothing may be fetched),
     and the request this run made for it, to archive and log (none when it came from the cache).
     Only a real answer is taken from the cache: an unreadable one is asked again."""
-    asked = (
-        settings.base_url, settings.user_agent, settings.request_deadline_s, settings.timeout_s,
-        settings.attempts, settings.backoff_s,
-    )  # fmt: skip
+    asked = (settings.base_url, settings.user_agent, asking(settings))
     text, request = robots_txt(*asked)
     if (
         request is not None
