@@ -165,7 +165,7 @@ def _shape(run: ArchivedRun) -> int:
 def stage_speedup(raw: Path, batch_pages: int) -> dict[str, Any]:
     """Parse and shape alone (the work `--workers` spreads), in pools of 1 and 2 processes."""
     parts = [p for run in read_runs(raw) for p in split_run(run, batch_pages)]
-    pages = sum(1 for p in parts for r in p.records if r.kind == "article")
+    pages = sum(p.article_pages for p in parts)
     rates = {}
     for workers in (1, 2):
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
@@ -227,7 +227,7 @@ def orchestration(repeats: int = 3, warm: bool = True) -> dict[str, Any]:
     runs = read_runs(raw)
     return {
         "runs": len(runs),
-        "pages": sum(1 for r in runs for x in r.records if x.kind == "article"),
+        "pages": sum(r.article_pages for r in runs),
         "prefect_s": round(prefect_s, 2),
         "direct_s": round(direct_s, 2),
         "overhead_s": round(prefect_s - direct_s, 2),

@@ -283,6 +283,16 @@ def joint_parameters(parameters: Sequence[Mapping[str, Any]]) -> dict[str, Any] 
     }
 
 
+def most_rows(table: str) -> int | None:
+    """The most rows one check of the table may hold: its suite's row count's upper bound when
+    the suite states one as a number (None otherwise)."""
+    for expectation in suite_json(table)["expectations"]:
+        most = expectation["kwargs"].get("max_value") if expectation["type"] == ROW_COUNT else None
+        if isinstance(most, int):
+            return most
+    return None
+
+
 def _bound(value: object, parameters: Mapping[str, Any]) -> int | None:
     if isinstance(value, dict) and set(value) == {"$PARAMETER"}:
         value = parameters[value["$PARAMETER"]]
@@ -291,21 +301,56 @@ def _bound(value: object, parameters: Mapping[str, Any]) -> int | None:
 
 def row_counts_hold(
     suites: Mapping[str, Mapping[str, Any]],
-    frames: Mapping[str, pl.DataFrame],
+    rows: Mapping[str, int],
     parameters: Mapping[str, Any],
 ) -> bool:
-    """Whether every table's row count is within its suite's `row_count` bounds under these
-    parameters (as `expect_table_row_count_to_be_between` judges it: a missing bound is none)."""
+    """Whether every table's row count (`rows`, by table) is within its suite's `row_count`
+    bounds under these parameters (as `expect_table_row_count_to_be_between` judges it: a
+    missing bound is none)."""
     for table, suite in suites.items():
-        rows = frames[table].height
         for expectation in suite["expectations"]:
             if expectation["type"] != ROW_COUNT:
                 continue
             low = _bound(expectation["kwargs"].get("min_value"), parameters)
             high = _bound(expectation["kwargs"].get("max_value"), parameters)
-            if (low is not None and rows < low) or (high is not None and rows > high):
+            count = rows[table]
+            if (low is not None and count < low) or (high is not None and count > high):
                 return False
     return True
+
+
+def heights(frames: Mapping[str, pl.DataFrame]) -> dict[str, int]:
+    """Rows per table."""
+    return {table: frame.height for table, frame in frames.items()}
+
+
+def joint_groups(
+    suites: Mapping[str, Mapping[str, Any]],
+    runs: Sequence[tuple[Mapping[str, int], Mapping[str, Any]]],
+) -> list[range]:
+    """The runs, given as (rows per table, parameters), cut into consecutive groups to check
+    together (`Gate.run_together`): each group's runs share their parameters but for the
+    per-run ones (`joint_parameters`), and their rows together are within every suite's row
+    counts. A joint check over more rows than a suite allows would fail and send every run of
+    the group back to be checked alone."""
+    groups: list[range] = []
+    start = 0
+    joint: Mapping[str, Any] = {}
+    together: dict[str, int] = {}
+    for n, (rows, parameters) in enumerate(runs):
+        if n > start:
+            # Joint parameters compose: a group's and a run's are those of all its runs.
+            widened = joint_parameters([joint, parameters])
+            summed = {table: together[table] + rows[table] for table in suites}
+            if widened is not None and row_counts_hold(suites, summed, widened):
+                joint, together = widened, summed
+                continue
+            groups.append(range(start, n))
+            start = n
+        joint, together = parameters, {table: rows[table] for table in suites}
+    if start < len(runs):
+        groups.append(range(start, len(runs)))
+    return groups
 
 
 def validation_frame(table: str, frame: pl.DataFrame) -> pd.DataFrame:
@@ -544,6 +589,12 @@ class Gate:
             raise GateBlocked(report)
         return report
 
+    def joint_groups(
+        self, runs: Sequence[tuple[Mapping[str, int], Mapping[str, Any]]]
+    ) -> list[range]:
+        """`joint_groups` under this gate's suites."""
+        return joint_groups(self._suites, runs)
+
     def run_together(
         self, runs: Sequence[tuple[Mapping[str, pl.DataFrame], Mapping[str, Any]]]
     ) -> tuple[list[Check], list[GateReport | GateBlocked]]:
@@ -574,7 +625,7 @@ class Gate:
             named.update(bisect_right(ends, index) for index in reasons)
         outcomes: list[GateReport | GateBlocked] = [
             self._outcome(frames, parameters)
-            if n in named or not row_counts_hold(self._suites, frames, parameters)
+            if n in named or not row_counts_hold(self._suites, heights(frames), parameters)
             else GateReport(passed=dict(frames))
             for n, (frames, parameters) in enumerate(runs)
         ]

@@ -7,12 +7,13 @@ gives the warehouse the original runs gave. Runs of an outlet the outlets file n
 left out, with one warning naming the outlet and its runs.
 The archive is read as an index first; pages are read, parsed and loaded in batches (`batch_pages`),
 so memory stays flat however big the archive is: a big run is cut into parts, and small runs (a
-backfill's) share a batch: they are checked together where that gives each the same result, and
-loaded in one transaction, each still recorded as a run of its own, through one connection for
-the whole rebuild. With `workers` > 1, the archive's files are indexed, the batches parsed and
+backfill's) share a batch. Parsed batches are checked and loaded a few at a time, up to the
+articles one check may hold (`checked_pages`): their runs are checked together where that gives
+each the same result, and loaded in one transaction, each still recorded as a run of its own,
+through one connection for the whole rebuild. With `workers` > 1, the archive's files are indexed, the batches parsed and
 shaped, and the facts drawn in that many worker processes (one process pool; each batch a Prefect
 task that waits for its worker) while this process gates and loads, in run order. Frames pass between the two as Arrow files, never
-as task parameters or results (see `flows.replay.Spilled`). Each batch's checks are a Prefect table
+as task parameters or results (see `flows.replay.Spilled`). Each check's results are a Prefect table
 artifact; Data Docs are left to live runs (their pages cost more than the checks on a batch).
 """
 
@@ -35,10 +36,17 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
-from expectations.gate import GateBlocked
+from expectations.gate import GateBlocked, most_rows
 from flows.fallback import read_generically, stands_in
 from flows.news_facts import draw_facts
-from flows.replay import Spilled, archived_answers, batches, replay_batch, unspilled
+from flows.replay import (
+    Spilled,
+    archived_answers,
+    batches,
+    replay_batch,
+    side_by_side,
+    unspilled,
+)
 from flows.runs import failed
 from flows.settings import Settings
 from flows.tasks import RunToCheck, checked_runs
@@ -216,8 +224,8 @@ def replay_all(
     runs: list[tuple[ArchivedRun, ...]], settings: Settings, pool: Executor | None
 ) -> list[LoadResult | None]:
     """Every batch of runs parsed and shaped (in `pool`'s processes when given), then each run
-    checked and loaded into `settings.warehouse` in run order, through one connection; None for
-    a run the gate refused."""
+    checked and loaded into `settings.warehouse` in run order, through one connection, several
+    batches at a time (`checked_pages`); None for a run the gate refused."""
     results: list[LoadResult | None] = []
     # Frames pass between the stages as files (see `Spilled`), in a folder beside the warehouse.
     with (
@@ -226,17 +234,29 @@ def replay_all(
     ):
         spill_dir = Path(spill)
         sites = outlets(settings.outlets_file)
+        parsed: Iterable[list[Spilled]]
         if pool is not None:
             submitted = (
                 parse_and_shape.submit(batch, len(batch), spill_dir, sites, pool) for batch in runs
             )
-            for done in in_order(submitted, window=2 * settings.workers):
-                results.extend(check_and_load(done, len(done), settings, con, sites))
+            parsed = in_order(submitted, window=2 * settings.workers)
         else:
-            for batch in runs:
-                done = parse_and_shape(batch, len(batch), spill_dir, sites)
-                results.extend(check_and_load(done, len(done), settings, con, sites))
+            parsed = (parse_and_shape(batch, len(batch), spill_dir, sites) for batch in runs)
+        for group in side_by_side(parsed, pages_of, checked_pages(settings.batch_pages)):
+            done = [one for batch in group for one in batch]
+            results.extend(check_and_load(done, len(done), settings, con, sites))
     return results
+
+
+def pages_of(batch: list[Spilled]) -> int:
+    """The article pages of a parsed batch."""
+    return sum(one.run.article_pages for one in batch)
+
+
+def checked_pages(batch_pages: int) -> int:
+    """Article pages checked and loaded at a time: as many as one check of the articles may
+    hold (Great Expectations' cost is mostly per check, not per row), or one batch if more."""
+    return max(batch_pages, most_rows("articles") or 0)
 
 
 @flow(name="reparse", flow_run_name=reparse_run_name, log_prints=True)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -20,6 +21,8 @@ from sources.outlets import Outlet
 from sources.readers import PAGE_READERS
 from sources.records import Discovery, Fetched, LoggedFetch, Parsed
 from transforms.batch import batch_frames, default_outlet
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,22 +85,26 @@ def replayed(run: ArchivedRun, site: Outlet | None = None) -> Replayed:
     return Replayed(frames, len(found.feeds))
 
 
+def side_by_side(items: Iterable[T], size: Callable[[T], int], most: int) -> Iterator[list[T]]:
+    """Consecutive items together, up to `most` in `size` a group (an item bigger than that is a
+    group alone); lazily, so a group is made as soon as the next item does not fit."""
+    group: list[T] = []
+    held = 0
+    for item in items:
+        grows = size(item)
+        if group and held + grows > most:
+            yield group
+            group, held = [], 0
+        group.append(item)
+        held += grows
+    if group:
+        yield group
+
+
 def batches(runs: list[ArchivedRun], pages: int) -> list[tuple[ArchivedRun, ...]]:
     """Consecutive runs side by side, up to `pages` article pages a batch (a run bigger than that
     is a batch alone): small runs share the fixed costs of a batch (a task, a worker's turn)."""
-    out: list[tuple[ArchivedRun, ...]] = []
-    batch: list[ArchivedRun] = []
-    held = 0
-    for run in runs:
-        size = sum(1 for record in run.records if record.kind == "article")
-        if batch and held + size > pages:
-            out.append(tuple(batch))
-            batch, held = [], 0
-        batch.append(run)
-        held += size
-    if batch:
-        out.append(tuple(batch))
-    return out
+    return [tuple(batch) for batch in side_by_side(runs, lambda run: run.article_pages, pages)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from prefect import State, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import INPUTS, NO_CACHE
 
-from expectations.gate import GateBlocked, GateReport, gate_parameters, shared_gate
+from expectations.gate import GateBlocked, GateReport, gate_parameters, heights, shared_gate
 from flows.runs import failed
 from flows.settings import Settings
 from sources.archive import RawArchive, archived
@@ -268,20 +268,24 @@ def checked_runs(
     runs: list[RunToCheck], settings: Settings
 ) -> list[dict[str, pl.DataFrame] | GateBlocked]:
     """`checked` of each run, without Data Docs, the runs checked together where that gives
-    each the same result (`Gate.run_together`): each run's frames that pass, with its
-    quarantine, or the `GateBlocked` that refuses it. One table artifact for the runs checked
-    together, and one for each run checked alone."""
+    each the same result (`Gate.run_together`, over each group of `joint_groups`): each run's
+    frames that pass, with its quarantine, or the `GateBlocked` that refuses it. One table
+    artifact for each group of runs checked together, and one for each run checked alone."""
     logger = get_run_logger()
     checker = shared_gate(None, keep_runs=settings.data_docs_keep_runs)
-    checks, outcomes = checker.run_together(
-        [
-            (run.frames, gate_parameters(run.site_url, run.now, run.feed_pages_read, run.site))
-            for run in runs
-        ]
-    )
-    if checks:
-        _publish(GateReport(passed={}, checks=checks), settings)
-        log_warnings(GateReport(passed={}, checks=checks))
+    given = [
+        (run.frames, gate_parameters(run.site_url, run.now, run.feed_pages_read, run.site))
+        for run in runs
+    ]
+    outcomes: list[GateReport | GateBlocked] = []
+    together = 0
+    for group in checker.joint_groups([(heights(frames), p) for frames, p in given]):
+        checks, found = checker.run_together(given[group.start : group.stop])
+        outcomes += found
+        if checks:
+            _publish(GateReport(passed={}, checks=checks), settings)
+            log_warnings(GateReport(passed={}, checks=checks))
+            together += sum(not isinstance(o, GateBlocked) and not o.checks for o in found)
     out: list[dict[str, pl.DataFrame] | GateBlocked] = []
     for run, outcome in zip(runs, outcomes, strict=True):
         if isinstance(outcome, GateBlocked):
@@ -296,7 +300,7 @@ def checked_runs(
     logger.info(
         "quality gate: %d runs, %d checked together, %d rows quarantined",
         len(runs),
-        sum(not isinstance(o, GateBlocked) and not o.checks for o in outcomes) if checks else 0,
+        together,
         sum(len(o.quarantined) for o in outcomes if not isinstance(o, GateBlocked)),
     )
     return out

@@ -78,6 +78,11 @@ class ArchivedRun:
         """The run's requests, rebuilt as `Fetched`, with their kind and location."""
         return read_records(self.folder, self.records)
 
+    @property
+    def article_pages(self) -> int:
+        """How many article pages the run holds."""
+        return sum(1 for record in self.records if record.kind == "article")
+
 
 class RawArchive:
     """Appends WARC records to size-rotated files in one folder; use as a context manager."""

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import polars as pl
-
 from expectations.gate import (
     PER_RUN_BOUND,
     PER_RUN_ROW_COUNT,
     ROW_COUNT,
     SUITES,
     gate_parameters,
+    joint_groups,
     joint_parameters,
+    most_rows,
     row_counts_hold,
     suite_json,
 )
@@ -64,8 +64,47 @@ def test_row_counts_hold_judges_each_run_by_its_own_bounds() -> None:
     suites = {table: suite_json(table) for table in ("feed_items", "articles")}
     read_feeds = gate_parameters(SITE, datetime(2025, 11, 1, tzinfo=UTC), 1)
     no_feeds = gate_parameters(SITE, datetime(2025, 11, 1, tzinfo=UTC), 0)
-    empty = {"feed_items": pl.DataFrame({"url": []}), "articles": pl.DataFrame({"url": []})}
+    empty = {"feed_items": 0, "articles": 0}
     assert row_counts_hold(suites, empty, no_feeds)
     assert not row_counts_hold(suites, empty, read_feeds)
-    too_many = {**empty, "articles": pl.DataFrame({"url": [f"u{n}" for n in range(5001)]})}
-    assert not row_counts_hold(suites, too_many, no_feeds)
+    assert row_counts_hold(suites, {**empty, "articles": 5000}, no_feeds)
+    assert not row_counts_hold(suites, {**empty, "articles": 5001}, no_feeds)
+
+
+def test_the_most_rows_a_check_holds_is_the_suites_stated_upper_bound() -> None:
+    assert most_rows("articles") == 5000
+    assert most_rows("feed_items") == 5000  # its least is a parameter, its most a number
+    assert most_rows("article_pages") is None  # no row count
+
+
+def _rows(articles: int, feed_items: int = 0) -> dict[str, int]:
+    return {"articles": articles, "feed_items": feed_items}
+
+
+def test_joint_groups_stay_within_every_suites_row_count_and_share_their_parameters() -> None:
+    suites = {table: suite_json(table) for table in ("feed_items", "articles")}
+    at = [gate_parameters(SITE, datetime(2025, 11, 1, hour, tzinfo=UTC), 0) for hour in range(8)]
+    # A run that read the feed may find no item: alone it fails its row count, which the joint
+    # check does not ask (each run's own counts are judged apart: `row_counts_hold`).
+    read_feeds = gate_parameters(SITE, datetime(2025, 11, 1, 9, tzinfo=UTC), 1)
+    other_site = gate_parameters("https://other.example", datetime(2025, 11, 1, tzinfo=UTC), 0)
+    runs = [
+        (_rows(3000), at[0]),
+        (_rows(2000), at[1]),  # 5,000 articles together: the most a check holds
+        (_rows(1), at[2]),
+        (_rows(10, feed_items=4000), read_feeds),
+        (_rows(10, feed_items=1001), at[3]),  # 5,001 feed items with the two before
+        (_rows(6000), at[4]),  # more than a check holds: a group alone, blocked by its check
+        (_rows(5), other_site),
+        (_rows(5), at[5]),
+        (_rows(0), at[6]),
+    ]
+    assert [list(group) for group in joint_groups(suites, runs)] == [
+        [0, 1],
+        [2, 3],
+        [4],
+        [5],
+        [6],
+        [7, 8],
+    ]
+    assert joint_groups(suites, []) == []
