@@ -10,11 +10,12 @@ so memory stays flat however big the archive is: a big run is cut into parts, an
 backfill's) share a batch. Parsed batches are checked and loaded a few at a time, up to the
 articles one check may hold (`checked_pages`): their runs are checked together where that gives
 each the same result, and loaded in one transaction, each still recorded as a run of its own,
-through one connection for the whole rebuild. With `workers` > 1, the archive's files are indexed, the batches parsed and
-shaped, and the facts drawn in that many worker processes (one process pool; each batch a Prefect
-task that waits for its worker) while this process gates and loads, in run order. Frames pass between the two as Arrow files, never
-as task parameters or results (see `flows.replay.Spilled`). Each check's results are a Prefect table
-artifact; Data Docs are left to live runs (their pages cost more than the checks on a batch).
+through one connection for the whole rebuild. With `workers` > 1, the archive's files are
+indexed, the batches parsed and shaped, and the facts drawn in that many worker processes (one
+process pool; each batch a Prefect task that waits for its worker) while this process gates and
+loads, in run order. Frames pass between the two as Arrow files, never as task parameters or
+results (see `flows.replay.Spilled`). Each check's results are a Prefect table artifact; Data Docs
+are left to live runs (their pages cost more than the checks on a batch).
 """
 
 from __future__ import annotations
@@ -277,7 +278,8 @@ def reparse(
         raw_dir: The WARC archive folder; empty means `raw/` beside the warehouse.
         since: Only runs started on or after this date (the rebuilt warehouse holds only those);
             empty means all.
-        batch_pages: Article pages parsed, checked and loaded together (a bigger run is cut).
+        batch_pages: Article pages parsed together (a bigger run is cut); checked and loaded
+            several batches at a time, up to what one check of the articles holds.
         workers: Processes that index the archive, parse and shape, and draw the facts; 1
             means in this process.
     """

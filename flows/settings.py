@@ -131,7 +131,7 @@ class Settings(BaseSettings):
     batch_pages: int = Field(
         1000,
         ge=1,
-        description="Reparse: article pages parsed, checked and loaded together.",
+        description="Reparse: article pages parsed together (checked and loaded a few batches at a time).",
         json_schema_extra=_option("--batch-pages"),
     )
     workers: int = Field(

@@ -205,3 +205,26 @@ def test_runs_that_share_no_key_and_quarantine_nothing_pass_together(archive: Pa
         [],
         [],
     ]
+
+
+def test_parsed_batches_are_checked_and_loaded_several_at_a_time(
+    prefect_harness: None, archive: Path, tmp_path: Path
+) -> None:
+    """Six parsed batches of one run each (`batch_pages` 4): one check and load for all six,
+    with the tables the runs loaded one at a time leave."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    one_by_one = tmp_path / "one.ducklake"
+    grouped = tmp_path / "grouped.ducklake"
+    alone = _one_at_a_time(archive, one_by_one)
+    state = reparse(warehouse=str(grouped), raw_dir=str(archive), batch_pages=4, return_state=True)
+    assert state.result() == alone
+    runs_of = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+    with get_client(sync_client=True) as client:
+        names = sorted(task.name for task in client.read_task_runs(flow_run_filter=runs_of))
+    assert [n for n in names if n.startswith("parse and shape")] == [
+        f"parse and shape small-{n} (1 runs)" for n in range(1, 7)
+    ]
+    assert [n for n in names if n.startswith("check and load")] == ["check and load 6 runs"]
+    assert _tables(grouped) == _tables(one_by_one)
