@@ -5,8 +5,9 @@ frames, and each loss report beside the official figure it should equal."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import polars as pl
@@ -42,18 +43,18 @@ def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
         stated = {"url": version.url, "stated_at": version.stated_at, "outlet": version.outlet}
         found = extract_facts(version.title, version.lead, version.published)
         statements: dict[str, list[dict[str, Any]]] = {
-            "loss_reports": [asdict(x) for x in found.losses],
+            "loss_reports": [row_of(x) for x in found.losses],
             "strike_events": [
-                {**asdict(x), **placed(x.sentence, x.place, "place")} for x in found.strikes
+                {**row_of(x), **placed(x.sentence, x.place, "place")} for x in found.strikes
             ],
             "combat_reports": [
-                {**asdict(x), **placed(x.sentence, x.direction, "direction")} for x in found.combats
+                {**row_of(x), **placed(x.sentence, x.direction, "direction")} for x in found.combats
             ],
-            "prisoner_exchanges": [asdict(x) for x in found.prisoners],
+            "prisoner_exchanges": [row_of(x) for x in found.prisoners],
         }
         if version.current:
             statements["places"] = [
-                {"source": source, **asdict(m)}
+                {"source": source, **row_of(m)}
                 for source, text in (("title", version.title), ("lead", version.lead))
                 for m in find_places(text)
             ]
@@ -69,6 +70,17 @@ def fact_frames(versions: Iterable[ArticleVersion]) -> dict[str, pl.DataFrame]:
         )
         for name, schema in FACT_TABLES.items()
     }
+
+
+def row_of(record: Any) -> dict[str, Any]:
+    """A fact record's fields by name. Shallow, unlike `dataclasses.asdict` (a fifth of the rules'
+    time): the records of `facts.records` and `facts.places` hold plain values only."""
+    return {name: getattr(record, name) for name in _field_names(type(record))}
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
 
 
 def by_article(versions: Sequence[ArticleVersion], parts: int) -> list[list[ArticleVersion]]:
