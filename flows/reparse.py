@@ -13,7 +13,7 @@ each the same result, and loaded in one transaction, each still recorded as a ru
 through one connection for the whole rebuild. With `workers` > 1, the archive's files are
 indexed, the batches parsed and shaped, and the facts drawn in that many worker processes (one
 process pool; each batch a Prefect task that waits for its worker) while this process gates and
-loads, in run order. Frames pass between the two as Arrow files, never as task parameters or
+loads, in run order. The rebuilt articles' search index is built while the facts are drawn. Frames pass between the two as Arrow files, never as task parameters or
 results (see `flows.replay.Spilled`). Each check's results are a Prefect table artifact; Data Docs
 are left to live runs (their pages cost more than the checks on a batch).
 """
@@ -57,7 +57,14 @@ from sources.records import Parsed
 from transforms.batch import batch_frames
 from warehouse.connection import connect, writer_lock
 from warehouse.load import LoadResult, RunLoad, load_batches
-from warehouse.rebuild import carry_over, discard, rebuild_problems, scratch_path, swap_in
+from warehouse.rebuild import (
+    carry_over,
+    discard,
+    index_scratch,
+    rebuild_problems,
+    scratch_path,
+    swap_in,
+)
 from warehouse.runs import RunKind
 from warehouse.state import article_urls
 
@@ -215,6 +222,13 @@ def in_order(
         yield pending.popleft().result()
 
 
+@task(cache_policy=NO_CACHE)
+def search_index_of(scratch: Path) -> Path:
+    """The rebuilt lake's search index, built from its articles beside it (`index_scratch`);
+    submitted once every article is loaded, so it is built while the facts are drawn."""
+    return index_scratch(scratch)
+
+
 def reparse_run_name() -> str:
     """`reparse since 2025-10-01`, or `reparse all`."""
     since = flow_run.parameters.get("since")
@@ -299,6 +313,7 @@ def reparse(
         scratch = scratch_path(target)
         discard(scratch)
         build = settings.model_copy(update={"warehouse": scratch})
+        index: PrefectFuture[Path] | None = None
         try:
             with writer_lock(target):
                 results = replay_all(runs, build, pool)
@@ -309,6 +324,9 @@ def reparse(
                         f"Reparse loaded nothing: the checks refused all {refused} batches; the warehouse is unchanged."
                     )
                 carry_over(scratch, target)
+                # The articles are all in: their search index is built (in a thread; DuckDB
+                # works outside the GIL) while the facts are drawn, and moved in at the swap.
+                index = search_index_of.submit(scratch)
                 draw_facts(build, pool, every=True)
                 if pool is not None:
                     pool.shutdown()  # the checks and the swap need no worker: free their memory
@@ -316,8 +334,10 @@ def reparse(
                     return failed(
                         f"The rebuilt warehouse is inconsistent ({'; '.join(problems)}); the warehouse is unchanged."
                     )
-                swap_in(scratch, target)
+                swap_in(scratch, target, index.result())
         finally:
+            if index is not None:
+                index.wait()  # done with the scratch lake before it is removed
             discard(scratch)
     logger = get_run_logger()
     logger.info(

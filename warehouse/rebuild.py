@@ -18,7 +18,7 @@ from warehouse.facts import LAST_FACTS_LOAD
 from warehouse.integrity import integrity_problems
 from warehouse.lake import LAKE, attach_lake, search_index_path
 from warehouse.migrate import migrations
-from warehouse.search import ensure_search_index
+from warehouse.search import build_search_index, ensure_search_index, move_search_index
 from warehouse.transaction import load_transaction
 
 # What the raw archive cannot give back: the official series (replaced whole by its own flow), a
@@ -112,10 +112,22 @@ def rebuild_problems(scratch: Path) -> list[str]:
         return [f"the rebuilt warehouse cannot be opened: {error}"]
 
 
-def swap_in(scratch: Path, target: Path) -> None:
+def index_scratch(scratch: Path) -> Path:
+    """The scratch lake's search index, built from its articles (`search_index_path(scratch)`):
+    once no more articles are loaded into it, the index `swap_in` may move in for the target.
+    Only reads the lake, so the rebuild's other steps may write it meanwhile."""
+    with connect(scratch, read_only=True) as con:
+        built = search_index_path(scratch)
+        build_search_index(con, built)
+    return built
+
+
+def swap_in(scratch: Path, target: Path, search_index: Path | None = None) -> None:
     """Replace every table of the target lake by the scratch lake's, in one transaction (the
-    caller holds the target's lock); then rebuild the target's search index and remove the
-    scratch lake. A target that is a DuckDB file from before the lake is refused, unchanged."""
+    caller holds the target's lock); then give the target its search index (`search_index`, one
+    built from the scratch lake's articles as they are now, see `index_scratch`, moved in; else
+    built anew) and remove the scratch lake. A target that is a DuckDB file from before the lake
+    is refused, unchanged."""
     if file_kind(target) == "duckdb":
         raise ValueError(f"{target} is a DuckDB-file warehouse: migrate-warehouse it first")
     with connect(target, lock_held=True) as con:
@@ -143,5 +155,8 @@ def swap_in(scratch: Path, target: Path) -> None:
             load_transaction(con, replace_all)
         finally:
             con.execute("DETACH rebuilt")
-        ensure_search_index(con, articles_changed=True)
+        if search_index is not None:
+            move_search_index(con, search_index)
+        else:
+            ensure_search_index(con, articles_changed=True)
     discard(scratch)

@@ -89,15 +89,23 @@ def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
     `search_articles(q)` table macro, in a new file swapped in by one rename."""
     final = search_index_path(catalog_of(con))
     building = final.with_name(f"{final.name}.new")
-    building.unlink(missing_ok=True)
-    quoted = str(building).replace("'", "''")
+    build_search_index(con, building)
+    move_search_index(con, building)
+
+
+def build_search_index(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The BM25 index over the articles of the lake attached to `con` and the
+    `search_articles(q)` table macro, written to a new owner-only file at `path` (replaced if
+    there); not the lake's index until moved in (`move_search_index`)."""
+    path.unlink(missing_ok=True)
+    quoted = str(path).replace("'", "''")
     con.execute(f"ATTACH '{quoted}' AS search_build")
     try:
         con.execute(_index_columns().format(index="search_build"))
     finally:
         con.execute("DETACH search_build")
     with duckdb.connect(
-        str(building),
+        str(path),
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     ) as index:
         load_fts(index)
@@ -111,8 +119,14 @@ def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
         )
         index.execute(SEARCH_MACRO)
         index.execute("CHECKPOINT")
-    building.chmod(0o600)
-    os.replace(building, final)
+    path.chmod(0o600)
+
+
+def move_search_index(con: duckdb.DuckDBPyConnection, built: Path) -> None:
+    """Make `built`, an index of the same articles as the lake attached to `con` holds (see
+    `build_search_index`), that lake's index, by one rename (a search sees the old index or the
+    new), and attach it to `con`. `built` must be in the same folder as the lake."""
+    os.replace(built, search_index_path(catalog_of(con)))
     attach_index(con, again=True)
 
 

@@ -15,6 +15,8 @@ from flows.reparse import reparse
 from sources.snapshot_expected import page_bytes
 from sources.snapshot_server import SNAPSHOT_DIR, Response, SnapshotServer
 from tests.snapshot import rows
+from warehouse.connection import connect
+from warehouse.search import search
 
 KHARKIV = (
     "russia-ukraine-war-russia-struck-kharkiv-with-guided-bombs-17-injured-including-two-children"
@@ -111,6 +113,12 @@ def test_every_request_is_in_the_archive(three_runs: tuple[str, Path, list[list[
             assert int(record.http_headers.get_statuscode()) == status
 
 
+def hit_urls(warehouse: Path, query: str) -> list[str]:
+    """The URLs `search` finds for `query` in `warehouse`, best first."""
+    with connect(warehouse, read_only=True) as con:
+        return [hit.url for hit in search(con, query, limit=100)]
+
+
 def test_reparse_rebuilds_the_same_warehouse(
     three_runs: tuple[str, Path, list[list[str]]], tmp_path: Path
 ) -> None:
@@ -131,6 +139,9 @@ def test_reparse_rebuilds_the_same_warehouse(
         warehouse,
         "SELECT run_id, started_at, rows_in, rows_loaded, rows_quarantined, state FROM load_runs ORDER BY ALL",
     )
+    # Its search index is of the rebuilt articles: the same hits, in the same order.
+    for query in ("Pokrovsk", "drones"):
+        assert hit_urls(rebuilt, query) == hit_urls(warehouse, query) != []
     # The CLI does the same.
     again = tmp_path / "cli.duckdb"
     assert main(["reparse", "--warehouse", str(again), "--raw", str(warehouse.parent / "raw")]) == 0

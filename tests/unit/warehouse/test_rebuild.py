@@ -14,7 +14,7 @@ from warehouse.catalog import data_path, file_kind
 from warehouse.connection import connect, writer_lock
 from warehouse.convert import migrate_warehouse
 from warehouse.lake import search_index_path
-from warehouse.rebuild import carry_over, rebuild_problems, scratch_path, swap_in
+from warehouse.rebuild import carry_over, index_scratch, rebuild_problems, scratch_path, swap_in
 from warehouse.search import ensure_search_index, search
 
 LOADS_WITHOUT_REQUESTS = [
@@ -106,3 +106,26 @@ def test_a_swap_replaces_every_table_in_one_commit_and_time_travel_keeps_the_old
         assert search(con, "drones") == []
     assert file_kind(scratch) == "empty" and not data_path(scratch).exists()
     assert not search_index_path(scratch).exists()
+
+
+def test_a_search_index_built_from_the_scratch_lake_is_moved_in_at_the_swap(
+    tmp_path: Path,
+) -> None:
+    target, scratch = tmp_path / "w.ducklake", scratch_path(tmp_path / "w.ducklake")
+    with connect(target) as con:
+        _article(con, "drones", "Drones over Kharkiv")
+        ensure_search_index(con, articles_changed=True)
+    with connect(scratch) as con:
+        _article(con, "grain", "Grain corridor reopens")
+    built = index_scratch(scratch)
+    assert built == search_index_path(scratch)
+    assert built.stat().st_mode & 0o777 == 0o600
+    inode = built.stat().st_ino
+    with writer_lock(target):
+        swap_in(scratch, target, built)
+    # Moved, not built again: the same file is the target's index.
+    assert search_index_path(target).stat().st_ino == inode
+    with connect(target, read_only=True) as con:
+        assert [hit.url for hit in search(con, "corridor")] == ["https://global.espreso.tv/grain"]
+        assert search(con, "drones") == []
+    assert not built.exists() and file_kind(scratch) == "empty"
