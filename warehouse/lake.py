@@ -163,6 +163,20 @@ def copy_lake(source: Path, target: Path) -> None:
         shutil.copytree(data_path(source), data_path(target))
 
 
+def move_lake(source: Path, target: Path) -> None:
+    """Move a local lake (catalog and data folder) to `target`, where there is none: no session
+    may have `source` open. Its WAL is checkpointed into the catalog first, and the data folder
+    is moved before the catalog, so a lake at `target` is whole as soon as it is there."""
+    with sqlite3.connect(source) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    for leftover in (Path(f"{source}-wal"), Path(f"{source}-shm")):
+        leftover.unlink(missing_ok=True)
+    if data_path(source).exists():
+        os.replace(data_path(source), data_path(target))
+    os.replace(source, target)
+
+
 def attach_sql(catalog: Path | str, *, read_only: bool = True) -> str:
     """The SQL that opens the warehouse in any DuckDB client of this environment (the `duckdb`
     CLI, a notebook, `duckdb.connect().execute(attach_sql(path))`): no download, the lake attached

@@ -1,10 +1,12 @@
 """Rebuilding a warehouse beside the one in use, then swapping it in atomically: a temporary lake
 is built and checked, then every table of the live lake is replaced from it in one transaction, so
 readers see the old rows or the new, never half, and time travel keeps the old state (`reparse`
-builds from the raw archive this way). A failed rebuild leaves the live lake as it was."""
+builds from the raw archive this way); a new warehouse is the temporary lake itself, moved into
+place. A failed rebuild leaves the live lake as it was."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -16,7 +18,7 @@ from warehouse.connection import connect, lake_files
 from warehouse.export import warehouse_tables
 from warehouse.facts import LAST_FACTS_LOAD
 from warehouse.integrity import integrity_problems
-from warehouse.lake import LAKE, attach_lake, search_index_path
+from warehouse.lake import LAKE, attach_lake, move_lake, search_index_path
 from warehouse.migrate import migrations
 from warehouse.search import build_search_index, ensure_search_index, move_search_index
 from warehouse.transaction import load_transaction
@@ -40,7 +42,7 @@ _RUN_OF_LAST_FACTS_LOAD = f"SELECT run_id FROM ({LAST_FACTS_LOAD})"
 
 
 def scratch_path(target: Path) -> Path:
-    """Where the new warehouse is built: beside the target, so the swap is a rename."""
+    """Where the new warehouse is built: beside the target (a new target's swap is a rename)."""
     return target.with_name(f"{target.name}.rebuild")
 
 
@@ -127,9 +129,19 @@ def swap_in(scratch: Path, target: Path, search_index: Path | None = None) -> No
     caller holds the target's lock); then give the target its search index (`search_index`, one
     built from the scratch lake's articles as they are now, see `index_scratch`, moved in; else
     built anew) and remove the scratch lake. A target that is a DuckDB file from before the lake
-    is refused, unchanged."""
+    is refused, unchanged. Where the target has no lake yet, there is nothing to replace: the
+    scratch lake is moved into its place (`move_lake`), its snapshots with it."""
     if file_kind(target) == "duckdb":
         raise ValueError(f"{target} is a DuckDB-file warehouse: migrate-warehouse it first")
+    if file_kind(target) == "empty" and not data_path(target).exists():
+        if search_index is not None:
+            os.replace(search_index, search_index_path(target))
+        move_lake(scratch, target)
+        if search_index is None:
+            with connect(target, lock_held=True) as con:
+                ensure_search_index(con, articles_changed=True)
+        discard(scratch)
+        return
     with connect(target, lock_held=True) as con:
         attach_lake(con, scratch, "rebuilt", read_only=True)
         tables = warehouse_tables(con)

@@ -129,3 +129,31 @@ def test_a_search_index_built_from_the_scratch_lake_is_moved_in_at_the_swap(
         assert [hit.url for hit in search(con, "corridor")] == ["https://global.espreso.tv/grain"]
         assert search(con, "drones") == []
     assert not built.exists() and file_kind(scratch) == "empty"
+
+
+@pytest.mark.parametrize("prebuilt_index", [True, False])
+def test_a_rebuild_into_a_new_warehouse_is_moved_into_place(
+    tmp_path: Path, prebuilt_index: bool
+) -> None:
+    target, scratch = tmp_path / "new.ducklake", scratch_path(tmp_path / "new.ducklake")
+    with connect(scratch) as con:
+        _article(con, "grain", "Grain corridor reopens")
+        snapshots = con.execute("SELECT snapshot_id FROM newsflow.snapshots()").fetchall()
+    index = index_scratch(scratch) if prebuilt_index else None
+    catalog = scratch.stat().st_ino
+    with writer_lock(target):
+        swap_in(scratch, target, index)
+    # Nothing to replace: the rebuilt lake itself, its history with it, not a copy.
+    assert target.stat().st_ino == catalog
+    with connect(target, read_only=True) as con:
+        assert con.execute("SELECT snapshot_id FROM newsflow.snapshots()").fetchall() == snapshots
+        assert con.execute("SELECT url, title FROM articles").fetchall() == [
+            ("https://global.espreso.tv/grain", "Grain corridor reopens")
+        ]
+        assert [hit.url for hit in search(con, "corridor")] == ["https://global.espreso.tv/grain"]
+    # The scratch lake's files are gone (SQLite keeps a WAL and its index beside any catalog).
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        "new.ducklake", "new.ducklake.files", "new.ducklake.lock", "new.ducklake.search.duckdb"
+    ]  # fmt: skip
+    for path in (target, search_index_path(target), *data_path(target).rglob("*.parquet")):
+        assert path.stat().st_mode & 0o777 == 0o600, path
