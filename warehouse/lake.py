@@ -163,18 +163,23 @@ def copy_lake(source: Path, target: Path) -> None:
         shutil.copytree(data_path(source), data_path(target))
 
 
-def move_lake(source: Path, target: Path) -> None:
-    """Move a local lake (catalog and data folder) to `target`, where there is none: no session
-    may have `source` open. Its WAL is checkpointed into the catalog first, and the data folder
-    is moved before the catalog, so a lake at `target` is whole as soon as it is there."""
-    with sqlite3.connect(source) as con:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+def move_lake(source: Path, target: Path) -> bool:
+    """Move a local lake (catalog and data folder) to `target`, where there is none; False, and
+    nothing moved, when its WAL cannot be emptied into the catalog first (a session still has
+    it open). The data folder is moved before the catalog, so a lake at `target` is whole as
+    soon as it is there."""
+    with sqlite3.connect(source, timeout=0) as con:  # a session reading it: do not wait
+        found = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     con.close()
-    for leftover in (Path(f"{source}-wal"), Path(f"{source}-shm")):
+    wal = Path(f"{source}-wal")
+    if (found is not None and found[0]) or (wal.exists() and wal.stat().st_size):
+        return False
+    for leftover in (wal, Path(f"{source}-shm")):
         leftover.unlink(missing_ok=True)
     if data_path(source).exists():
         os.replace(data_path(source), data_path(target))
     os.replace(source, target)
+    return True
 
 
 def attach_sql(catalog: Path | str, *, read_only: bool = True) -> str:

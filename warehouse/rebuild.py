@@ -6,7 +6,6 @@ place. A failed rebuild leaves the live lake as it was."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -130,15 +129,16 @@ def swap_in(scratch: Path, target: Path, search_index: Path | None = None) -> No
     built from the scratch lake's articles as they are now, see `index_scratch`, moved in; else
     built anew) and remove the scratch lake. A target that is a DuckDB file from before the lake
     is refused, unchanged. Where the target has no lake yet, there is nothing to replace: the
-    scratch lake is moved into its place (`move_lake`), its snapshots with it."""
+    scratch lake is moved into its place (`move_lake`), its snapshots with it, unless a session
+    still has it open."""
     if file_kind(target) == "duckdb":
         raise ValueError(f"{target} is a DuckDB-file warehouse: migrate-warehouse it first")
-    if file_kind(target) == "empty" and not data_path(target).exists():
-        if search_index is not None:
-            os.replace(search_index, search_index_path(target))
-        move_lake(scratch, target)
-        if search_index is None:
-            with connect(target, lock_held=True) as con:
+    new = file_kind(target) == "empty" and not data_path(target).exists()
+    if new and move_lake(scratch, target):
+        with connect(target, lock_held=True) as con:
+            if search_index is not None:
+                move_search_index(con, search_index)
+            else:
                 ensure_search_index(con, articles_changed=True)
         discard(scratch)
         return

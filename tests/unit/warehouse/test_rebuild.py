@@ -5,6 +5,8 @@ commit, the old rows kept for time travel, the search index rebuilt."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,40 @@ def test_a_rebuild_into_a_new_warehouse_is_moved_into_place(
     ]  # fmt: skip
     for path in (target, search_index_path(target), *data_path(target).rglob("*.parquet")):
         assert path.stat().st_mode & 0o777 == 0o600, path
+
+
+def test_a_rebuilt_lake_a_session_still_reads_is_copied_into_a_new_warehouse(
+    tmp_path: Path,
+) -> None:
+    target, scratch = tmp_path / "new.ducklake", scratch_path(tmp_path / "new.ducklake")
+    with connect(scratch) as con:
+        _article(con, "drones", "Drones over Kharkiv")
+    # Another process reads the catalog and holds its snapshot (SQLite's locks are per process).
+    holding = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "c.execute('BEGIN'); c.execute('SELECT count(*) FROM sqlite_master').fetchall(); "
+        "print('holding', flush=True); sys.stdin.read()"
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", holding, str(scratch)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "holding\n"
+        with connect(scratch) as con:  # written after its snapshot: the WAL cannot be emptied
+            _article(con, "grain", "Grain corridor reopens")
+        catalog = scratch.stat().st_ino
+        with writer_lock(target):
+            swap_in(scratch, target)
+    finally:
+        reader.communicate("", timeout=30)
+    assert target.stat().st_ino != catalog  # copied, table by table
+    with connect(target, read_only=True) as con:
+        assert con.execute("SELECT url FROM articles ORDER BY url").fetchall() == [
+            ("https://global.espreso.tv/drones",),
+            ("https://global.espreso.tv/grain",),
+        ]
+        assert [hit.url for hit in search(con, "corridor")] == ["https://global.espreso.tv/grain"]
+    assert file_kind(scratch) == "empty" and not data_path(scratch).exists()
