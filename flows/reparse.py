@@ -13,9 +13,10 @@ each the same result, and loaded in one transaction, each still recorded as a ru
 through one connection for the whole rebuild. With `workers` > 1, the archive's files are
 indexed, the batches parsed and shaped, and the facts drawn in that many worker processes (one
 process pool; each batch a Prefect task that waits for its worker) while this process gates and
-loads, in run order. The rebuilt articles' search index is built while the facts are drawn. Frames pass between the two as Arrow files, never as task parameters or
+loads, in run order. Frames pass between the two as Arrow files, never as task parameters or
 results (see `flows.replay.Spilled`). Each check's results are a Prefect table artifact; Data Docs
-are left to live runs (their pages cost more than the checks on a batch).
+are left to live runs (their pages cost more than the checks on a batch). The rebuilt articles'
+search index is built while the facts are drawn.
 """
 
 from __future__ import annotations
