@@ -81,8 +81,9 @@ def test_a_target_named_like_the_attached_alias_is_carried_over(
         )
 
 
+@pytest.mark.parametrize("prebuilt_index", [False, True])
 def test_a_swap_replaces_every_table_in_one_commit_and_time_travel_keeps_the_old_rows(
-    tmp_path: Path,
+    tmp_path: Path, prebuilt_index: bool
 ) -> None:
     target, scratch = tmp_path / "w.ducklake", scratch_path(tmp_path / "w.ducklake")
     with connect(target) as con:
@@ -91,8 +92,14 @@ def test_a_swap_replaces_every_table_in_one_commit_and_time_travel_keeps_the_old
         before = con.execute("SELECT max(snapshot_id) FROM newsflow.snapshots()").fetchall()[0][0]
     with connect(scratch) as con:
         _article(con, "grain", "Grain corridor reopens")
+    # The scratch lake's own index (built while the facts are drawn), else one built at the swap.
+    index = index_scratch(scratch) if prebuilt_index else None
+    inode = index.stat().st_ino if index is not None else None
     with writer_lock(target):
-        swap_in(scratch, target)
+        swap_in(scratch, target, index)
+    if index is not None:  # moved in, not built again
+        assert search_index_path(target).stat().st_ino == inode
+    assert search_index_path(target).stat().st_mode & 0o777 == 0o600
     with connect(target, read_only=True) as con:
         assert con.execute("SELECT url FROM articles").fetchall() == [
             ("https://global.espreso.tv/grain",)
@@ -108,29 +115,6 @@ def test_a_swap_replaces_every_table_in_one_commit_and_time_travel_keeps_the_old
         assert search(con, "drones") == []
     assert file_kind(scratch) == "empty" and not data_path(scratch).exists()
     assert not search_index_path(scratch).exists()
-
-
-def test_a_search_index_built_from_the_scratch_lake_is_moved_in_at_the_swap(
-    tmp_path: Path,
-) -> None:
-    target, scratch = tmp_path / "w.ducklake", scratch_path(tmp_path / "w.ducklake")
-    with connect(target) as con:
-        _article(con, "drones", "Drones over Kharkiv")
-        ensure_search_index(con, articles_changed=True)
-    with connect(scratch) as con:
-        _article(con, "grain", "Grain corridor reopens")
-    built = index_scratch(scratch)
-    assert built == search_index_path(scratch)
-    assert built.stat().st_mode & 0o777 == 0o600
-    inode = built.stat().st_ino
-    with writer_lock(target):
-        swap_in(scratch, target, built)
-    # Moved, not built again: the same file is the target's index.
-    assert search_index_path(target).stat().st_ino == inode
-    with connect(target, read_only=True) as con:
-        assert [hit.url for hit in search(con, "corridor")] == ["https://global.espreso.tv/grain"]
-        assert search(con, "drones") == []
-    assert not built.exists() and file_kind(scratch) == "empty"
 
 
 @pytest.mark.parametrize("prebuilt_index", [True, False])
