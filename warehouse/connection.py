@@ -21,6 +21,7 @@ import duckdb
 
 from warehouse.catalog import CatalogError, catalog_at, file_kind
 from warehouse.lake import (
+    LAKE,
     attach_statements,
     connection_config,
     create_catalog,
@@ -171,11 +172,28 @@ def connect(
             con.execute("SET enable_progress_bar = false")  # no bars in logs and CLI output
             if not read_only:
                 migrate_lake(con)
+            elif not _created(con):
+                raise no_warehouse_yet(file)
             yield con
         finally:
             con.close()
             if not read_only:
                 _owner_only_lake(file)
+
+
+def _created(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the lake attached to `con` holds newsflow's tables: a lake the first writer (on
+    this machine, or another sharing its catalog) is still creating has none yet, and then all
+    at once (the baseline migration is one transaction)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "
+        "AND table_name = 'schema_migrations'",
+        [LAKE],
+    ).fetchone()
+    if not found or not found[0]:
+        return False
+    applied = con.execute("SELECT count(*) FROM schema_migrations").fetchone()
+    return bool(applied and applied[0])
 
 
 def old_format(path: Path) -> WarehouseError:

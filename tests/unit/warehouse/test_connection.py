@@ -5,9 +5,19 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from warehouse.connection import WarehouseError, check_usable, connect, owner_only, writer_lock
+from flows.tasks import read_validators
+from warehouse.connection import (
+    NoWarehouse,
+    WarehouseError,
+    check_usable,
+    connect,
+    owner_only,
+    writer_lock,
+)
+from warehouse.lake import attach_statements, connection_config, create_catalog
 
 
 def test_a_read_write_connection_is_migrated_and_in_utc(tmp_path: Path) -> None:
@@ -49,3 +59,25 @@ def test_a_file_that_is_not_a_warehouse_says_what_to_do(tmp_path: Path) -> None:
         f"--warehouse {path}` to rebuild the tables from it (then `newsflow official-losses` for "
         "the General Staff series)."
     )
+
+
+def test_a_lake_the_first_writer_is_still_creating_is_no_warehouse_yet_to_a_reader(
+    tmp_path: Path,
+) -> None:
+    """Another machine sharing the catalog (or a first run here) has attached a new lake and
+    made its `schema_migrations`, but not yet committed the baseline: a reader finds no
+    warehouse yet (a run reads that as a first run), never a missing table."""
+    path = tmp_path / "w.ducklake"
+    create_catalog(path)
+    with duckdb.connect(config={**connection_config()}) as con:
+        for statement in attach_statements(path, read_only=False):
+            con.execute(statement)
+        con.execute("CREATE TABLE schema_migrations (version INTEGER, applied_at TIMESTAMPTZ)")
+    with pytest.raises(NoWarehouse) as raised, connect(path, read_only=True):
+        pass
+    assert str(raised.value).startswith(f"there is no warehouse at {path} yet: a run creates it")
+    assert read_validators.fn(path, ["https://global.espreso.tv/a"]) == {}
+    with connect(path) as con:  # the writer's baseline: then a reader sees the tables
+        pass
+    with connect(path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM fetch_log").fetchall() == [(0,)]
