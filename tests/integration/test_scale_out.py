@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sources.snapshot_server import SnapshotServer
+from sources.snapshot_server import Response, SnapshotServer
 from tests.conftest import FIGURES
 from tests.integration.test_prefect_server import BIN, _free_port, _stop, _wait
 from tests.postgres import Postgres, postgres_server
@@ -45,6 +46,9 @@ def _prefect_env(home: Path, api: str) -> dict[str, str]:
         "DO_NOT_TRACK": "1",
         "NEWSFLOW_LOOKBACK_DAYS": "3650",
         "NEWSFLOW_MIN_INTERVAL_S": "0",
+        # A site holds its first answer until every run is under way (`AllUnderWay`): long
+        # enough for the slowest machine's start, never a timeout and a second try.
+        "NEWSFLOW_TIMEOUT_S": "600",
     }
 
 
@@ -74,6 +78,22 @@ def _content(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     return found
 
 
+class AllUnderWay(SnapshotServer):
+    """A site that answers its first request only once each of the sites sharing `started` has
+    had one: the runs crawling them are then all under way at once, however late a machine's
+    process starts on a busy host."""
+
+    def __init__(self, started: threading.Barrier) -> None:
+        super().__init__()
+        self._started = started
+        self._first = threading.Lock()
+
+    def answer(self, raw_path: str, if_none_match: str | None = None) -> Response:
+        if self._first.acquire(blocking=False):
+            self._started.wait(timeout=300)
+        return super().answer(raw_path, if_none_match)
+
+
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[Postgres]:
     with postgres_server() as server:
@@ -91,7 +111,8 @@ def test_three_workers_load_three_sites_at_once_into_one_shared_lake(
     logs = tmp_path / "logs"
     logs.mkdir()
     with ExitStack() as stack:
-        sites = [stack.enter_context(SnapshotServer()) for _ in range(WORKERS)]
+        started = threading.Barrier(WORKERS)
+        sites = [stack.enter_context(AllUnderWay(started)) for _ in range(WORKERS)]
         server_log = stack.enter_context((logs / "server.log").open("wb"))
         server = subprocess.Popen(
             [BIN / "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
