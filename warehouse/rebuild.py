@@ -56,7 +56,12 @@ def _legacy_kind_macro() -> str:
 def discard(path: Path) -> None:
     """Remove a scratch lake: its catalog, data folder, lock, spill folder and search index
     (what a stopped rebuild left)."""
-    for file in (*lake_files(path), Path(f"{path}.lock"), search_index_path(path)):
+    for file in (
+        *lake_files(path),
+        Path(f"{path}.lock"),
+        search_index_path(path),
+        built_index_path(path),
+    ):
         file.unlink(missing_ok=True)
     for folder in (data_path(path), Path(f"{path}.tmp")):
         shutil.rmtree(folder, ignore_errors=True)
@@ -114,13 +119,20 @@ def rebuild_problems(scratch: Path) -> list[str]:
 
 
 def index_scratch(scratch: Path) -> Path:
-    """The scratch lake's search index, built from its articles (`search_index_path(scratch)`):
+    """The scratch lake's search index, built from its articles (at `built_index_path`):
     once no more articles are loaded into it, the index `swap_in` may move in for the target.
     Only reads the lake, so the rebuild's other steps may write it meanwhile."""
     with connect(scratch, read_only=True) as con:
-        built = search_index_path(scratch)
+        built = built_index_path(scratch)
         build_search_index(con, built)
     return built
+
+
+def built_index_path(scratch: Path) -> Path:
+    """Where `index_scratch` builds: not the scratch lake's own index path, which every
+    connection to it attaches (DuckDB refuses to attach a file another connection of the process
+    is still writing)."""
+    return scratch.with_name(f"{scratch.name}.search-built.duckdb")
 
 
 def swap_in(scratch: Path, target: Path, search_index: Path | None = None) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.unit.warehouse.test_search import _article
@@ -16,7 +17,14 @@ from warehouse.catalog import data_path, file_kind
 from warehouse.connection import connect, writer_lock
 from warehouse.convert import migrate_warehouse
 from warehouse.lake import search_index_path
-from warehouse.rebuild import carry_over, index_scratch, rebuild_problems, scratch_path, swap_in
+from warehouse.rebuild import (
+    carry_over,
+    discard,
+    index_scratch,
+    rebuild_problems,
+    scratch_path,
+    swap_in,
+)
 from warehouse.search import ensure_search_index, search
 
 LOADS_WITHOUT_REQUESTS = [
@@ -180,3 +188,18 @@ def test_a_rebuilt_lake_a_session_still_reads_is_copied_into_a_new_warehouse(
         ]
         assert [hit.url for hit in search(con, "corridor")] == ["https://global.espreso.tv/grain"]
     assert file_kind(scratch) == "empty" and not data_path(scratch).exists()
+
+
+def test_the_scratch_lake_opens_while_its_search_index_is_being_built(tmp_path: Path) -> None:
+    """The facts are drawn from the scratch lake while its index is built in a thread: every
+    connection to the lake attaches its own index path, so the build must be elsewhere."""
+    scratch = scratch_path(tmp_path / "w.ducklake")
+    with connect(scratch) as con:
+        _article(con, "grain", "Grain corridor reopens")
+    built = index_scratch(scratch)
+    with duckdb.connect(str(built)):  # the builder's connection, still open
+        for read_only in (False, True):
+            with connect(scratch, read_only=read_only) as con:
+                assert con.execute("SELECT count(*) FROM articles").fetchall() == [(1,)]
+    discard(scratch)
+    assert not built.exists()
