@@ -185,10 +185,10 @@ def _created(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the lake attached to `con` holds newsflow's tables: a lake the first writer (on
     this machine, or another sharing its catalog) is still creating has none yet, and then all
     at once (the baseline migration is one transaction)."""
+    # No bound parameter: DuckDB would import pandas to check its type (the read commands' cost).
     found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "
-        "AND table_name = 'schema_migrations'",
-        [LAKE],
+        f"SELECT count(*) FROM duckdb_tables() WHERE database_name = '{LAKE}' "
+        "AND table_name = 'schema_migrations'"
     ).fetchone()
     if not found or not found[0]:
         return False
