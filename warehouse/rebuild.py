@@ -148,10 +148,7 @@ def swap_in(scratch: Path, target: Path, search_index: Path | None = None) -> No
     new = file_kind(target) == "empty" and not data_path(target).exists()
     if new and move_lake(scratch, target):
         with connect(target, lock_held=True) as con:
-            if search_index is not None:
-                move_search_index(con, search_index)
-            else:
-                ensure_search_index(con, articles_changed=True)
+            _give_index(con, search_index)
         discard(scratch)
         return
     with connect(target, lock_held=True) as con:
@@ -179,8 +176,13 @@ def swap_in(scratch: Path, target: Path, search_index: Path | None = None) -> No
             load_transaction(con, replace_all)
         finally:
             con.execute("DETACH rebuilt")
-        if search_index is not None:
-            move_search_index(con, search_index)
-        else:
-            ensure_search_index(con, articles_changed=True)
+        _give_index(con, search_index)
     discard(scratch)
+
+
+def _give_index(con: duckdb.DuckDBPyConnection, built: Path | None) -> None:
+    """The swapped-in lake's search index: `built` moved in, else one built now."""
+    if built is not None:
+        move_search_index(con, built)
+    else:
+        ensure_search_index(con, articles_changed=True)
